@@ -1,0 +1,271 @@
+"""Curation operations: each is one function, one transaction, one history row with its inverse.
+
+The command line and the window call these and nothing else to change mentions, articles and
+entities.  Offsets are code points into the article text.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Optional
+
+from sqlmodel import Session, select
+
+from desktop import text as textmod
+from desktop.db import Database
+from desktop.errors import CurateError
+from desktop.history import Tracker, action
+from desktop.models import Alias, Article, Entity, EntityType, Mention
+
+ARTICLE_STATUSES = ("new", "in_progress", "done")
+
+
+def _short(s: str, n: int = 40) -> str:
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def _mention(s: Session, mention_id: int) -> Mention:
+    m = s.get(Mention, mention_id)
+    if m is None:
+        raise CurateError(f"mention {mention_id} does not exist")
+    return m
+
+
+def _article(s: Session, article_id: int) -> Article:
+    a = s.get(Article, article_id)
+    if a is None:
+        raise CurateError(f"article {article_id} does not exist")
+    return a
+
+
+def _check_type(s: Session, type_name: str) -> None:
+    if s.exec(select(EntityType).where(EntityType.name == type_name)).first() is None:
+        raise CurateError(f"unknown entity type {type_name!r}")
+
+
+def _touch_article(t: Tracker, article: Article) -> None:
+    """An article being curated moves from `new` to `in_progress`."""
+    if article.status == "new":
+        t.update(article, status="in_progress")
+
+
+def _learn_alias(t: Tracker, m: Mention) -> None:
+    """A confirmed, linked mention teaches: its surface becomes an alias of its entity."""
+    if m.status != "confirmed" or m.entity_id is None:
+        return
+    key = textmod.match_key(m.text)
+    exists = t.session.exec(
+        select(Alias).where(Alias.entity_id == m.entity_id, Alias.key == key)
+    ).first()
+    if exists is None:
+        t.insert(Alias(entity_id=m.entity_id, text=m.text, key=key, language=textmod.script_of(m.text)))
+
+
+def _validate_span(article: Article, start: int, end: int) -> tuple[int, int]:
+    if not (0 <= start < end <= len(article.text)):
+        raise CurateError(f"span {start}-{end} is outside the article (length {len(article.text)})")
+    if not textmod.is_grapheme_aligned(article.text, start, end):
+        start, end = textmod.snap_to_graphemes(article.text, start, end)
+    return start, end
+
+
+# -- mentions ---------------------------------------------------------------------------------------
+
+
+def add_mention(
+    db: Database,
+    article_id: int,
+    start: int,
+    end: int,
+    type: str,
+    *,
+    entity_id: Optional[int] = None,
+    status: str = "confirmed",
+    source: str = "manual",
+) -> Mention:
+    """Add a mention the curator marked (confirmed, source `manual`).  The span is widened to
+    whole grapheme clusters; an existing mention with the same span and type is confirmed
+    instead of duplicated."""
+    with db.transaction() as s:
+        art = _article(s, article_id)
+        _check_type(s, type)
+        start, end = _validate_span(art, start, end)
+        t = Tracker(s)
+        same = s.exec(
+            select(Mention).where(
+                Mention.article_id == article_id, Mention.start == start, Mention.end == end, Mention.type == type
+            )
+        ).first()
+        if same is not None:
+            m = t.update(same, status=status, entity_id=entity_id if entity_id is not None else same.entity_id)
+        else:
+            m = t.insert(
+                Mention(article_id=article_id, start=start, end=end, text=art.text[start:end], type=type,
+                        status=status, source=source, entity_id=entity_id, confidence=1.0)
+            )
+        _learn_alias(t, m)
+        _touch_article(t, art)
+        t.record("add", f"Add {type} ‘{_short(m.text)}’", article_id)
+        return m
+
+
+def set_status(db: Database, mention_id: int, status: str) -> Mention:
+    if status not in ("suggested", "confirmed", "rejected"):
+        raise CurateError(f"unknown mention status {status!r}")
+    verb = {"confirmed": "Confirm", "rejected": "Reject", "suggested": "Reset"}[status]
+    with db.transaction() as s:
+        m = _mention(s, mention_id)
+        t = Tracker(s)
+        t.update(m, status=status)
+        _learn_alias(t, m)
+        _touch_article(t, _article(s, m.article_id))
+        t.record(verb.lower(), f"{verb} ‘{_short(m.text)}’", m.article_id)
+        return m
+
+
+def confirm(db: Database, mention_id: int) -> Mention:
+    return set_status(db, mention_id, "confirmed")
+
+
+def reject(db: Database, mention_id: int) -> Mention:
+    return set_status(db, mention_id, "rejected")
+
+
+def set_type(db: Database, mention_id: int, type: str) -> Mention:
+    """Change a mention's type; the curator has decided, so it is confirmed."""
+    with db.transaction() as s:
+        _check_type(s, type)
+        m = _mention(s, mention_id)
+        t = Tracker(s)
+        entity_id = m.entity_id
+        if entity_id is not None:
+            ent = s.get(Entity, entity_id)
+            if ent is not None and ent.type != type:
+                entity_id = None  # a link must agree with the type
+        t.update(m, type=type, status="confirmed", entity_id=entity_id)
+        _touch_article(t, _article(s, m.article_id))
+        t.record("type", f"Type of ‘{_short(m.text)}’ → {type}", m.article_id)
+        return m
+
+
+def set_span(db: Database, mention_id: int, start: int, end: int) -> Mention:
+    """Move a mention's boundaries (snapped to grapheme clusters).  The detector's original span
+    is kept so re-detection does not propose it again."""
+    with db.transaction() as s:
+        m = _mention(s, mention_id)
+        art = _article(s, m.article_id)
+        start, end = _validate_span(art, start, end)
+        t = Tracker(s)
+        fields = dict(start=start, end=end, text=art.text[start:end], status="confirmed")
+        if m.origin_start is None and m.source not in ("manual",):
+            fields.update(origin_start=m.start, origin_end=m.end)
+        t.update(m, **fields)
+        _touch_article(t, art)
+        t.record("span", f"Boundaries of ‘{_short(m.text)}’", m.article_id)
+        return m
+
+
+def delete_mention(db: Database, mention_id: int) -> None:
+    with db.transaction() as s:
+        m = _mention(s, mention_id)
+        t = Tracker(s)
+        t.delete(m)
+        t.record("delete", f"Delete ‘{_short(m.text)}’", m.article_id)
+
+
+def link(db: Database, mention_id: int, entity_id: Optional[int]) -> Mention:
+    """Link a mention to an entity (None unlinks).  The entity's type must match the mention's."""
+    with db.transaction() as s:
+        m = _mention(s, mention_id)
+        t = Tracker(s)
+        if entity_id is not None:
+            ent = s.get(Entity, entity_id)
+            if ent is None:
+                raise CurateError(f"entity {entity_id} does not exist")
+            if ent.type != m.type:
+                raise CurateError(f"cannot link a {m.type} mention to the {ent.type} entity ‘{ent.name}’")
+            t.update(m, entity_id=entity_id, status="confirmed")
+            _learn_alias(t, m)
+            summary = f"Link ‘{_short(m.text)}’ → {ent.name}"
+        else:
+            t.update(m, entity_id=None)
+            summary = f"Unlink ‘{_short(m.text)}’"
+        _touch_article(t, _article(s, m.article_id))
+        t.record("link", summary, m.article_id)
+        return m
+
+
+def confirm_all(db: Database, article_id: int) -> int:
+    """Confirm every suggestion in the article; returns how many."""
+    with db.transaction() as s:
+        art = _article(s, article_id)
+        t = Tracker(s)
+        n = 0
+        for m in s.exec(select(Mention).where(Mention.article_id == article_id, Mention.status == "suggested")):
+            t.update(m, status="confirmed")
+            _learn_alias(t, m)
+            n += 1
+        _touch_article(t, art)
+        t.record("confirm_all", f"Confirm all {n} suggestions", article_id)
+        return n
+
+
+def set_article_status(db: Database, article_id: int, status: str) -> Article:
+    if status not in ARTICLE_STATUSES:
+        raise CurateError(f"unknown article status {status!r} (one of {', '.join(ARTICLE_STATUSES)})")
+    with db.transaction() as s:
+        art = _article(s, article_id)
+        t = Tracker(s)
+        t.update(art, status=status)
+        t.record("article_status", f"Mark ‘{_short(art.title)}’ {status.replace('_', ' ')}", article_id)
+        return art
+
+
+# -- entities and types -------------------------------------------------------------------------------
+
+
+def create_entity(
+    db: Database,
+    name: str,
+    type: str,
+    *,
+    aliases: Iterable[str] = (),
+    external_id: Optional[str] = None,
+    description: str = "",
+    link_mention_id: Optional[int] = None,
+) -> Entity:
+    """Create an entity (its name is also an alias); optionally link a mention to it."""
+    name = textmod.clean_text(name)
+    if not name:
+        raise CurateError("an entity needs a name")
+    with db.transaction() as s:
+        _check_type(s, type)
+        t = Tracker(s)
+        ent = t.insert(Entity(name=name, type=type, external_id=external_id or None, description=description))
+        seen = set()
+        for a in [name, *aliases]:
+            a = textmod.clean_text(a)
+            k = textmod.match_key(a)
+            if a and k not in seen:
+                seen.add(k)
+                t.insert(Alias(entity_id=ent.id, text=a, key=k, language=textmod.script_of(a)))
+        art_id = None
+        if link_mention_id is not None:
+            m = _mention(s, link_mention_id)
+            if m.type != type:
+                raise CurateError(f"cannot link a {m.type} mention to a {type} entity")
+            t.update(m, entity_id=ent.id, status="confirmed")
+            _learn_alias(t, m)
+            art_id = m.article_id
+        t.record("create_entity", f"Create entity ‘{_short(name)}’", art_id)
+        return ent
+
+
+def add_entity_type(db: Database, name: str, colour: str = "#888888", shortcut: str = "") -> EntityType:
+    name = name.strip().upper()
+    if not name or not name.replace("_", "").isalnum():
+        raise CurateError(f"invalid entity type name {name!r}")
+    with action(db, "add_type", f"Add type {name}") as t:
+        if t.session.exec(select(EntityType).where(EntityType.name == name)).first():
+            raise CurateError(f"entity type {name} exists already")
+        pos = len(t.session.exec(select(EntityType)).all())
+        return t.insert(EntityType(name=name, colour=colour, shortcut=shortcut, position=pos))  # type: ignore[return-value]

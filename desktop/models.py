@@ -1,0 +1,197 @@
+"""The data model: articles, entity types, mentions, the knowledge base, relations and history.
+
+Offsets (`Mention.start`, `Mention.end`) are Python code-point offsets into `Article.text`,
+end exclusive.  The article text is immutable after import and stored NFC with `\\n` newlines.
+
+This module is pure SQLModel (no Qt, no SQLite specifics); `desktop.db` owns engines,
+sessions, transactions and migrations.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Optional
+
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> _dt.datetime:
+    return _dt.datetime.now(_dt.timezone.utc)
+
+
+# -- enumerations kept as plain strings (stable in the database and the exports) ----------------
+
+ARTICLE_STATUSES = ("new", "in_progress", "done")
+MENTION_STATUSES = ("suggested", "confirmed", "rejected")
+MENTION_SOURCES = ("gazetteer", "rule", "learned", "manual", "import")
+LANGUAGES = ("bn", "hi", "en", "mixed")
+
+#: Default entity types: name, colour (works on light and dark backgrounds), shortcut key.
+DEFAULT_ENTITY_TYPES = (
+    ("PERSON", "#e6550d", "1"),
+    ("ORG", "#3182bd", "2"),
+    ("LOC", "#31a354", "3"),
+    ("DATE", "#756bb1", "4"),
+    ("EVENT", "#d6a000", "5"),
+)
+
+#: Default relation types: name, description.
+DEFAULT_RELATION_TYPES = (
+    ("member_of", "PERSON is a member / office holder of ORG"),
+    ("met", "PERSON met PERSON"),
+    ("held_in", "EVENT took place in LOC"),
+    ("located_in", "ORG or LOC is located in LOC"),
+    ("participant_in", "PERSON / ORG took part in EVENT"),
+    ("held_on", "EVENT took place on DATE"),
+)
+
+
+class Article(SQLModel, table=True):
+    __tablename__ = "article"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    title: str = Field(default="")
+    text: str
+    source: str = Field(default="")
+    language: str = Field(default="en", index=True)
+    content_hash: str = Field(sa_column_kwargs={"unique": True}, index=False)
+    status: str = Field(default="new", index=True)
+    imported_at: _dt.datetime = Field(default_factory=utcnow)
+
+    __table_args__ = (
+        CheckConstraint("status IN ('new','in_progress','done')", name="ck_article_status"),
+    )
+
+
+class EntityType(SQLModel, table=True):
+    __tablename__ = "entity_type"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(sa_column_kwargs={"unique": True})
+    colour: str = Field(default="#888888")
+    shortcut: str = Field(default="")
+    position: int = Field(default=0)
+
+
+class Entity(SQLModel, table=True):
+    __tablename__ = "entity"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(index=True)
+    type: str = Field(index=True)
+    external_id: Optional[str] = Field(default=None, index=True)
+    description: str = Field(default="")
+    created_at: _dt.datetime = Field(default_factory=utcnow)
+    updated_at: _dt.datetime = Field(default_factory=utcnow)
+
+
+class Alias(SQLModel, table=True):
+    __tablename__ = "alias"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    entity_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("entity.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    text: str
+    key: str = Field(index=True)  # normalised matching key (see desktop.text.match_key)
+    language: str = Field(default="")
+
+    __table_args__ = (UniqueConstraint("entity_id", "key", name="uq_alias_entity_key"),)
+
+
+class Mention(SQLModel, table=True):
+    __tablename__ = "mention"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    article_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("article.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    start: int
+    end: int
+    text: str
+    type: str = Field(index=True)
+    status: str = Field(default="suggested", index=True)
+    source: str = Field(default="manual")
+    entity_id: Optional[int] = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("entity.id", ondelete="SET NULL"), nullable=True, index=True),
+    )
+    confidence: float = Field(default=1.0)
+    value: Optional[str] = Field(default=None)  # normalised value, e.g. ISO date or "start/end"
+    # Span the detector originally proposed; kept when the curator edits the boundaries so that
+    # re-detection never proposes the same thing again.
+    origin_start: Optional[int] = Field(default=None)
+    origin_end: Optional[int] = Field(default=None)
+    created_at: _dt.datetime = Field(default_factory=utcnow)
+    updated_at: _dt.datetime = Field(default_factory=utcnow)
+
+    __table_args__ = (
+        CheckConstraint("start >= 0 AND start < \"end\"", name="ck_mention_span"),
+        CheckConstraint("status IN ('suggested','confirmed','rejected')", name="ck_mention_status"),
+        Index("ix_mention_article_span", "article_id", "start", "end"),
+    )
+
+
+class RelationType(SQLModel, table=True):
+    __tablename__ = "relation_type"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(sa_column_kwargs={"unique": True})
+    description: str = Field(default="")
+
+
+class Relation(SQLModel, table=True):
+    __tablename__ = "relation"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    article_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("article.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    type: str
+    head_mention_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("mention.id", ondelete="CASCADE"), nullable=False)
+    )
+    tail_mention_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("mention.id", ondelete="CASCADE"), nullable=False)
+    )
+    created_at: _dt.datetime = Field(default_factory=utcnow)
+
+    __table_args__ = (CheckConstraint("head_mention_id <> tail_mention_id", name="ck_relation_distinct"),)
+
+
+class History(SQLModel, table=True):
+    """Append-only log of curation actions.
+
+    `changes` is a JSON list of row diffs ``{"table", "id", "before", "after"}`` (``before`` is
+    null for an insert, ``after`` null for a delete): applying ``before`` in reverse order undoes
+    the action, applying ``after`` in order redoes it.  ``kind`` is ``action`` for a curation
+    action, ``undo``/``redo`` for the records of undoing and redoing (``target_id`` names the
+    action).  ``state`` of an action is ``done``, ``undone``, or ``dropped`` (undone, then
+    superseded by a new action, so it can no longer be redone).
+    """
+
+    __tablename__ = "history"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    at: _dt.datetime = Field(default_factory=utcnow, index=True)
+    user: str = Field(default="")
+    kind: str = Field(default="action")
+    action: str
+    summary: str = Field(default="")
+    article_id: Optional[int] = Field(default=None, index=True)
+    target_id: Optional[int] = Field(default=None)
+    state: str = Field(default="done", index=True)
+    changes: str = Field(default="[]")
+
+
+#: Tables whose rows curation actions may change (used by the generic undo machinery).
+TABLES = {
+    "article": Article,
+    "entity_type": EntityType,
+    "entity": Entity,
+    "alias": Alias,
+    "mention": Mention,
+    "relation_type": RelationType,
+    "relation": Relation,
+}

@@ -1,0 +1,194 @@
+"""Text utilities shared by the whole core: cleaning, script/language detection, grapheme
+clusters, matching keys and the code-point <-> UTF-16 conversion used at the Qt boundary.
+
+Everything in the core counts Python code points.  Qt counts UTF-16 code units; the window
+converts with :func:`cp_to_utf16` / :func:`utf16_to_cp` and nowhere else.
+"""
+
+from __future__ import annotations
+
+import bisect
+import unicodedata
+from functools import lru_cache
+
+import regex
+
+# -- cleaning -------------------------------------------------------------------------------------
+
+_NEWLINES = regex.compile(r"\r\n|\r|\u2028|\u2029|\x85")
+_CONTROL = regex.compile(r"[^\S\n\t ]|[\p{Cc}--[\n\t]]", flags=regex.V1)
+
+
+def clean_text(text: str) -> str:
+    """Text as stored: BOM removed, `\\n` newlines, NFC, other control characters dropped,
+    trailing whitespace of the whole text trimmed."""
+    text = text.lstrip("\ufeff")
+    text = _NEWLINES.sub("\n", text)
+    text = regex.sub(r"[\p{Cc}--[\n\t]]", "", text, flags=regex.V1)
+    text = unicodedata.normalize("NFC", text)
+    return text.strip()
+
+
+def first_line(text: str, limit: int = 200) -> str:
+    for line in text.split("\n"):
+        line = line.strip()
+        if line:
+            return line[:limit]
+    return ""
+
+
+# -- scripts and language -------------------------------------------------------------------------
+
+_SCRIPT_LANG = (
+    (regex.compile(r"\p{Script=Bengali}"), "bn"),
+    (regex.compile(r"\p{Script=Devanagari}"), "hi"),
+    (regex.compile(r"\p{Script=Latin}"), "en"),
+)
+
+
+def script_counts(text: str) -> dict[str, int]:
+    return {lang: len(rx.findall(text)) for rx, lang in _SCRIPT_LANG}
+
+
+def detect_language(text: str, dominance: float = 0.8) -> str:
+    """`bn`, `hi` or `en` when one script holds at least `dominance` of the letters of those
+    three scripts, else `mixed`.  Latin boilerplate in an Indic article ("Home / National",
+    "(India-Russia)") does not make it mixed."""
+    counts = script_counts(text)
+    total = sum(counts.values())
+    if total == 0:
+        return "en"
+    lang, best = max(counts.items(), key=lambda kv: kv[1])
+    return lang if best / total >= dominance else "mixed"
+
+
+def script_of(text: str) -> str:
+    """Language code of the dominant script of a short string (alias language)."""
+    counts = script_counts(text)
+    if not any(counts.values()):
+        return ""
+    return max(counts.items(), key=lambda kv: kv[1])[0]
+
+
+# -- grapheme clusters ----------------------------------------------------------------------------
+
+_GRAPHEME = regex.compile(r"\X")
+
+
+def grapheme_boundaries(text: str) -> list[int]:
+    """All code-point offsets that are grapheme-cluster boundaries (0 and len(text) included).
+
+    Uses `regex`'s extended grapheme clusters; in addition a virama (halant) followed by a
+    consonant, or a ZWJ/ZWNJ, never ends a cluster, so an Indic conjunct (akshara) stays whole."""
+    bounds = [0]
+    for m in _GRAPHEME.finditer(text):
+        bounds.append(m.end())
+    # merge across virama + consonant (conjuncts) and joiners
+    merged = [0]
+    for b in bounds[1:]:
+        prev = text[b - 1] if b > 0 else ""
+        if b < len(text) and (
+            unicodedata.category(prev) == "Mn" and unicodedata.combining(prev) == 9  # virama
+            or prev in "\u200c\u200d"
+            or text[b] in "\u200c\u200d"
+        ):
+            continue
+        merged.append(b)
+    if merged[-1] != len(text):
+        merged.append(len(text))
+    return merged
+
+
+def snap_to_graphemes(text: str, start: int, end: int, bounds: list[int] | None = None) -> tuple[int, int]:
+    """Widen [start, end) to whole grapheme clusters."""
+    if bounds is None:
+        bounds = grapheme_boundaries(text)
+    start = max(0, min(start, len(text)))
+    end = max(0, min(end, len(text)))
+    i = bisect.bisect_right(bounds, start) - 1
+    j = bisect.bisect_left(bounds, end)
+    return bounds[max(i, 0)], bounds[min(j, len(bounds) - 1)]
+
+
+_TRIM = regex.compile(r"[\p{Z}\s\p{P}\p{S}--[\p{Sc}%]]", flags=regex.V1)
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink [start, end) past leading/trailing whitespace and punctuation."""
+    while start < end and _TRIM.fullmatch(text[start]):
+        start += 1
+    while end > start and _TRIM.fullmatch(text[end - 1]):
+        end -= 1
+    return start, end
+
+
+def snap_selection(text: str, start: int, end: int) -> tuple[int, int]:
+    """A curator's selection made into a mention span: trimmed, then whole grapheme clusters."""
+    if start > end:
+        start, end = end, start
+    start, end = trim_span(text, start, end)
+    if start >= end:
+        return start, start
+    return snap_to_graphemes(text, start, end)
+
+
+def is_grapheme_aligned(text: str, start: int, end: int) -> bool:
+    bounds = grapheme_boundaries(text)
+    i = bisect.bisect_left(bounds, start)
+    j = bisect.bisect_left(bounds, end)
+    return i < len(bounds) and bounds[i] == start and j < len(bounds) and bounds[j] == end
+
+
+# -- matching keys --------------------------------------------------------------------------------
+
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u00ad"), "-")
+_QUOTES = {
+    **dict.fromkeys(map(ord, "\u2018\u2019\u201a\u201b\u2032\u00b4`"), "'"),
+    **dict.fromkeys(map(ord, "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"), '"'),
+}
+_JOINERS = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
+_FOLD_TABLE = {**_DASHES, **_QUOTES, **_JOINERS}
+_SPACES = regex.compile(r"\s+")
+
+
+@lru_cache(maxsize=65536)
+def match_key(text: str) -> str:
+    """The normalised key used to compare surfaces and aliases: NFC (which also unifies nukta
+    forms such as U+0958 / क+़ and U+09DF / য+়), joiners removed, dash and quote variants
+    unified, whitespace collapsed, case folded."""
+    text = unicodedata.normalize("NFC", text).translate(_FOLD_TABLE)
+    text = _SPACES.sub(" ", text).strip()
+    return text.casefold()
+
+
+# -- Qt boundary: code points <-> UTF-16 code units ---------------------------------------------
+
+
+class Utf16Map:
+    """Converts offsets of one text between code points and UTF-16 code units in O(log n)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        # code-point indexes of characters outside the BMP (2 UTF-16 units each)
+        self._astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF]
+        # their UTF-16 positions
+        self._astral_u16 = [i + k for k, i in enumerate(self._astral)]
+
+    def to_utf16(self, cp: int) -> int:
+        return cp + bisect.bisect_left(self._astral, cp)
+
+    def to_cp(self, u16: int) -> int:
+        # number of astral chars whose UTF-16 start is before u16
+        k = bisect.bisect_left(self._astral_u16, u16)
+        # a position inside a surrogate pair maps to the start of that character
+        if k > 0 and self._astral_u16[k - 1] + 1 == u16:
+            return self._astral[k - 1]
+        return u16 - k
+
+
+def cp_to_utf16(text: str, cp: int) -> int:
+    return Utf16Map(text).to_utf16(cp)
+
+
+def utf16_to_cp(text: str, u16: int) -> int:
+    return Utf16Map(text).to_cp(u16)
