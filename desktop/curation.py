@@ -57,7 +57,7 @@ def _learn_alias(t: Tracker, m: Mention) -> None:
         select(Alias).where(Alias.entity_id == m.entity_id, Alias.key == key)
     ).first()
     if exists is None:
-        t.insert(Alias(entity_id=m.entity_id, text=m.text, key=key, language=textmod.script_of(m.text)))
+        t.insert(Alias(entity_id=m.entity_id, text=m.text, key=key, language=textmod.script_of(m.text), source="learned"))
 
 
 def _validate_span(article: Article, start: int, end: int) -> tuple[int, int]:

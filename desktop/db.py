@@ -187,7 +187,7 @@ class Database:
         if not fts_query:
             return []
         sql = (
-            "SELECT rowid, title, snippet(article_fts, 1, '[', ']', '…', 12) "
+            "SELECT rowid, title, replace(snippet(article_fts, 1, '[', ']', '…', 12), char(10), ' ') "
             "FROM article_fts WHERE article_fts MATCH ? ORDER BY rank LIMIT ?"
         )
         try:
@@ -309,7 +309,8 @@ def _seed_defaults(c) -> None:
 # -- migrations -----------------------------------------------------------------------------------
 # MIGRATIONS[n] takes a connection inside a transaction at version n-1 to version n.
 # Version 1 was the first released schema (articles, types, mentions, entities, aliases,
-# history, FTS).  Version 2 added relations and the detector's original span on mentions.
+# history, FTS).  Version 2 added relations, the detector's original span on mentions and
+# the source of each alias.
 
 
 def _to_v2(c) -> None:
@@ -318,6 +319,9 @@ def _to_v2(c) -> None:
         c.exec_driver_sql("ALTER TABLE mention ADD COLUMN origin_start INTEGER")
     if "origin_end" not in cols:
         c.exec_driver_sql("ALTER TABLE mention ADD COLUMN origin_end INTEGER")
+    cols = {r[1] for r in c.exec_driver_sql("PRAGMA table_info(alias)")}
+    if "source" not in cols:
+        c.exec_driver_sql("ALTER TABLE alias ADD COLUMN source VARCHAR NOT NULL DEFAULT 'curator'")
     models.RelationType.__table__.create(c, checkfirst=True)
     models.Relation.__table__.create(c, checkfirst=True)
     _create_fts(c)

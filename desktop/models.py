@@ -96,6 +96,9 @@ class Alias(SQLModel, table=True):
     text: str
     key: str = Field(index=True)  # normalised matching key (see desktop.text.match_key)
     language: str = Field(default="")
+    # where the alias came from: "gazetteer" (bundled starter lists), "curator" (typed in the
+    # knowledge base), "learned" (a confirmed mention's surface), "import" (a KB file)
+    source: str = Field(default="curator")
 
     __table_args__ = (UniqueConstraint("entity_id", "key", name="uq_alias_entity_key"),)
 

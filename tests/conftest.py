@@ -20,10 +20,10 @@ def _isolated_home(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def db(tmp_path):
+def db(tmp_path_factory):
     from desktop.db import Database
 
-    database = Database(tmp_path / "curate.db")
+    database = Database(tmp_path_factory.mktemp("db") / "curate.db")
     yield database
     database.close()
 

@@ -1,0 +1,323 @@
+"""The `curate` command line.  With no command it opens the main window.
+
+Errors a user can cause (missing file, bad CSV, locked or damaged database, bad query) print one
+line on stderr and exit non-zero; an unexpected internal error prints one line naming the log
+file that holds the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Optional, Sequence
+
+from desktop import __version__
+from desktop.errors import CurateError
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+log = logging.getLogger("curate")
+
+
+def _db_path(args) -> tuple[Path, bool]:
+    """(path, is_default)."""
+    from desktop.paths import default_db_path
+
+    if args.db:
+        return Path(args.db), False
+    env = os.environ.get("CURATE_DB")
+    if env:
+        return Path(env), False
+    return default_db_path(), True
+
+
+def _open(args, *, must_exist: bool = False):
+    from desktop.seeds import open_or_create
+
+    path, is_default = _db_path(args)
+    if must_exist and not path.exists():
+        raise CurateError(f"{path}: no such database")
+    db, _created = open_or_create(path, with_seeds=is_default)
+    return db
+
+
+def _print_json(obj) -> None:
+    json.dump(obj, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+# -- commands -------------------------------------------------------------------------------------
+
+
+def cmd_import(args) -> int:
+    from desktop.importing import import_paths
+
+    db = _open(args)
+    report = import_paths(db, args.paths, detect=not args.no_detect)
+    print(report.summary())
+    for f in report.failed:
+        print(f"  failed: {f}")
+    return EXIT_FAIL if report.failed else EXIT_OK
+
+
+def cmd_detect(args) -> int:
+    from desktop.detection.service import detect_articles
+
+    db = _open(args)
+    ids = args.article or None
+    res = detect_articles(db, ids)
+    print(f"detected over {res.articles} articles: {res.added} new suggestions")
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    from desktop.exporting import export
+
+    db = _open(args)
+    files = export(db, args.out, fmt=args.format, status=args.status)
+    for f in files:
+        print(f)
+    return EXIT_OK
+
+
+def cmd_kb(args) -> int:
+    from desktop import kb
+
+    db = _open(args)
+    path = Path(args.file)
+    is_json = path.suffix.lower() == ".json"
+    if args.kb_command == "import":
+        if not path.is_file():
+            raise CurateError(f"{path}: no such file")
+        rep = kb.import_json(db, path) if is_json else kb.import_csv(db, path)
+        print(f"entities created {rep.created}, updated {rep.updated}, aliases added {rep.aliases_added}, "
+              f"failed {len(rep.failed)}")
+        for f in rep.failed:
+            print(f"  failed: {f}")
+        return EXIT_FAIL if rep.failed else EXIT_OK
+    n = kb.export_json(db, path) if is_json else kb.export_csv(db, path)
+    print(f"{path}: {n} entities" if isinstance(n, int) else str(path))
+    return EXIT_OK
+
+
+def cmd_search(args) -> int:
+    db = _open(args)
+    hits = db.search(args.query, limit=args.limit)
+    if args.json:
+        _print_json([{"article_id": i, "title": t, "snippet": s} for i, t, s in hits])
+    else:
+        for i, t, s in hits:
+            print(f"{i}\t{t}\t{s}")
+        if not hits:
+            print("no articles match", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_list(args) -> int:
+    from desktop.queries import ArticleFilter, list_articles
+
+    db = _open(args)
+    rows = list_articles(db, ArticleFilter(status=args.status, language=args.language))
+    if args.json:
+        _print_json([r.__dict__ for r in rows])
+    else:
+        print("id\tlanguage\tstatus\tsuggested\tconfirmed\trejected\ttitle")
+        for r in rows:
+            print(f"{r.id}\t{r.language}\t{r.status}\t{r.suggested}\t{r.confirmed}\t{r.rejected}\t{r.title}")
+    return EXIT_OK
+
+
+def cmd_stats(args) -> int:
+    from desktop.queries import stats
+
+    db = _open(args)
+    st = stats(db)
+    if args.json:
+        _print_json(st)
+    else:
+        for k, v in st.items():
+            if isinstance(v, dict):
+                v = ", ".join(f"{kk} {vv}" for kk, vv in sorted(v.items())) or "-"
+            print(f"{k.replace('_', ' ')}: {v}")
+    return EXIT_OK
+
+
+def cmd_check(args) -> int:
+    from desktop.db import Database
+
+    path, _ = _db_path(args)
+    if not path.exists():
+        raise CurateError(f"{path}: no such database")
+    db = Database(path, create=False)
+    problems = db.check()
+    for p in problems:
+        print(p)
+    print(f"{path}: {'ok' if not problems else f'{len(problems)} problem(s)'} (schema {db.schema_version()})")
+    return EXIT_FAIL if problems else EXIT_OK
+
+
+def cmd_backup(args) -> int:
+    db = _open(args, must_exist=True)
+    db.backup(args.file)
+    print(f"backed up to {args.file}")
+    return EXIT_OK
+
+
+def cmd_undo(args) -> int:
+    from desktop import history
+
+    db = _open(args)
+    fn = history.undo if args.command == "undo" else history.redo
+    entry = fn(db)
+    if entry is None:
+        print(f"nothing to {args.command}")
+        return EXIT_FAIL
+    print(f"{args.command}: {entry.summary}")
+    return EXIT_OK
+
+
+def cmd_history(args) -> int:
+    from desktop import history
+
+    db = _open(args)
+    rows = history.entries(db, limit=args.limit)
+    if args.json:
+        _print_json([{"id": h.id, "at": h.at, "user": h.user, "kind": h.kind, "action": h.action,
+                      "summary": h.summary, "article_id": h.article_id, "state": h.state} for h in rows])
+    else:
+        for h in rows:
+            mark = "" if h.kind != "action" or h.state == "done" else f" ({h.state})"
+            print(f"{h.id}\t{h.at:%Y-%m-%d %H:%M:%S}\t{h.user}\t{h.kind}\t{h.summary}{mark}")
+    return EXIT_OK
+
+
+def cmd_selftest(args) -> int:
+    from desktop.selftest import run
+
+    return run(verbose=not args.quiet)
+
+
+def cmd_gui(args) -> int:
+    from desktop.ui.app import run
+
+    path, _ = _db_path(args)
+    return run(str(path))
+
+
+# -- parser ---------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="curate",
+        description="Annotate and link persons, organisations, places, dates and events in news articles "
+        "(Bengali, Hindi, English). With no command, opens the main window.",
+    )
+    p.add_argument("--version", action="version", version=f"curate {__version__}")
+    p.add_argument("--db", metavar="PATH", help="database file (default: $CURATE_DB, else the per-user data folder)")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    s = sub.add_parser("import", help="import files and folders (.txt .md .html .jsonl .csv)")
+    s.add_argument("paths", nargs="+", metavar="PATH")
+    s.add_argument("--no-detect", action="store_true", help="do not run entity detection on the new articles")
+    s.set_defaults(func=cmd_import)
+
+    s = sub.add_parser("detect", help="run entity detection (idempotent)")
+    s.add_argument("--article", type=int, action="append", metavar="ID", help="only this article (repeatable)")
+    s.set_defaults(func=cmd_detect)
+
+    from desktop.exporting import FORMATS, STATUS_CHOICES
+
+    s = sub.add_parser("export", help="export curated data")
+    s.add_argument("--format", choices=FORMATS, default="csv")
+    s.add_argument("--out", required=True, metavar="DIR")
+    s.add_argument("--status", choices=STATUS_CHOICES, default="confirmed", help="which mentions (default: confirmed)")
+    s.set_defaults(func=cmd_export)
+
+    s = sub.add_parser("kb", help="knowledge base files (CSV, or JSON by extension)")
+    kbsub = s.add_subparsers(dest="kb_command", metavar="ACTION", required=True)
+    for name, help_ in (("import", "import entities and aliases"), ("export", "export the knowledge base")):
+        k = kbsub.add_parser(name, help=help_)
+        k.add_argument("file", metavar="FILE")
+        k.set_defaults(func=cmd_kb)
+
+    s = sub.add_parser("search", help="full-text search over titles and texts")
+    s.add_argument("query")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--limit", type=int, default=50)
+    s.set_defaults(func=cmd_search)
+
+    s = sub.add_parser("list", help="articles with mention counts per status")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--status", choices=("new", "in_progress", "done"))
+    s.add_argument("--language", choices=("bn", "hi", "en", "mixed"))
+    s.set_defaults(func=cmd_list)
+
+    s = sub.add_parser("stats", help="totals")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_stats)
+
+    s = sub.add_parser("check", help="integrity check (non-zero exit when damaged)")
+    s.set_defaults(func=cmd_check)
+
+    s = sub.add_parser("backup", help="consistent copy of the database (safe while the app runs)")
+    s.add_argument("file", metavar="FILE")
+    s.set_defaults(func=cmd_backup)
+
+    for name in ("undo", "redo"):
+        s = sub.add_parser(name, help=f"{name} the last curation action")
+        s.set_defaults(func=cmd_undo)
+
+    s = sub.add_parser("history", help="the log of curation actions, newest first")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--limit", type=int, default=50)
+    s.set_defaults(func=cmd_history)
+
+    s = sub.add_parser("selftest", help="check the installation in a temporary database (exit 0 or 1)")
+    s.add_argument("--quiet", action="store_true")
+    s.set_defaults(func=cmd_selftest)
+    return p
+
+
+def _log_internal_error(exc: BaseException) -> str:
+    try:
+        from desktop.paths import user_log_dir
+
+        d = user_log_dir()
+        d.mkdir(parents=True, exist_ok=True)
+        f = d / "curate.log"
+        with open(f, "a", encoding="utf-8") as fh:
+            fh.write("".join(traceback.format_exception(exc)))
+        return str(f)
+    except OSError:
+        return "(log not writable)"
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        args.func = cmd_gui
+    try:
+        return args.func(args)
+    except CurateError as exc:
+        print(f"curate: {exc}", file=sys.stderr)
+        return EXIT_FAIL
+    except KeyboardInterrupt:
+        print("curate: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # an internal error: one line here, the traceback in the log
+        where = _log_internal_error(exc)
+        print(f"curate: internal error: {exc.__class__.__name__}: {exc} (details in {where})", file=sys.stderr)
+        return 70
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,162 @@
+"""Read-side queries used by the command line and the window (Qt-free).
+
+The article list is fetched in pages of light rows (no article text), with per-status mention
+counts, so a window over 100,000 articles only ever reads what it shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from sqlalchemy import case, func
+from sqlmodel import select
+
+from desktop.db import Database
+from desktop.models import Article, Entity, EntityType, History, Mention
+
+SORT_COLUMNS = ("id", "title", "language", "status", "suggested", "confirmed", "imported_at")
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    id: int
+    title: str
+    source: str
+    language: str
+    status: str
+    imported_at: str
+    suggested: int
+    confirmed: int
+    rejected: int
+
+
+@dataclass(frozen=True)
+class ArticleFilter:
+    status: Optional[str] = None
+    language: Optional[str] = None
+    search: Optional[str] = None  # full-text query (see Database.search)
+
+
+def _filtered_ids_stmt(db: Database, flt: ArticleFilter):
+    stmt = select(Article.id)
+    if flt.status:
+        stmt = stmt.where(Article.status == flt.status)
+    if flt.language:
+        stmt = stmt.where(Article.language == flt.language)
+    if flt.search and flt.search.strip():
+        ids = db.search_ids(flt.search)
+        stmt = stmt.where(Article.id.in_(ids))  # type: ignore[union-attr]
+    return stmt
+
+
+def _counts_subquery():
+    return (
+        select(
+            Mention.article_id.label("aid"),  # type: ignore[attr-defined]
+            func.sum(case((Mention.status == "suggested", 1), else_=0)).label("suggested"),
+            func.sum(case((Mention.status == "confirmed", 1), else_=0)).label("confirmed"),
+            func.sum(case((Mention.status == "rejected", 1), else_=0)).label("rejected"),
+        )
+        .group_by(Mention.article_id)
+        .subquery()
+    )
+
+
+def article_ids(db: Database, flt: ArticleFilter = ArticleFilter(), sort: str = "id", descending: bool = False) -> list[int]:
+    """Ids of the articles matching the filter, in display order (cheap: ids only)."""
+    if sort not in SORT_COLUMNS:
+        raise ValueError(f"unknown sort column {sort!r}")
+    counts = _counts_subquery()
+    if sort in ("suggested", "confirmed"):
+        key = func.coalesce(getattr(counts.c, sort), 0)
+    else:
+        key = getattr(Article, sort)
+    base = _filtered_ids_stmt(db, flt).outerjoin(counts, counts.c.aid == Article.id) if sort in ("suggested", "confirmed") else _filtered_ids_stmt(db, flt)
+    order = [key.desc() if descending else key.asc(), Article.id.asc()]  # type: ignore[union-attr]
+    with db.session() as s:
+        return list(s.exec(base.order_by(*order)))
+
+
+def article_rows(db: Database, ids: list[int]) -> list[ArticleRow]:
+    """Light rows (no text) for the given ids, in the same order."""
+    if not ids:
+        return []
+    counts = _counts_subquery()
+    stmt = (
+        select(
+            Article.id, Article.title, Article.source, Article.language, Article.status, Article.imported_at,
+            func.coalesce(counts.c.suggested, 0), func.coalesce(counts.c.confirmed, 0),
+            func.coalesce(counts.c.rejected, 0),
+        )
+        .outerjoin(counts, counts.c.aid == Article.id)
+        .where(Article.id.in_(ids))  # type: ignore[union-attr]
+    )
+    with db.session() as s:
+        rows = {r[0]: ArticleRow(r[0], r[1], r[2], r[3], r[4], r[5].isoformat(timespec="seconds") if r[5] else "",
+                                 int(r[6]), int(r[7]), int(r[8])) for r in s.exec(stmt)}
+    return [rows[i] for i in ids if i in rows]
+
+
+def list_articles(db: Database, flt: ArticleFilter = ArticleFilter()) -> list[ArticleRow]:
+    return article_rows(db, article_ids(db, flt))
+
+
+def article(db: Database, article_id: int) -> Optional[Article]:
+    with db.session() as s:
+        return s.get(Article, article_id)
+
+
+def mentions(db: Database, article_id: int, include_rejected: bool = True) -> list[Mention]:
+    with db.session() as s:
+        stmt = select(Mention).where(Mention.article_id == article_id)
+        if not include_rejected:
+            stmt = stmt.where(Mention.status != "rejected")
+        return list(s.exec(stmt.order_by(Mention.start, Mention.end)))
+
+
+def mention(db: Database, mention_id: int) -> Optional[Mention]:
+    with db.session() as s:
+        return s.get(Mention, mention_id)
+
+
+def entity(db: Database, entity_id: int) -> Optional[Entity]:
+    with db.session() as s:
+        return s.get(Entity, entity_id)
+
+
+def entity_names(db: Database, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    with db.session() as s:
+        return {e.id: e.name for e in s.exec(select(Entity).where(Entity.id.in_(ids)))}  # type: ignore[union-attr]
+
+
+def entity_types(db: Database) -> list[EntityType]:
+    with db.session() as s:
+        return list(s.exec(select(EntityType).order_by(EntityType.position, EntityType.id)))
+
+
+def stats(db: Database) -> dict:
+    """Totals for `curate stats` and the status bar."""
+    with db.session() as s:
+        art_by_status = dict(s.exec(select(Article.status, func.count()).group_by(Article.status)).all())
+        art_by_lang = dict(s.exec(select(Article.language, func.count()).group_by(Article.language)).all())
+        men_by_status = dict(s.exec(select(Mention.status, func.count()).group_by(Mention.status)).all())
+        men_by_type = dict(s.exec(select(Mention.type, func.count()).group_by(Mention.type)).all())
+        men_by_source = dict(s.exec(select(Mention.source, func.count()).group_by(Mention.source)).all())
+        linked = s.exec(select(func.count()).select_from(Mention).where(Mention.entity_id.is_not(None))).one()  # type: ignore[union-attr]
+        entities = s.exec(select(func.count()).select_from(Entity)).one()
+        actions = s.exec(select(func.count()).select_from(History).where(History.kind == "action")).one()
+    return {
+        "articles": sum(art_by_status.values()),
+        "articles_by_status": art_by_status,
+        "articles_by_language": art_by_lang,
+        "mentions": sum(men_by_status.values()),
+        "mentions_by_status": men_by_status,
+        "mentions_by_type": men_by_type,
+        "mentions_by_source": men_by_source,
+        "mentions_linked": int(linked),
+        "entities": int(entities),
+        "history_actions": int(actions),
+    }

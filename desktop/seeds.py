@@ -1,0 +1,40 @@
+"""First launch: a new database gets the starter knowledge base and the bundled seed articles,
+so a new curator sees real content at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from desktop.db import Database
+from desktop.importing import ImportReport, import_paths
+from desktop.paths import seeds_dir
+
+
+def seed_files() -> list[Path]:
+    d = seeds_dir()
+    return sorted(p for p in d.glob("*.txt")) if d.is_dir() else []
+
+
+def seed_knowledge_base(db: Database) -> int:
+    """Load the bundled starter gazetteer into the knowledge base (idempotent)."""
+    from desktop.detection.service import seed_knowledge_base as _seed
+
+    return _seed(db)
+
+
+def load_seeds(db: Database, *, detect: bool = True) -> ImportReport:
+    """Import the bundled seed articles (duplicates are skipped, so this is idempotent)."""
+    return import_paths(db, seed_files(), detect=detect)
+
+
+def open_or_create(path: str | Path, *, with_seeds: bool) -> tuple[Database, bool]:
+    """Open the database at `path`, creating it when missing.  A newly created one gets the
+    starter knowledge base, and the seed articles when `with_seeds`.  Returns (db, created)."""
+    p = Path(path)
+    created = not p.exists() or p.stat().st_size == 0
+    db = Database(p)
+    if created:
+        seed_knowledge_base(db)
+        if with_seeds:
+            load_seeds(db)
+    return db, created
