@@ -1,0 +1,108 @@
+"""Export: CSV files, BOM, formula injection, atomicity, JSONL and CoNLL."""
+
+import csv
+import json
+
+import pytest
+
+from desktop import curation
+from desktop.errors import CurateError
+from desktop.exporting import bio_tokens, export, safe_cell, unsafe_cell
+from desktop.importing import Draft, import_drafts
+from desktop.models import Mention, Relation
+
+TEXT = "=cmd|' /C calc'!A0 রক্ষা মন্ত্রী রাজনাথ সিংহ 😀 আস্তানায় গেলেন। -SUM(1)"
+
+
+@pytest.fixture
+def filled(db):
+    import_drafts(db, [Draft(text=TEXT, title="=HYPERLINK(\"x\")", source="@src")])
+    s1 = TEXT.index("রাজনাথ")
+    m1 = curation.add_mention(db, 1, s1, s1 + len("রাজনাথ সিংহ"), "PERSON")
+    s2 = TEXT.index("আস্তানা")
+    m2 = curation.add_mention(db, 1, s2, s2 + len("আস্তানা"), "LOC")
+    s3 = TEXT.index("-SUM")
+    m3 = curation.add_mention(db, 1, s3 + 1, s3 + 4, "ORG")
+    curation.reject(db, m3.id)
+    ent = curation.create_entity(db, "+Astana", "LOC", aliases=["Astana", "अस्ताना"], external_id="Q1520",
+                                 link_mention_id=m2.id)
+    with db.transaction() as s:
+        s.add(Relation(article_id=1, type="held_in", head_mention_id=m1.id, tail_mention_id=m2.id))
+    return {"m1": m1, "m2": m2, "m3": m3, "ent": ent}
+
+
+def _read(path):
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), f"{path.name} has no UTF-8 BOM"
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_csv_files_columns_and_offsets(db, filled, tmp_path):
+    files = export(db, tmp_path / "out")
+    assert sorted(f.name for f in files) == ["articles.csv", "entities.csv", "mentions.csv", "relations.csv"]
+    mentions = _read(tmp_path / "out" / "mentions.csv")
+    assert {m["text"] for m in mentions} == {"রাজনাথ সিংহ", "আস্তানা"}  # confirmed only by default
+    for m in mentions:
+        assert TEXT[int(m["start"]):int(m["end"])] == m["text"]
+    astana = [m for m in mentions if m["type"] == "LOC"][0]
+    assert astana["external_id"] == "Q1520" and astana["entity_name"] == "'+Astana"
+    ents = {e["external_id"]: e for e in _read(tmp_path / "out" / "entities.csv")}
+    assert set(ents["Q1520"]["aliases"].split("|")) >= {"Astana", "अस्ताना"}
+    assert ents["Q1520"]["mention_count"] == "1"
+    rel = _read(tmp_path / "out" / "relations.csv")
+    assert rel[0]["type"] == "held_in" and rel[0]["head_text"] == "রাজনাথ সিংহ" and rel[0]["tail_entity_id"]
+    arts = _read(tmp_path / "out" / "articles.csv")
+    assert arts[0]["title"].startswith("'=") and arts[0]["source"] == "'@src"
+
+
+def test_status_filter(db, filled, tmp_path):
+    export(db, tmp_path / "rej", status="rejected")
+    assert [m["text"] for m in _read(tmp_path / "rej" / "mentions.csv")] == ["SUM"]
+    export(db, tmp_path / "all", status="all")
+    assert len(_read(tmp_path / "all" / "mentions.csv")) == 3
+    with pytest.raises(CurateError):
+        export(db, tmp_path / "x", status="bogus")
+
+
+@pytest.mark.parametrize("cell", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=x", "\r=x"])
+def test_formula_injection_neutralised(cell):
+    out = safe_cell(cell)
+    assert out.startswith("'") and unsafe_cell(out) == cell
+    assert safe_cell("plain") == "plain" and safe_cell(5) == "5"
+
+
+def test_failed_export_leaves_no_file(db, filled, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    export(db, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    import desktop.exporting as ex
+
+    def boom(*a, **k):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(ex, "_context", boom)
+    with pytest.raises(CurateError, match="no file was changed"):
+        export(db, out, status="all")
+    after = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert after == before  # no half files, no leftovers, old export intact
+
+
+def test_jsonl_and_conll(db, filled, tmp_path):
+    export(db, tmp_path / "j", fmt="jsonl")
+    rec = json.loads((tmp_path / "j" / "annotations.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    for s, e, label in rec["label"]:
+        assert rec["text"][s:e] in ("রাজনাথ সিংহ", "আস্তানা")
+    export(db, tmp_path / "c", fmt="conll")
+    lines = (tmp_path / "c" / "annotations.conll").read_text(encoding="utf-8").splitlines()
+    assert "রাজনাথ B-PERSON" in lines and "সিংহ I-PERSON" in lines
+    assert "আস্তানায় B-LOC" in lines  # token overlapping the mention (suffix glued on)
+
+
+def test_bio_tokens_adjacent_mentions():
+    class M:
+        def __init__(self, s, e, t):
+            self.start, self.end, self.type = s, e, t
+
+    toks = bio_tokens("A B C", [M(0, 1, "X"), M(2, 3, "X")])
+    assert toks == [("A", "B-X"), ("B", "B-X"), ("C", "O")]
