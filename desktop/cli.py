@@ -203,9 +203,14 @@ def cmd_selftest(args) -> int:
 
 
 def cmd_gui(args) -> int:
-    from desktop.ui.app import run
+    from desktop.seeds import open_or_create
 
     path, _ = _db_path(args)
+    # a new database opened in the window gets the starter knowledge base and the seed articles
+    db, _created = open_or_create(path, with_seeds=True)
+    db.close()
+    from desktop.ui.app import run
+
     return run(str(path))
 
 
