@@ -254,6 +254,29 @@ class Database:
             problems.append(_explain(exc, self.path))
         return problems
 
+    @staticmethod
+    def insert_many(session: Session, table, rows: list[dict]) -> None:
+        """Insert many rows that share the same keys with one driver-level executemany, inside
+        the session's transaction.  (SQLAlchemy's per-row parameter processing costs ~15 µs a
+        row, which dominates when detection writes 100,000 suggestions; here each column's
+        bind processor runs once per distinct value.)"""
+        if not rows:
+            return
+        conn = session.connection()
+        dialect = conn.dialect
+        compiled = table.insert().compile(dialect=dialect, column_keys=list(rows[0]))
+        order = list(compiled.positiontup or ())
+        procs = []
+        for key in order:
+            proc = table.c[key].type._cached_bind_processor(dialect)
+            if proc is None:
+                procs.append(None)
+            else:
+                memo: dict = {}
+                procs.append(lambda v, proc=proc, memo=memo: memo[v] if v in memo else memo.setdefault(v, proc(v)))
+        params = [tuple(row[k] if p is None else p(row[k]) for k, p in zip(order, procs)) for row in rows]
+        conn.exec_driver_sql(compiled.string, params)
+
     def rebuild_search_index(self) -> None:
         with self._write_engine.begin() as c:
             c.exec_driver_sql("INSERT INTO article_fts(article_fts) VALUES ('rebuild')")

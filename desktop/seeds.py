@@ -33,6 +33,12 @@ def open_or_create(path: str | Path, *, with_seeds: bool) -> tuple[Database, boo
     p = Path(path)
     created = not p.exists() or p.stat().st_size == 0
     db = Database(p)
+    if not created:
+        # a database whose first seeding was interrupted (nothing in it at all) is still new
+        from desktop.queries import stats
+
+        st = stats(db)
+        created = st["articles"] == 0 and st["entities"] == 0 and st["history_actions"] == 0
     if created:
         seed_knowledge_base(db)
         if with_seeds:

@@ -1,0 +1,59 @@
+"""Entity detection for Bengali, Hindi and English news — Qt-free; the detector needs no database.
+
+Design
+------
+* **One scan.**  :class:`Detector` holds one Aho–Corasick automaton (pyahocorasick) with every
+  alias of the knowledge base *and* the cue words of the rules (titles, month names, year words,
+  event keywords), so an article is scanned once, in C.  No large regex alternation.
+* **Normalised view** (:mod:`.normalize`): NFC text folded for matching — dash and quote variants
+  unified, ZWJ/ZWNJ dropped, nukta letters decomposed, whitespace unified, case folded — with an
+  offset map back to the stored text (the identity when folding kept the length).
+* **Learning.**  The service (:mod:`.service`) builds the detector from every KB alias (bundled
+  ones count as source ``gazetteer``; curators', learned and imported ones as ``learned``) plus
+  the surfaces of confirmed mentions without an entity; a surface rejected in 3+ articles and
+  never confirmed is suppressed.  A learned Bengali surface ending in a vowel-sign case ending
+  (a curator's selection is widened to whole grapheme clusters: মানেকশ সেন্টারে) is learned as
+  its stem.
+* **Whole words.**  A hit counts at word boundaries.  A Bengali hit may be followed by a case
+  ending from ``resources/gazetteer/suffixes.tsv`` glued on (কাজাখস্তানের, আস্তানায়); the span
+  ends before it — also when the ending starts with a vowel sign (কাজাখস্তান|ের), where the end
+  falls inside an extended grapheme cluster (ন + ে) but on the morpheme boundary a curator marks.
+  Anything else glued on makes another word (ভারতীয় is not ভারত).  Hindi
+  postpositions are separate words and need nothing.  Latin aliases that start with a capital
+  must start with one in the text; short all-capital ones (US, SCO) must be all capitals.
+* **Rules** (:mod:`.rules`, the ``regex`` module), each started from a cue or a ``str.find``:
+  persons after titles and ranks (span without the title; chains like "রক্ষা সচিব ডॉ." are
+  skipped; a name stops at stop words, digits, punctuation, a known name, an acronym, a Bengali
+  case ending, or a surname already seen); dates in Bengali, Devanagari or Latin digits with
+  month names from CLDR (via Babel) in the three languages, day ranges and "X থেকে Y" ranges,
+  with an ISO value (``2024-04-08``, ``2015-10-28/2015-10-29``, ``--10-29``, ``2001``);
+  ``Full Name (ACR)`` (the acronym spelled in any script — এসসিও, एससीओ, SCO — takes the type and
+  entity of the known name before it, or ORG when the words before end in an organisation head
+  word); quoted names next to an exercise/operation keyword as EVENT; an organisation's name
+  followed by a summit word (এসসিও শীর্ষ সম্মেলন, SCO Summit) as EVENT; a place followed by an
+  organisation word (কলকাতা পুলিশ, Delhi University) as ORG; numeric dates (2024-04-08,
+  day-first 08/04/2024 in any script's digits).
+* **In-article memory.**  Acronyms, quoted event names and persons found by the rules are looked
+  for again in the same article; the surname of a person (found by a rule or a known alias) is
+  suggested alone only after the full name was seen, linked to the same entity.
+* **Overlaps** (:func:`.detector.resolve_overlaps`), greedy in this precedence:
+  1. the longer span wins (a full organisation name over the country inside it);
+  2. at equal length: learned (curators' aliases and confirmed surfaces) over gazetteer (bundled
+     starter lists) over rule;
+  3. then the higher confidence, then the earlier start.
+  The result never has two overlapping candidates, of the same type or not.  In the database,
+  curated mentions come first: a suggestion never overlaps a confirmed mention
+  (:mod:`.service`), so manual work always wins.
+
+Confidence: learned alias 0.95, gazetteer 0.9 (0.75 when the alias names several entities, 0.6
+when it has several types), date 0.9, year 0.8, acronym 0.85, title + full name 0.8,
+title + one word 0.7, quoted event 0.7, numeric date 0.85, place + organisation word 0.75,
+summit 0.75, recalled elsewhere in the article ≤ 0.75, surname 0.6.
+
+All domain words live in ``resources/gazetteer/`` (see its ``SOURCES.md``).
+"""
+
+from desktop.detection.detector import Candidate, Detector, resolve_overlaps
+from desktop.detection.gazetteer import GazetteerEntry
+
+__all__ = ["Candidate", "Detector", "GazetteerEntry", "resolve_overlaps"]

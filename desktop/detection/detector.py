@@ -1,0 +1,365 @@
+"""The detector: alias hits + rules + acronyms + in-article memory, overlaps resolved.
+
+See the package docstring for the design and the overlap precedence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from desktop.detection import rules
+from desktop.detection.gazetteer import GazetteerEntry, Index, is_word_char, whole_word
+from desktop.detection.lexicon import Lexicon, lexicon
+from desktop.detection.normalize import NormView, fold
+from desktop.detection.rules import Raw, Words
+
+#: higher wins at equal span length
+SOURCE_RANK = {"learned": 3, "gazetteer": 2, "rule": 1}
+_MAX_NAME_WORDS = {"latin": 4, "indic": 3}
+_OPEN_QUOTES = "'\""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A suggestion: code-point offsets into the stored article text, end exclusive."""
+
+    start: int
+    end: int
+    text: str
+    type: str
+    source: str            # "gazetteer" | "rule" | "learned"
+    confidence: float      # 0..1
+    value: str | None = None       # ISO date for DATE ("2024-04-08", "2015-10-28/2015-10-29", "--10-29")
+    entity_id: int | None = None   # KB entity when an alias matched unambiguously
+
+
+def resolve_overlaps(raws: Iterable[Raw]) -> list[Raw]:
+    """Greedy in precedence order: longer span; then learned > gazetteer > rule; then higher
+    confidence; then earlier.  No two results overlap (whatever their types)."""
+    order = sorted(raws, key=lambda r: (-(r.end - r.start), -SOURCE_RANK.get(r.source, 0), -r.confidence, r.start))
+    taken = bytearray()
+    chosen: list[Raw] = []
+    for r in order:
+        if len(taken) < r.end:
+            taken.extend(b"\0" * (r.end - len(taken)))
+        if any(taken[r.start:r.end]):
+            continue
+        taken[r.start:r.end] = b"\1" * (r.end - r.start)
+        chosen.append(r)
+    chosen.sort(key=lambda r: (r.start, r.end))
+    return chosen
+
+
+def _script(word: str) -> str:
+    return "latin" if word[:1].isascii() or "\u00c0" <= word[:1] <= "\u024f" else "indic"
+
+
+class Detector:
+    """Pure and reusable: build once from alias entries, then ``detect(text)`` per article."""
+
+    def __init__(self, entries: Iterable[GazetteerEntry] = (), *, suppressed_keys: Iterable[str] = frozenset(),
+                 lex: Lexicon | None = None):
+        self.lex = lex or lexicon()
+        self.suppressed = frozenset(fold(k) for k in suppressed_keys)
+        cues = {"title": self.lex.titles, "year": self.lex.year_words, "event": self.lex.event_keywords,
+                "place_org": self.lex.place_org_words}
+        cues.update({f"month:{n}": [w for w, m in self.lex.months.items() if m == n] for n in range(1, 13)})
+        self.index = Index(entries, cues, suppressed_keys=self.suppressed)
+
+    # -- the pipeline ------------------------------------------------------------------------
+
+    def detect(self, text: str) -> list[Candidate]:
+        view = NormView(text)
+        norm = view.norm
+        raws: list[Raw] = []
+        alias_starts: set[int] = set()   # where known names start (for the rules)
+        alias_ends: dict[int, Raw] = {}
+        titles: list[tuple[int, int]] = []
+        months: list[tuple[int, int, int]] = []
+        years: list[tuple[int, int]] = []
+        events: list[tuple[int, int]] = []
+        place_orgs: list[tuple[int, int]] = []
+        loc_ends: dict[int, Raw] = {}
+        for s, e, info in self.index.scan(norm, text, view, self.lex):
+            if info.hits:
+                alias_starts.add(s)
+                for typ, source, conf, eid in info.hits:
+                    r = Raw(s, e, typ, source, conf, None, eid)
+                    raws.append(r)
+                    alias_ends[e] = r
+                    if typ == "LOC":
+                        loc_ends[e] = r
+            for cue in info.cues:
+                end = s + info.length
+                if cue == "title":
+                    titles.append((s, end))
+                elif cue == "year":
+                    years.append((s, end))
+                elif cue == "event":
+                    events.append((s, end))
+                elif cue == "place_org":
+                    place_orgs.append((s, end))
+                else:
+                    months.append((s, end, int(cue[6:])))
+        words = Words(norm)
+        raws += rules.dates(norm, sorted(months), years, self.lex)
+        raws += rules.numeric_dates(norm)
+        for s, e in place_orgs:  # "কলকাতা পুলিশ", "Delhi University": a place's organisation
+            loc = loc_ends.get(s - 1) if s > 0 and norm[s - 1] == " " else None
+            if loc is not None:
+                raws.append(Raw(loc.start, e, "ORG", "rule", 0.75))
+        title_spans = {s: e for s, e in titles}
+        for s, e in titles:  # a longer title starting at the same place wins
+            title_spans[s] = max(title_spans[s], e)
+        persons = self._persons(norm, text, view, words, sorted(set(titles)), title_spans, alias_starts)
+        raws += persons
+        memory: list[tuple[str, Raw, int]] = []   # (folded surface, template, not before)
+        for p in persons:
+            toks = norm[p.start:p.end].split()
+            if len(toks) >= 2:
+                memory.append((norm[p.start:p.end], p, p.start))
+                memory.append((toks[-1], Raw(0, 0, "PERSON", "rule", 0.6), p.end))
+        for r in list(raws):  # a known person's surname alone, after the full name
+            if r.type == "PERSON" and r.source != "rule" and " " in norm[r.start:r.end]:
+                surname = norm[r.start:r.end].rsplit(" ", 1)[1]
+                if len(surname) > 2:
+                    memory.append((surname, Raw(0, 0, "PERSON", r.source, 0.6, None, r.entity_id), r.end))
+        for full, acr in self._acronyms(norm, text, view, words, alias_ends):
+            raws += [full, acr]
+            memory.append((norm[acr.start:acr.end], acr, 0))
+        for ev in self._quoted_events(norm, words, events):
+            raws.append(ev)
+            memory.append((norm[ev.start:ev.end], ev, 0))
+        if memory:
+            raws += self._recall(norm, text, view, memory)
+        org_ends = {}
+        for r in raws:
+            if r.type == "ORG":
+                org_ends[r.end] = r
+        for s, e in events:  # "এসসিও শীর্ষ সম্মেলন", "SCO Summit": an organisation's meeting
+            if norm[s:e] in self.lex.summit_words:
+                q = s
+                while q > 0 and norm[q - 1] == " ":
+                    q -= 1
+                org = org_ends.get(q) if q < s else None
+                if org is not None:
+                    raws.append(Raw(org.start, e, "EVENT", "rule", 0.75))
+        if self.suppressed:
+            raws = [r for r in raws if norm[r.start:r.end] not in self.suppressed]
+        out = []
+        for r in resolve_overlaps(raws):
+            a, b = view.start(r.start), view.end(r.end)
+            if a < b:
+                out.append(Candidate(a, b, text[a:b], r.type, r.source, round(r.confidence, 2), r.value, r.entity_id))
+        return out
+
+    # -- persons after titles ------------------------------------------------------------------
+
+    def _persons(self, norm, text, view, words: Words, titles, title_spans, alias_starts) -> list[Raw]:
+        lex = self.lex
+        out: list[Raw] = []
+        surnames: set[str] = set()
+        done_starts: set[int] = set()
+        for ts, te in titles:
+            if title_spans.get(ts, te) != te:
+                continue  # a longer title starts here
+            if te < len(norm) and is_word_char(norm[te]):
+                continue  # the title carries a case ending (মন্ত্রীর, মন্ত্রীকে): no name follows
+            pos = te
+            # skip "." after an abbreviated title, more titles, a short parenthesis
+            for _ in range(4):
+                while pos < len(norm) and norm[pos] in ". ":
+                    pos += 1
+                if pos in title_spans:
+                    pos = title_spans[pos]
+                    continue
+                if pos < len(norm) and norm[pos] == "(":
+                    close = norm.find(")", pos, pos + 25)
+                    if close > 0:
+                        pos = close + 1
+                        continue
+                break
+            if pos in done_starts:
+                continue
+            toks: list[tuple[int, int]] = []
+            script = None
+            p = pos
+            while True:
+                t = words.next(p)
+                if t is None:
+                    break
+                s, e = t
+                w = norm[s:e]
+                src = text[view.start(s):view.end(e)]
+                sc = _script(w)
+                if script is None:
+                    script = sc
+                if sc != script or w in lex.stopwords or w in lex.months or s in title_spans \
+                        or any(ch.isdigit() for ch in w):
+                    break
+                if s in alias_starts:
+                    break  # a known name starts here: the lists handle it
+                if sc == "indic" and w not in surnames and w not in lex.letters and w.endswith(lex.nonname_endings):
+                    break  # a locative or a verb (পদে, বলেছেন): the name, if any, ended
+                if w in lex.org_keywords:
+                    toks = []
+                    break  # "General Assembly", "Secretary General's Council": not a person
+                if sc == "latin":
+                    if not src[:1].isupper():
+                        break
+                elif len(w) > 2 and rules.acronym_letters(w, src, lex) and len(toks) + 1 >= 1 \
+                        and len(rules.acronym_letters(w, src, lex) or "") >= 2:
+                    break  # an acronym (সিআইএসসি) after a name is not part of it
+                cut = rules.strip_unknown_ending(w) if "\u0980" <= w[0] <= "\u09ff" else 0
+                toks.append((s, e - cut))
+                if cut or w in surnames or len(toks) >= _MAX_NAME_WORDS[sc]:
+                    break
+                p = e
+                if sc == "latin" and p < len(norm) and norm[p] == "." and e - s == 1:
+                    p += 1  # an initial: "S. Jaishankar"
+                elif p < len(norm) and norm[p] not in " \t":
+                    break
+            if not toks:
+                continue
+            # a trailing single-letter initial is not a name
+            while toks and toks[-1][1] - toks[-1][0] == 1:
+                toks.pop()
+            if not toks:
+                continue
+            single = norm[toks[0][0]:toks[0][1]] if len(toks) == 1 else None
+            if single is not None and single not in surnames:
+                if script == "latin" and norm[ts:te] not in lex.honorifics:
+                    continue  # one capitalised word after an English title is too often not a name
+                if script == "indic" and len(single) < 3:
+                    continue  # मंत्री पद: a short word is not a name
+            start, end = toks[0][0], toks[-1][1]
+            after = words.next(end)
+            if len(toks) == 1 and after is not None and after[0] in title_spans:
+                continue  # "Chief of General Staff Lieutenant General ...": a title, not a name
+            done_starts.add(pos)
+            out.append(Raw(start, end, "PERSON", "rule", 0.8 if len(toks) > 1 else 0.7))
+            if len(toks) > 1:
+                surnames.add(norm[toks[-1][0]:toks[-1][1]])
+        return out
+
+    # -- acronyms defined in parentheses -----------------------------------------------------
+
+    def _acronyms(self, norm, text, view, words: Words, alias_ends):
+        lex = self.lex
+        p = norm.find("(")
+        while p >= 0:
+            close = norm.find(")", p, p + 40)
+            nxt = norm.find("(", p + 1)
+            if close > 0:
+                inner_s, inner_e = p + 1, close
+                while inner_s < inner_e and norm[inner_s] == " ":
+                    inner_s += 1
+                while inner_e > inner_s and norm[inner_e - 1] == " ":
+                    inner_e -= 1
+                acr = norm[inner_s:inner_e]
+                src = text[view.start(inner_s):view.end(inner_e)]
+                if acr and " " not in acr and all(is_word_char(c) or c in "-&" for c in acr) \
+                        and rules.acronym_letters(acr, src, lex):
+                    found = self._acronym_full_name(norm, text, view, words, p, acr, src, alias_ends)
+                    if found:
+                        full, typ, eid = found
+                        yield full, Raw(inner_s, inner_e, typ, "rule", 0.85, None, eid)
+            p = nxt
+
+    def _acronym_full_name(self, norm, text, view, words: Words, paren, acr, src, alias_ends):
+        lex = self.lex
+        q = paren
+        while q > 0 and norm[q - 1] == " ":
+            q -= 1
+        # 1. a known name right before: জাতিসংঘের (ইউএন)
+        prev = words.prev(q)
+        if prev is None:
+            return None
+        for end in range(q, max(prev[0], q - 6), -1):
+            hit = alias_ends.get(end)
+            if hit is not None and (end == q or norm[end:q] in lex.suffixes.get("bn", ())):
+                if hit.type in ("ORG", "LOC", "EVENT"):
+                    return Raw(hit.start, hit.end, hit.type, hit.source, hit.confidence, None, hit.entity_id), \
+                        hit.type, hit.entity_id
+                return None
+        # 2. words ending in an organisation head word, at most one word per letter
+        letters = rules.acronym_letters(acr, src, lex) or ""
+        toks = []
+        pos = q
+        counted = 0
+        while counted < len(letters):
+            t = words.prev(pos)
+            if t is None or t[1] != pos and norm[t[1]:pos].strip(" "):
+                break
+            w = norm[t[0]:t[1]]
+            if w in lex.stopwords and w not in lex.connectors or any(c.isdigit() for c in w):
+                break
+            if toks and "\u0980" <= w[:1] <= "\u09ff" and rules.strip_unknown_ending(w):
+                break  # a genitive before the name qualifies it: ভারতের | বিদেশ মন্ত্রক
+            toks.append(t)
+            counted += w not in lex.connectors
+            pos = t[0]
+        while toks and norm[toks[-1][0]:toks[-1][1]] in lex.connectors:
+            toks.pop()
+        if len(toks) < 2 and not (toks and norm[toks[0][0]:toks[0][1]] in lex.org_keywords):
+            return None
+        head = norm[toks[0][0]:toks[0][1]]
+        cut = rules.strip_unknown_ending(head) if "\u0980" <= head[:1] <= "\u09ff" else 0
+        if head not in lex.org_keywords and head[:len(head) - cut] not in lex.org_keywords:
+            return None
+        if _script(head) == "latin":
+            initials = "".join(text[view.start(s)] for s, _ in reversed(toks)
+                               if norm[s:_] not in lex.connectors)
+            if not initials.isupper():
+                return None
+        end = toks[0][1] - (cut if head not in lex.org_keywords else 0)
+        return Raw(toks[-1][0], end, "ORG", "rule", 0.8), "ORG", None
+
+    # -- quoted names of exercises and operations ----------------------------------------------
+
+    def _quoted_events(self, norm, words: Words, events):
+        lex = self.lex
+        kw_near = sorted(events)
+        if not kw_near:
+            return
+        import bisect
+
+        starts = [s for s, _ in kw_near]
+        for q in _OPEN_QUOTES:
+            p = norm.find(q)
+            while p >= 0:
+                opening = (p == 0 or not is_word_char(norm[p - 1])) and p + 1 < len(norm) and is_word_char(norm[p + 1])
+                close = norm.find(q, p + 1, p + 60) if opening else -1
+                if close > 0 and "\n" not in norm[p:close] and (close + 1 >= len(norm) or not is_word_char(norm[close + 1])):
+                    inner = norm[p + 1:close].strip()
+                    n_words = len(inner.split())
+                    if inner and n_words <= 5:
+                        # a keyword inside, or within ~30 characters before or after the quotes
+                        i = bisect.bisect_left(starts, p - 40)
+                        near = any(p - 40 <= s <= close + 40 for s in starts[i:i + 8])
+                        if near:
+                            s0 = p + 1 + (len(norm[p + 1:close]) - len(norm[p + 1:close].lstrip()))
+                            yield Raw(s0, s0 + len(inner), "EVENT", "rule", 0.7)
+                    p = norm.find(q, close + 1)
+                    continue
+                p = norm.find(q, p + 1)
+
+    # -- in-article memory: acronyms, surnames, event names seen elsewhere in the article -------
+
+    def _recall(self, norm, text, view, memory) -> list[Raw]:
+        entries: dict[str, tuple[Raw, int]] = {}
+        for surface, tmpl, not_before in memory:
+            if surface and surface not in entries:
+                entries[surface] = (tmpl, not_before)
+        suffixes = self.lex.suffixes.get("bn", frozenset())
+        out = []
+        for key, (tmpl, not_before) in entries.items():
+            s = norm.find(key, not_before)
+            while s >= 0:
+                e = s + len(key)
+                if whole_word(norm, s, e, suffixes):
+                    out.append(Raw(s, e, tmpl.type, tmpl.source, min(tmpl.confidence, 0.75), tmpl.value,
+                                   tmpl.entity_id))
+                s = norm.find(key, s + 1)
+        return out

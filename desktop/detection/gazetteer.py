@@ -1,0 +1,147 @@
+"""Alias matching with one Aho-Corasick automaton (pyahocorasick) over the folded text.
+
+The same automaton also holds the *cue* words the rules start from (titles, month names, year
+words, event keywords), so an article is scanned once.  A hit counts only at word boundaries;
+in Bengali a hit may also end where a case ending from ``suffixes.tsv`` starts (কাজাখস্তানের →
+কাজাখস্তান), never inside another word (ভারতীয় is not ভারত).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from typing import Iterable
+
+import ahocorasick
+
+from desktop.detection.lexicon import Lexicon
+from desktop.detection.normalize import fold
+
+
+@dataclass(frozen=True)
+class GazetteerEntry:
+    """One surface the detector should find: an alias of a KB entity, a bundled starter name,
+    or a surface the curator confirmed."""
+
+    text: str
+    type: str
+    entity_id: int | None = None
+    source: str = "gazetteer"          # "gazetteer" or "learned"
+    language: str = ""
+
+
+def is_word_char(ch: str) -> bool:
+    """Letters, digits, combining marks (Indic vowel signs, virama, nukta) and joiners."""
+    return ch.isalnum() or ch > "\u02ff" and (ch in "\u200c\u200d" or unicodedata.category(ch)[0] == "M")
+
+
+def is_bengali(ch: str) -> bool:
+    return "\u0980" <= ch <= "\u09ff"
+
+
+def ends_before_suffix(norm: str, e: int, bn_suffixes) -> bool:
+    """True when a Bengali word continues at ``e`` with nothing but a case ending."""
+    if not bn_suffixes or not is_bengali(norm[e - 1]):
+        return False
+    n = len(norm)
+    j = e
+    while j < n and j - e < 6 and is_word_char(norm[j]):
+        j += 1
+    return not (j < n and is_word_char(norm[j])) and norm[e:j] in bn_suffixes
+
+
+def whole_word(norm: str, s: int, e: int, bn_suffixes) -> bool:
+    return not (s > 0 and is_word_char(norm[s - 1])) and \
+        not (e < len(norm) and is_word_char(norm[e]) and not ends_before_suffix(norm, e, bn_suffixes))
+
+
+class _Key:
+    """Everything stored under one folded key."""
+
+    __slots__ = ("length", "types", "cues", "need_cap", "need_upper", "hits")
+
+    def __init__(self, length: int):
+        self.length = length
+        self.types: dict[str, list] = {}   # type -> [entity ids set, source]
+        self.cues: set[str] = set()
+        self.need_cap = True
+        self.need_upper = True
+        self.hits: tuple = ()   # (type, source, confidence, entity id or None), filled by Index
+
+
+def _latin_flags(surface: str) -> tuple[bool, bool]:
+    letters = [c for c in surface if c.isalpha()]
+    if not letters or not all(c.isascii() or "\u00c0" <= c <= "\u024f" for c in letters):
+        return False, False
+    upper = len(letters) <= 6 and all(c.isupper() for c in letters)
+    return letters[0].isupper(), upper
+
+
+class Index:
+    """The automaton: aliases (with types and entity ids) and cue words (with their kinds)."""
+
+    def __init__(self, entries: Iterable[GazetteerEntry], cues: dict[str, Iterable[str]], *,
+                 suppressed_keys: Iterable[str] = ()):
+        keys: dict[str, _Key] = {}
+        suppressed = {fold(k) for k in suppressed_keys}
+        for e in entries:
+            k = fold(e.text)
+            if not k or k in suppressed:
+                continue
+            info = keys.get(k)
+            if info is None:
+                info = keys[k] = _Key(len(k))
+            slot = info.types.setdefault(e.type, [set(), "gazetteer"])
+            if e.entity_id is not None:
+                slot[0].add(e.entity_id)
+            if e.source != "gazetteer":
+                slot[1] = "learned"
+            cap, upper = _latin_flags(e.text)
+            info.need_cap &= cap
+            info.need_upper &= upper
+        for kind, words in cues.items():
+            for w in words:
+                k = fold(w)
+                if not k:
+                    continue
+                info = keys.get(k)
+                if info is None:
+                    info = keys[k] = _Key(len(k))
+                    info.need_cap = info.need_upper = False
+                info.cues.add(kind)
+        for info in keys.values():
+            hits = []
+            for typ, (ids, source) in info.types.items():
+                eid = next(iter(ids)) if len(ids) == 1 else None
+                conf = (0.95 if source == "learned" else 0.9) if len(info.types) == 1 else 0.6
+                if eid is None and ids:
+                    conf -= 0.15  # the alias names several entities: not linked
+                hits.append((typ, source, round(conf, 2), eid))
+            info.hits = tuple(hits)
+        self.size = len(keys)
+        self.automaton = ahocorasick.Automaton()
+        for k, info in keys.items():
+            self.automaton.add_word(k, info)
+        if keys:
+            self.automaton.make_automaton()
+
+    def scan(self, norm: str, text: str, view, lex: Lexicon):
+        """Yield (start, end, info) in folded offsets for every whole-word hit."""
+        if not self.size:
+            return
+        n = len(norm)
+        bn_suffixes = lex.suffixes.get("bn", frozenset())
+        for last, info in self.automaton.iter(norm):
+            s = last - info.length + 1
+            if s > 0 and is_word_char(norm[s - 1]):
+                continue
+            e = last + 1
+            if e < n and is_word_char(norm[e]) and not ends_before_suffix(norm, e, bn_suffixes):
+                continue
+            if info.need_cap or info.need_upper:
+                src = text[view.start(s):view.end(e)]
+                if info.need_upper and not src.isupper():
+                    continue
+                if info.need_cap and not src[:1].isupper():
+                    continue
+            yield s, e, info

@@ -1,0 +1,84 @@
+"""The normalised matching view of a text, with an offset map back to the stored text.
+
+Matching happens on a folded copy of the article: dash and quote variants unified, joiners
+(ZWJ/ZWNJ/ZWSP) removed, nukta letters decomposed (क़ → क + ़, য় → য + ়), every whitespace
+character a plain space, and case folded.  The same folding makes the keys of the aliases
+(:func:`fold`), so an alias matches whatever variant the article uses.
+
+Most texts fold to the same length (every change is one character for one character); then
+offsets are the same in both and no map is built.  Otherwise ``src[i]`` is the stored-text
+offset of folded character ``i`` (one extra entry at the end for ``len(text)``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+_SQUOTES = "\u2018\u2019\u201a\u201b\u2032\u00b4`"
+_DQUOTES = "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"
+_SPACES = "\t\n\r\x0b\x0c\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+
+#: one character for one character
+_ONE_TO_ONE = {
+    **dict.fromkeys(map(ord, _DASHES), "-"),
+    **dict.fromkeys(map(ord, _SQUOTES), "'"),
+    **dict.fromkeys(map(ord, _DQUOTES), '"'),
+    **dict.fromkeys(map(ord, _SPACES), " "),
+}
+#: characters that disappear or expand
+_JOINERS = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_NUKTA_LETTERS = "\u0958\u0959\u095a\u095b\u095c\u095d\u095e\u095f\u09dc\u09dd\u09df\u0a33\u0a36\u0a59\u0a5a\u0a5b\u0a5e"
+_SPECIAL = re.compile(f"[{_JOINERS}{_NUKTA_LETTERS}]")
+
+
+def _fold_char(ch: str) -> str:
+    if ch in _JOINERS:
+        return ""
+    if ch in _NUKTA_LETTERS:
+        return unicodedata.normalize("NFD", ch)
+    return ch.translate(_ONE_TO_ONE).lower()
+
+
+class NormView:
+    """``norm`` is the folded text; :meth:`start` / :meth:`end` map spans back."""
+
+    __slots__ = ("text", "norm", "src")
+
+    def __init__(self, text: str):
+        self.text = text
+        quick = text.translate(_ONE_TO_ONE).lower()
+        if len(quick) == len(text) and not _SPECIAL.search(text):
+            self.norm = quick
+            self.src: list[int] | None = None
+            return
+        parts: list[str] = []
+        src: list[int] = []
+        for i, ch in enumerate(text):
+            f = _fold_char(ch)
+            if f:
+                parts.append(f)
+                src.extend([i] * len(f))
+        src.append(len(text))
+        self.norm = "".join(parts)
+        self.src = src
+
+    def start(self, i: int) -> int:
+        """Stored-text offset of the span starting at folded offset ``i``."""
+        return i if self.src is None else self.src[i]
+
+    def end(self, j: int) -> int:
+        """Stored-text offset (exclusive) of the span ending at folded offset ``j``."""
+        if self.src is None:
+            return j
+        if j <= 0:
+            return 0
+        return self.src[j - 1] + 1
+
+
+def fold(text: str) -> str:
+    """The folded form of a short string (alias keys); whitespace runs collapse to one space."""
+    text = unicodedata.normalize("NFC", text)
+    out = NormView(text).norm
+    return " ".join(out.split())
