@@ -1,0 +1,642 @@
+"""The knowledge base: editing entities and aliases, merging, splitting, deleting, applying a
+link to the same surface elsewhere, and the KB files (CSV and JSON).
+
+Every edit is one transaction with one history row holding its inverse
+(:func:`desktop.history.action`), so it can be undone and redone like any curation action.
+Importing a KB file is one such action too: a file imports completely or not at all, except
+malformed rows, which are skipped and reported with the file name and line number.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import os
+import re
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Optional, Sequence
+
+from sqlmodel import Session, func, or_, select
+
+from desktop import text as textmod
+from desktop.db import Database
+from desktop.errors import CurateError, InputError
+from desktop.history import Tracker, action
+from desktop.linking import keys
+from desktop.models import Alias, Article, Entity, EntityType, Mention, utcnow
+
+QID = re.compile(r"^Q[1-9]\d*$")
+CSV_COLUMNS = ["name", "type", "aliases", "external_id", "description"]
+JSON_LANGUAGES = ("bn", "hi", "en")
+_UNSET = object()
+
+
+def _short(s: str, n: int = 40) -> str:
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+# -- validation ----------------------------------------------------------------------------------
+
+
+def validate_qid(value: Optional[str]) -> Optional[str]:
+    """A Wikidata id in its canonical form (``Q`` + digits), None for empty; CurateError else.
+    Checked for form only: no network is used."""
+    if value is None:
+        return None
+    v = value.strip()
+    if not v:
+        return None
+    if v[0] == "q":
+        v = "Q" + v[1:]
+    if not QID.match(v):
+        raise CurateError(f"‘{value}’ is not a Wikidata id (Q followed by digits, e.g. Q232)")
+    return v
+
+
+def _entity(s: Session, entity_id: int) -> Entity:
+    e = s.get(Entity, entity_id)
+    if e is None:
+        raise CurateError(f"entity {entity_id} does not exist")
+    return e
+
+
+def _check_type(s: Session, type_name: str) -> None:
+    if s.exec(select(EntityType).where(EntityType.name == type_name)).first() is None:
+        raise CurateError(f"unknown entity type {type_name!r}")
+
+
+def _aliases(s: Session, entity_id: int) -> list[Alias]:
+    return list(s.exec(select(Alias).where(Alias.entity_id == entity_id).order_by(Alias.id)))
+
+
+def _new_alias(t: Tracker, entity_id: int, text: str, source: str, language: Optional[str] = None) -> Optional[Alias]:
+    """Insert an alias unless the entity has one with the same key already."""
+    text = textmod.clean_text(text)
+    key = textmod.match_key(text)
+    if not key:
+        return None
+    if t.session.exec(select(Alias).where(Alias.entity_id == entity_id, Alias.key == key)).first():
+        return None
+    return t.insert(Alias(entity_id=entity_id, text=text, key=key,  # type: ignore[return-value]
+                          language=language or textmod.script_of(text), source=source))
+
+
+# -- reading -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EntityRow:
+    id: int
+    name: str
+    type: str
+    external_id: Optional[str]
+    description: str
+    alias_count: int
+    mention_count: int
+
+
+@dataclass(frozen=True)
+class EntityMention:
+    mention_id: int
+    article_id: int
+    article_title: str
+    start: int
+    end: int
+    text: str
+    status: str
+
+
+def _rows(s: Session, ids: Sequence[int]) -> list[EntityRow]:
+    if not ids:
+        return []
+    ents = {e.id: e for e in s.exec(select(Entity).where(Entity.id.in_(ids)))}  # type: ignore[union-attr]
+    ac = dict(s.exec(select(Alias.entity_id, func.count(Alias.id)).where(Alias.entity_id.in_(ids))  # type: ignore[attr-defined]
+                     .group_by(Alias.entity_id)).all())
+    mc = dict(s.exec(select(Mention.entity_id, func.count(Mention.id))
+                     .where(Mention.entity_id.in_(ids), Mention.status != "rejected")  # type: ignore[union-attr]
+                     .group_by(Mention.entity_id)).all())
+    return [EntityRow(e.id, e.name, e.type, e.external_id, e.description, ac.get(e.id, 0), mc.get(e.id, 0))
+            for i in ids if (e := ents.get(i)) is not None]
+
+
+def find_entities(db: Database, text: str = "", type: Optional[str] = None, limit: int = 500) -> list[EntityRow]:
+    """Entities whose name or an alias contains ``text`` (any script, case-insensitive), then
+    entities whose aliases match it across scripts or spellings; all entities when ``text`` is
+    empty.  ``type`` restricts to one entity type."""
+    from desktop.linking.candidates import rank
+
+    key = textmod.match_key(text or "")
+    with db.session() as s:
+        q = select(Entity.id).order_by(Entity.name, Entity.id)
+        if type:
+            q = q.where(Entity.type == type)
+        if key:
+            like = f"%{key.replace('%', '').replace('_', '')}%"
+            sub = select(Alias.entity_id).where(Alias.key.like(like))  # type: ignore[attr-defined]
+            q = q.where(or_(func.lower(Entity.name).like(like), Entity.id.in_(sub)))  # type: ignore[union-attr]
+        ids = list(s.exec(q.limit(limit)))
+        if key:
+            types = [type] if type else [t.name for t in s.exec(select(EntityType).order_by(EntityType.position))]
+            seen = set(ids)
+            for tname in types:
+                for c in rank(s, text, tname, limit=20):
+                    if c.entity_id not in seen and c.score >= 0.7:
+                        seen.add(c.entity_id)
+                        ids.append(c.entity_id)
+        return _rows(s, ids[:limit])
+
+
+def entity_row(db: Database, entity_id: int) -> Optional[EntityRow]:
+    with db.session() as s:
+        rows = _rows(s, [entity_id])
+        return rows[0] if rows else None
+
+
+def get_entity(db: Database, entity_id: int) -> Optional[Entity]:
+    with db.session() as s:
+        return s.get(Entity, entity_id)
+
+
+def aliases(db: Database, entity_id: int) -> list[Alias]:
+    with db.session() as s:
+        return _aliases(s, entity_id)
+
+
+def aliases_by_script(db: Database, entity_id: int) -> dict[str, list[Alias]]:
+    """The entity's aliases grouped by script: ``bn``, ``hi``, ``en`` and ``other``."""
+    out: dict[str, list[Alias]] = defaultdict(list)
+    for a in aliases(db, entity_id):
+        lang = a.language if a.language in JSON_LANGUAGES else (textmod.script_of(a.text) or "other")
+        out[lang if lang in JSON_LANGUAGES else "other"].append(a)
+    return dict(out)
+
+
+def entity_mentions(db: Database, entity_id: int) -> list[EntityMention]:
+    """Every mention linked to the entity, across articles, in article order."""
+    with db.session() as s:
+        q = (select(Mention, Article.title).join(Article, Article.id == Mention.article_id)
+             .where(Mention.entity_id == entity_id).order_by(Mention.article_id, Mention.start))
+        return [EntityMention(m.id, m.article_id, title, m.start, m.end, m.text, m.status)
+                for m, title in s.exec(q)]
+
+
+# -- editing -------------------------------------------------------------------------------------
+
+
+def edit_entity(db: Database, entity_id: int, *, name: Optional[str] = None, type: Optional[str] = None,
+                description: Optional[str] = None, external_id=_UNSET) -> Entity:
+    """Change an entity's name, type, description or external id (``None``/'' clears it).
+    A new name is also kept as an alias; a new type is given to the mentions linked to it, so
+    links keep agreeing with types."""
+    with db.transaction() as s:
+        ent = _entity(s, entity_id)
+        t = Tracker(s)
+        fields: dict = {}
+        if name is not None:
+            name = textmod.clean_text(name)
+            if not name:
+                raise CurateError("an entity needs a name")
+            fields["name"] = name
+        if type is not None and type != ent.type:
+            _check_type(s, type)
+            fields["type"] = type
+        if description is not None:
+            fields["description"] = description.strip()
+        if external_id is not _UNSET:
+            fields["external_id"] = validate_qid(external_id)
+        old_name = ent.name
+        t.update(ent, **fields)
+        if "name" in fields:
+            _new_alias(t, ent.id, fields["name"], "curator")
+        if "type" in fields:
+            for m in s.exec(select(Mention).where(Mention.entity_id == ent.id)):
+                t.update(m, type=fields["type"])
+        what = "Rename" if set(fields) == {"name"} else "Edit"
+        t.record("kb_edit", f"{what} entity ‘{_short(old_name)}’" + (f" → ‘{_short(ent.name)}’" if what == "Rename" else ""))
+        return ent
+
+
+def rename_entity(db: Database, entity_id: int, name: str) -> Entity:
+    return edit_entity(db, entity_id, name=name)
+
+
+def add_alias(db: Database, entity_id: int, text: str, language: Optional[str] = None) -> Alias:
+    with db.transaction() as s:
+        ent = _entity(s, entity_id)
+        t = Tracker(s)
+        a = _new_alias(t, entity_id, text, "curator", language)
+        if a is None:
+            raise CurateError(f"‘{_short(ent.name)}’ already has the alias ‘{_short(text)}’" if text.strip()
+                              else "an alias cannot be empty")
+        t.record("kb_alias", f"Add alias ‘{_short(a.text)}’ to ‘{_short(ent.name)}’")
+        return a
+
+
+def remove_alias(db: Database, alias_id: int) -> None:
+    with db.transaction() as s:
+        a = s.get(Alias, alias_id)
+        if a is None:
+            raise CurateError(f"alias {alias_id} does not exist")
+        ent = _entity(s, a.entity_id)
+        t = Tracker(s)
+        t.delete(a)
+        t.record("kb_alias", f"Remove alias ‘{_short(a.text)}’ from ‘{_short(ent.name)}’")
+
+
+def merge(db: Database, survivor_id: int, other_id: int) -> Entity:
+    """Merge ``other`` into ``survivor``: its mentions and aliases move (an alias the survivor
+    already has is dropped), its name becomes an alias, an external id or description the
+    survivor lacks is taken over, and ``other`` is deleted."""
+    if survivor_id == other_id:
+        raise CurateError("cannot merge an entity with itself")
+    with db.transaction() as s:
+        keep = _entity(s, survivor_id)
+        other = _entity(s, other_id)
+        if keep.type != other.type:
+            raise CurateError(f"cannot merge the {other.type} ‘{other.name}’ into the {keep.type} ‘{keep.name}’")
+        if keep.external_id and other.external_id and keep.external_id != other.external_id:
+            raise CurateError(f"‘{keep.name}’ ({keep.external_id}) and ‘{other.name}’ ({other.external_id}) "
+                              "have different external ids; clear one first")
+        t = Tracker(s)
+        for m in s.exec(select(Mention).where(Mention.entity_id == other.id)):
+            t.update(m, entity_id=keep.id)
+        have = {a.key for a in _aliases(s, keep.id)}
+        for a in _aliases(s, other.id):
+            if a.key in have:
+                t.delete(a)
+            else:
+                have.add(a.key)
+                t.update(a, entity_id=keep.id)
+        _new_alias(t, keep.id, other.name, "curator")
+        fields: dict = {}
+        if not keep.external_id and other.external_id:
+            fields["external_id"] = other.external_id
+        if not keep.description and other.description:
+            fields["description"] = other.description
+        other_name = other.name
+        t.delete(other)
+        t.update(keep, **fields, updated_at=utcnow())
+        t.record("kb_merge", f"Merge ‘{_short(other_name)}’ into ‘{_short(keep.name)}’")
+        return keep
+
+
+def split(db: Database, entity_id: int, alias_ids: Iterable[int], name: Optional[str] = None) -> Entity:
+    """Move the given aliases to a new entity of the same type (named ``name``, else after the
+    first of them) with the mentions whose surface matches one of them."""
+    alias_ids = list(dict.fromkeys(alias_ids))
+    if not alias_ids:
+        raise CurateError("choose the aliases to split off")
+    with db.transaction() as s:
+        ent = _entity(s, entity_id)
+        own = {a.id: a for a in _aliases(s, entity_id)}
+        missing = [i for i in alias_ids if i not in own]
+        if missing:
+            raise CurateError(f"alias {missing[0]} does not belong to ‘{ent.name}’")
+        moving = [own[i] for i in alias_ids]
+        t = Tracker(s)
+        new_name = textmod.clean_text(name or moving[0].text)
+        if not new_name:
+            raise CurateError("an entity needs a name")
+        new = t.insert(Entity(name=new_name, type=ent.type, description=""))
+        norm = {keys.norm_key(a.text) for a in moving}
+        for a in moving:
+            t.update(a, entity_id=new.id)
+        _new_alias(t, new.id, new_name, "curator")
+        for m in s.exec(select(Mention).where(Mention.entity_id == entity_id)):
+            if keys.norm_key(m.text) in norm:
+                t.update(m, entity_id=new.id)
+        t.record("kb_split", f"Split ‘{_short(new_name)}’ off ‘{_short(ent.name)}’")
+        return new  # type: ignore[return-value]
+
+
+def delete_entity(db: Database, entity_id: int) -> int:
+    """Delete an entity with its aliases, unlinking its mentions (every row is recorded, so
+    undo restores all).  Returns how many mentions were unlinked."""
+    with db.transaction() as s:
+        ent = _entity(s, entity_id)
+        t = Tracker(s)
+        n = 0
+        for m in s.exec(select(Mention).where(Mention.entity_id == entity_id)):
+            t.update(m, entity_id=None)
+            n += 1
+        for a in _aliases(s, entity_id):
+            t.delete(a)
+        t.delete(ent)
+        t.record("kb_delete", f"Delete entity ‘{_short(ent.name)}’" + (f" ({n} links)" if n else ""))
+        return n
+
+
+# -- applying a link to the same surface elsewhere -------------------------------------------------
+
+
+def _same_surface(s: Session, m: Mention) -> list[Mention]:
+    key = keys.norm_key(m.text)
+    q = select(Mention).where(Mention.article_id != m.article_id, Mention.type == m.type,
+                              Mention.status != "rejected", Mention.entity_id.is_(None))  # type: ignore[union-attr]
+    return [o for o in s.exec(q.order_by(Mention.article_id, Mention.start)) if keys.norm_key(o.text) == key]
+
+
+def apply_link_to_surface(db: Database, mention_id: int, article_ids: Optional[Iterable[int]] = None, *,
+                          mention_ids: Optional[Iterable[int]] = None, dry_run: bool = False) -> list[tuple[int, int]]:
+    """Link the unlinked mentions with the same surface (same normalised key) and type in other
+    articles to the entity of ``mention_id``; they become confirmed.  ``article_ids`` or
+    ``mention_ids`` restrict it (the window applies "all" or "one by one"); ``dry_run`` only
+    lists them.  Returns the (mention_id, article_id) pairs applied (or applicable).  One
+    history entry for all."""
+    with db.transaction() as s:
+        src = s.get(Mention, mention_id)
+        if src is None:
+            raise CurateError(f"mention {mention_id} does not exist")
+        if src.entity_id is None:
+            raise CurateError(f"‘{src.text}’ is not linked to an entity")
+        targets = _same_surface(s, src)
+        if article_ids is not None:
+            allowed = set(article_ids)
+            targets = [o for o in targets if o.article_id in allowed]
+        if mention_ids is not None:
+            chosen = set(mention_ids)
+            targets = [o for o in targets if o.id in chosen]
+        out = [(o.id, o.article_id) for o in targets]
+        if dry_run or not targets:
+            return out
+        ent = _entity(s, src.entity_id)
+        t = Tracker(s)
+        for o in targets:
+            t.update(o, entity_id=ent.id, status="confirmed")
+            art = s.get(Article, o.article_id)
+            if art is not None and art.status == "new":
+                t.update(art, status="in_progress")
+        t.record("link_surface", f"Link ‘{_short(src.text)}’ → {ent.name} in {len(out)} more mention(s)")
+        return out
+
+
+# -- KB files ------------------------------------------------------------------------------------
+
+
+@dataclass
+class KbImportReport:
+    created: int = 0
+    updated: int = 0
+    aliases_added: int = 0
+    failed: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Spec:
+    where: str
+    name: str
+    type: str
+    aliases: list[str]
+    external_id: Optional[str]
+    description: str
+
+
+def _safe(value: Optional[str]) -> str:
+    from desktop.exporting import safe_cell
+
+    return safe_cell(value or "")
+
+
+def _unsafe(value: Optional[str]) -> str:
+    s = (value or "").strip()
+    if len(s) > 1 and s[0] == "'" and s[1] in "=+-@":
+        return s[1:]
+    return s
+
+
+def _atomic_write(path: Path, data: str, encoding: str) -> None:
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write ({exc.strerror})") from None
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise InputError(f"{path}: cannot write ({exc.strerror})") from None
+
+
+def _read_text(path: Path) -> str:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InputError(f"{path}: not valid UTF-16") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 (byte {exc.start}); save it as UTF-8") from None
+
+
+def _sorted_aliases(ent: Entity, als: list[Alias]) -> list[Alias]:
+    name_key = textmod.match_key(ent.name)
+    return sorted(als, key=lambda a: (a.key != name_key, a.language, a.text))
+
+
+def _all_entities(s: Session) -> list[tuple[Entity, list[Alias]]]:
+    by_ent: dict[int, list[Alias]] = defaultdict(list)
+    for a in s.exec(select(Alias).order_by(Alias.id)):
+        by_ent[a.entity_id].append(a)
+    ents = sorted(s.exec(select(Entity)), key=lambda e: (e.type, e.name, e.external_id or "", e.id))
+    return [(e, _sorted_aliases(e, by_ent.get(e.id, []))) for e in ents]
+
+
+def export_csv(db: Database, path: str | os.PathLike) -> int:
+    """Write the KB as CSV (name, type, aliases joined with ``|``, external_id, description):
+    UTF-8 with BOM for spreadsheets, formula-safe cells, written atomically.  Returns the
+    number of entities."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(CSV_COLUMNS)
+    with db.session() as s:
+        items = _all_entities(s)
+    for ent, als in items:
+        name_key = textmod.match_key(ent.name)
+        alias_texts = [a.text for a in als if a.key != name_key and "|" not in a.text]
+        w.writerow([_safe(ent.name), _safe(ent.type), _safe("|".join(alias_texts)), _safe(ent.external_id),
+                    _safe(ent.description)])
+    _atomic_write(Path(path), buf.getvalue(), "utf-8-sig")
+    return len(items)
+
+
+def export_json(db: Database, path: str | os.PathLike) -> int:
+    """Write the KB as JSON with aliases grouped by language (``bn``, ``hi``, ``en``, and
+    ``other`` when needed).  Returns the number of entities."""
+    out = []
+    with db.session() as s:
+        items = _all_entities(s)
+    for ent, als in items:
+        groups: dict[str, list[str]] = {lang: [] for lang in JSON_LANGUAGES}
+        for a in als:
+            lang = a.language if a.language in JSON_LANGUAGES else (textmod.script_of(a.text) or "other")
+            groups.setdefault(lang if lang in JSON_LANGUAGES else "other", []).append(a.text)
+        out.append({"name": ent.name, "type": ent.type, "external_id": ent.external_id,
+                    "description": ent.description, "aliases": groups})
+    _atomic_write(Path(path), json.dumps({"entities": out}, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    return len(out)
+
+
+def _csv_specs(path: Path, report: KbImportReport) -> list[_Spec]:
+    raw = _read_text(path)
+    reader = csv.reader(io.StringIO(raw, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise InputError(f"{path}: the file is empty") from None
+    except csv.Error as exc:
+        raise InputError(f"{path}:1: malformed CSV ({exc})") from None
+    cols = [h.strip().lower() for h in header]
+    missing = [c for c in ("name", "type") if c not in cols]
+    if missing:
+        raise InputError(f"{path}:1: missing column(s) {', '.join(missing)} "
+                         f"(expected {', '.join(CSV_COLUMNS)})")
+    specs = []
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            report.failed.append(f"{path}:{reader.line_num}: malformed CSV ({exc})")
+            break
+        if not any(c.strip() for c in row):
+            continue
+        where = f"{path}:{reader.line_num}"
+        if len(row) > len(cols):
+            report.failed.append(f"{where}: {len(row)} cells, the header has {len(cols)}")
+            continue
+        cell = dict(zip(cols, row))
+        specs.append(_Spec(where, _unsafe(cell.get("name")), _unsafe(cell.get("type")),
+                           [a for a in (x.strip() for x in _unsafe(cell.get("aliases")).split("|")) if a],
+                           _unsafe(cell.get("external_id")) or None, _unsafe(cell.get("description"))))
+    return specs
+
+
+def _json_specs(path: Path, report: KbImportReport) -> list[_Spec]:
+    raw = _read_text(path)
+    try:
+        doc = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+    items = doc.get("entities") if isinstance(doc, dict) else None
+    if not isinstance(items, list):
+        raise InputError(f"{path}: expected {{\"entities\": [...]}}")
+    specs = []
+    for i, item in enumerate(items, 1):
+        where = f"{path}: entity {i}"
+        if not isinstance(item, dict):
+            report.failed.append(f"{where}: not an object")
+            continue
+        als = item.get("aliases") or {}
+        flat: list[str] = []
+        if isinstance(als, dict):
+            for v in als.values():
+                flat.extend(x for x in (v if isinstance(v, list) else [v]) if isinstance(x, str))
+        elif isinstance(als, list):
+            flat.extend(x for x in als if isinstance(x, str))
+        else:
+            report.failed.append(f"{where}: aliases must be an object of lists")
+            continue
+        specs.append(_Spec(where, str(item.get("name") or ""), str(item.get("type") or ""), flat,
+                           (str(item["external_id"]) if item.get("external_id") else None),
+                           str(item.get("description") or "")))
+    return specs
+
+
+_TYPE_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
+
+
+def _import_specs(db: Database, path: Path, specs: list[_Spec], report: KbImportReport) -> KbImportReport:
+    with action(db, "kb_import", f"Import knowledge base {path.name}") as t:
+        s = t.session
+        types = {et.name for et in s.exec(select(EntityType))}
+        by_qid = {e.external_id: e for e in s.exec(select(Entity).where(Entity.external_id.is_not(None)))}  # type: ignore[union-attr]
+        by_name = {(textmod.match_key(e.name), e.type): e for e in s.exec(select(Entity).order_by(Entity.id))}
+        for sp in specs:
+            name = textmod.clean_text(sp.name)
+            typ = sp.type.strip().upper()
+            if not name:
+                report.failed.append(f"{sp.where}: no name")
+                continue
+            if not _TYPE_NAME.match(typ):
+                report.failed.append(f"{sp.where}: invalid type ‘{sp.type}’")
+                continue
+            try:
+                qid = validate_qid(sp.external_id)
+            except CurateError as exc:
+                report.failed.append(f"{sp.where}: {exc}")
+                continue
+            if typ not in types:
+                t.insert(EntityType(name=typ, position=len(types)))
+                types.add(typ)
+            ent = by_qid.get(qid) if qid else None
+            if ent is None:
+                ent = by_name.get((textmod.match_key(name), typ))
+            if ent is not None and ent.type != typ:
+                report.failed.append(f"{sp.where}: {qid} is the {ent.type} ‘{ent.name}’, not a {typ}")
+                continue
+            desc = sp.description.strip()
+            if ent is None:
+                ent = t.insert(Entity(name=name, type=typ, external_id=qid, description=desc))  # type: ignore[assignment]
+                report.created += 1
+                if qid:
+                    by_qid[qid] = ent
+                by_name[(textmod.match_key(name), typ)] = ent
+            else:
+                fields = {}
+                if qid and not ent.external_id:
+                    fields["external_id"] = qid
+                    by_qid[qid] = ent
+                if desc and desc != ent.description:
+                    fields["description"] = desc
+                if fields:
+                    t.update(ent, **fields)
+                    report.updated += 1
+            for a in [name, *sp.aliases]:
+                if _new_alias(t, ent.id, a, "import") is not None:
+                    report.aliases_added += 1
+    return report
+
+
+def import_csv(db: Database, path: str | os.PathLike) -> KbImportReport:
+    """Import a KB CSV (see :func:`export_csv`).  A known entity (same external id, else same
+    name and type) gains the file's new aliases and a description or external id it lacks;
+    others are created; unknown types are added.  Malformed rows are skipped and listed in
+    ``failed`` as ``file:line: reason``; the rest is imported as one undoable action.
+    Importing the same file twice changes nothing."""
+    path = Path(path)
+    report = KbImportReport()
+    specs = _csv_specs(path, report)
+    return _import_specs(db, path, specs, report)
+
+
+def import_json(db: Database, path: str | os.PathLike) -> KbImportReport:
+    """Import a KB JSON file (see :func:`export_json`); same rules as :func:`import_csv`."""
+    path = Path(path)
+    report = KbImportReport()
+    specs = _json_specs(path, report)
+    return _import_specs(db, path, specs, report)
+
+
+__all__ = [
+    "EntityRow", "EntityMention", "KbImportReport", "validate_qid", "find_entities", "entity_row", "get_entity",
+    "aliases", "aliases_by_script", "entity_mentions", "edit_entity", "rename_entity", "add_alias",
+    "remove_alias", "merge", "split", "delete_entity", "apply_link_to_surface", "import_csv", "export_csv",
+    "import_json", "export_json",
+]

@@ -1,0 +1,152 @@
+"""Linking suggestions automatically, after detection.
+
+``autolink_article(db, article_id)`` links the article's *suggested*, unlinked mentions:
+
+1. **Clearly best candidate** — the top candidate from :func:`~desktop.linking.candidates.rank`
+   scores at least ``SETTINGS.threshold`` and beats the second by ``SETTINGS.margin``.
+2. **Short forms** — a mention whose name words (titles such as General / জেনারেল left out)
+   are all among the words of an earlier linked mention of the same type takes that link
+   (জেনারেল দ্বিবেদী → উপেন্দ্র দ্বিবেদী, জয়শঙ্কর → এস জয়শঙ্কর); when earlier mentions
+   of different entities fit, nothing is linked.
+3. **Acronyms** — an acronym (Latin capitals, or Latin letters spelled out in Bengali or
+   Devanagari: এসসিও) takes the link of a same-type mention whose word initials spell it,
+   and the expansion takes the acronym's link when only the acronym is linked.
+
+Auto-links are suggestions: they are written without a history entry, never create entities
+and never touch a confirmed or rejected mention (the curator confirms, which records history).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from sqlmodel import select
+
+from desktop.db import Database
+from desktop.linking.candidates import index_for, initials, name_tokens, rank_in_index
+from desktop.linking.data import rows
+from desktop.models import Mention
+from desktop.text import match_key
+
+
+@dataclass
+class LinkSettings:
+    """Auto-linking settings; the window may change them (``SETTINGS.threshold = 0.9``)."""
+
+    threshold: float = 0.80  # minimum score of the best candidate
+    margin: float = 0.05     # the best must beat the second by this much
+
+
+SETTINGS = LinkSettings()
+
+
+# -- acronyms ------------------------------------------------------------------------------------
+
+_LATIN_ACRONYM = re.compile(r"^[A-Z][A-Z0-9&.]{1,9}$")
+
+
+def _letter_names() -> list[tuple[str, str]]:
+    """(letter name as written in Bengali/Devanagari, Latin letter), longest names first."""
+    out = [(match_key(r[1]), r[2].upper()) for r in rows("gazetteer", "letters.tsv") if len(r) >= 3]
+    return sorted(out, key=lambda p: -len(p[0]))
+
+
+_LETTERS: Optional[list[tuple[str, str]]] = None
+
+
+def spell_out(word: str) -> Optional[str]:
+    """Latin letters of an acronym: ``SCO`` for SCO, S.C.O. or এসসিও; None if not an acronym."""
+    global _LETTERS
+    w = word.strip()
+    if _LATIN_ACRONYM.match(w):
+        letters = w.replace(".", "").replace("&", "")
+        return letters if letters.isalpha() and len(letters) >= 2 else None
+    if _LETTERS is None:
+        _LETTERS = _letter_names()
+    k = match_key(w).replace(" ", "").replace("-", "")
+    out = []
+    i = 0
+    while i < len(k):
+        for name, letter in _LETTERS:
+            if name and k.startswith(name, i):
+                out.append(letter)
+                i += len(name)
+                break
+        else:
+            return None
+    return "".join(out) if len(out) >= 2 else None
+
+
+
+
+# -- the article pass ----------------------------------------------------------------------------
+
+
+def autolink_article(db: Database, article_id: int, *, threshold: Optional[float] = None) -> int:
+    """Link the article's unlinked suggestions where the answer is clear; returns how many."""
+    threshold = SETTINGS.threshold if threshold is None else threshold
+    with db.transaction() as s:
+        mentions = list(s.exec(select(Mention).where(Mention.article_id == article_id)
+                               .order_by(Mention.start, Mention.end)))
+        if not mentions:
+            return 0
+        idx = index_for(s, str(db.engine.url))
+        link: dict[int, int] = {m.id: m.entity_id for m in mentions
+                                if m.entity_id is not None and m.status != "rejected"}
+        open_ = [m for m in mentions if m.status == "suggested" and m.entity_id is None]
+        boost = frozenset(link.values())
+
+        for m in open_:  # 1. clearly best candidate
+            cands = rank_in_index(idx, m.text, m.type, boost=boost, limit=2)
+            if not cands or cands[0].score < threshold:
+                continue
+            if len(cands) > 1 and cands[0].score - cands[1].score < SETTINGS.margin:
+                continue
+            link[m.id] = cands[0].entity_id
+
+        live = [m for m in mentions if m.status != "rejected"]
+        toks = {m.id: set(name_tokens(m.text)) for m in live}
+        for m in open_:  # 2. short forms take the link of an earlier full name
+            if m.id in link or not toks[m.id]:
+                continue
+            found = {link[e.id] for e in live
+                     if e.start < m.start and e.type == m.type and e.id in link
+                     and toks[m.id] <= toks[e.id]}
+            if len(found) == 1:
+                link[m.id] = found.pop()
+
+        spelled = {m.id: spell_out(m.text) for m in live}
+        for m in open_:  # 3. acronyms and expansions
+            if m.id in link:
+                continue
+            found = set()
+            mine = spelled[m.id]
+            for e in live:
+                if e.id == m.id or e.type != m.type or e.id not in link:
+                    continue
+                if mine and initials(e.text) == mine:
+                    found.add(link[e.id])
+                elif spelled[e.id] and initials(m.text) == spelled[e.id]:
+                    found.add(link[e.id])
+            if mine and not found:  # an entity linked here whose alias the acronym abbreviates
+                found = idx.acronyms.get((m.type, mine), set()) & set(link.values())
+            if len(found) == 1:
+                link[m.id] = found.pop()
+
+        n = 0
+        for m in open_:
+            eid = link.get(m.id)
+            if eid is not None and idx.entities.get(eid, ("", m.type))[1] == m.type:
+                m.entity_id = eid
+                s.add(m)
+                n += 1
+        return n
+
+
+def autolink_articles(db: Database, article_ids, *, threshold: Optional[float] = None) -> int:
+    return sum(autolink_article(db, a, threshold=threshold) for a in article_ids)
+
+
+__all__ = ["SETTINGS", "LinkSettings", "autolink_article", "autolink_articles", "spell_out", "initials"]

@@ -1,0 +1,287 @@
+"""Knowledge-base editing (all undoable), applying links to the same surface, and KB files."""
+
+import csv
+import json
+
+import pytest
+from sqlmodel import select
+
+from desktop import curation, history, kb
+from desktop.errors import CurateError
+from desktop.models import Alias, Entity, History, Mention
+from test_linking_support import make_article, suggest
+
+
+def _snapshot(db):
+    """Every KB and mention row, to compare before/after undo."""
+    with db.session() as s:
+        ents = sorted((e.id, e.name, e.type, e.external_id, e.description) for e in s.exec(select(Entity)))
+        als = sorted((a.id, a.entity_id, a.text, a.key, a.language, a.source) for a in s.exec(select(Alias)))
+        ms = sorted((m.id, m.entity_id, m.status, m.type) for m in s.exec(select(Mention)))
+    return ents, als, ms
+
+
+@pytest.fixture
+def world(db):
+    kz = curation.create_entity(db, "Kazakhstan", "LOC", aliases=["কাজাখস্তান"], external_id="Q232").id
+    kz2 = curation.create_entity(db, "Qazaqstan", "LOC", aliases=["कजाकिस्तान", "Kazakhstan"]).id
+    a1 = make_article(db, "কাজাখস্তান ও আস্তানা", "one")
+    a2 = make_article(db, "कजाकिस्तान और कजाकिस्तान", "two")
+    m1 = suggest(db, a1, "কাজাখস্তান", "LOC", entity_id=kz, status="confirmed")
+    m2 = suggest(db, a2, "कजाकिस्तान", "LOC", entity_id=kz2, status="confirmed")
+    m3 = suggest(db, a2, "कजाकिस्तान", "LOC", occurrence=1, entity_id=kz2)
+    return dict(db=db, kz=kz, kz2=kz2, a1=a1, a2=a2, m1=m1, m2=m2, m3=m3)
+
+
+def _undo_restores(db, fn):
+    before = _snapshot(db)
+    fn()
+    changed = _snapshot(db)
+    assert changed != before
+    history.undo(db)
+    assert _snapshot(db) == before
+    history.redo(db)
+    assert _snapshot(db) == changed
+
+
+def test_qid_validation():
+    assert kb.validate_qid(" Q232 ") == "Q232"
+    assert kb.validate_qid("q42") == "Q42"
+    assert kb.validate_qid("") is None and kb.validate_qid(None) is None
+    for bad in ("232", "Q", "Q12a", "P31", "Q0", "https://www.wikidata.org/wiki/Q232"):
+        with pytest.raises(CurateError):
+            kb.validate_qid(bad)
+
+
+def test_edit_entity_is_undoable_and_validated(world):
+    db, kz = world["db"], world["kz"]
+    _undo_restores(db, lambda: kb.edit_entity(db, kz, name="Republic of Kazakhstan", description="country",
+                                              external_id="Q232"))
+    with pytest.raises(CurateError):
+        kb.edit_entity(db, kz, external_id="X1")
+    with pytest.raises(CurateError):
+        kb.edit_entity(db, kz, name="  ")
+    e = kb.get_entity(db, kz)
+    assert e.name == "Republic of Kazakhstan"
+    assert "republic of kazakhstan" in {a.key for a in kb.aliases(db, kz)}  # the new name is an alias
+    with db.session() as s:
+        assert s.exec(select(History).order_by(History.id.desc())).first().action in ("kb_edit", "redo")
+
+
+def test_changing_the_type_retypes_linked_mentions(world):
+    db = world["db"]
+    kb.edit_entity(db, world["kz"], type="ORG")
+    with db.session() as s:
+        assert s.get(Mention, world["m1"]).type == "ORG"
+    with pytest.raises(CurateError):
+        kb.edit_entity(db, world["kz"], type="NOPE")
+
+
+def test_aliases_add_remove_undo(world):
+    db, kz = world["db"], world["kz"]
+    _undo_restores(db, lambda: kb.add_alias(db, kz, "Qazaqstan Respublikasy"))
+    with pytest.raises(CurateError):
+        kb.add_alias(db, kz, "কাজাখস্তান")  # has it already
+    alias = next(a for a in kb.aliases(db, kz) if a.text == "কাজাখস্তান")
+    _undo_restores(db, lambda: kb.remove_alias(db, alias.id))
+    groups = kb.aliases_by_script(db, kz)
+    assert set(groups) <= {"bn", "hi", "en", "other"} and "en" in groups
+
+
+def test_merge_moves_mentions_and_aliases_and_undoes(world):
+    db, kz, kz2 = world["db"], world["kz"], world["kz2"]
+    _undo_restores(db, lambda: kb.merge(db, kz, kz2))
+    assert kb.get_entity(db, kz2) is None
+    keys = [a.key for a in kb.aliases(db, kz)]
+    assert len(keys) == len(set(keys))  # deduplicated
+    assert "कजाकिस्तान" in keys and "qazaqstan" in keys
+    assert {m.mention_id for m in kb.entity_mentions(db, kz)} == {world["m1"], world["m2"], world["m3"]}
+    with pytest.raises(CurateError):
+        kb.merge(db, kz, kz)
+
+
+def test_merge_refuses_different_types(world):
+    db = world["db"]
+    org = curation.create_entity(db, "Kazakh Army", "ORG").id
+    with pytest.raises(CurateError):
+        kb.merge(db, world["kz"], org)
+
+
+def test_split_moves_aliases_and_matching_mentions(world):
+    db, kz2 = world["db"], world["kz2"]
+    hi = next(a for a in kb.aliases(db, kz2) if a.text == "कजाकिस्तान")
+    new = kb.split(db, kz2, [hi.id], name="Kazakhstan (Hindi)")
+    assert new.type == "LOC"
+    assert {a.text for a in kb.aliases(db, new.id)} == {"कजाकिस्तान", "Kazakhstan (Hindi)"}
+    assert {m.mention_id for m in kb.entity_mentions(db, new.id)} == {world["m2"], world["m3"]}
+    assert kb.entity_mentions(db, kz2) == []
+    history.undo(db)
+    assert kb.get_entity(db, new.id) is None
+    assert len(kb.entity_mentions(db, kz2)) == 2
+    with pytest.raises(CurateError):
+        kb.split(db, kz2, [])
+    with pytest.raises(CurateError):
+        kb.split(db, world["kz"], [hi.id])
+
+
+def test_delete_entity_unlinks_and_undo_restores_everything(world):
+    db, kz2 = world["db"], world["kz2"]
+    before = _snapshot(db)
+    assert kb.delete_entity(db, kz2) == 2
+    assert kb.get_entity(db, kz2) is None
+    with db.session() as s:
+        assert s.get(Mention, world["m2"]).entity_id is None
+        assert s.exec(select(Alias).where(Alias.entity_id == kz2)).all() == []
+    history.undo(db)
+    assert _snapshot(db) == before
+
+
+def test_apply_link_to_surface_all_or_one_by_one(db):
+    kz = curation.create_entity(db, "Kazakhstan", "LOC").id
+    arts = [make_article(db, f"{i}: আস্তানা, কাজাখস্তান", f"a{i}") for i in range(4)]
+    ms = [suggest(db, a, "কাজাখস্তান", "LOC") for a in arts]
+    other_type = suggest(db, arts[1], "আস্তানা", "LOC")
+    curation.link(db, ms[0], kz)
+    preview = kb.apply_link_to_surface(db, ms[0], dry_run=True)
+    assert preview == [(ms[1], arts[1]), (ms[2], arts[2]), (ms[3], arts[3])]
+    assert kb.apply_link_to_surface(db, ms[0], mention_ids=[ms[2]]) == [(ms[2], arts[2])]
+    assert kb.apply_link_to_surface(db, ms[0], article_ids=[arts[1], arts[3]]) == [(ms[1], arts[1]), (ms[3], arts[3])]
+    with db.session() as s:
+        assert all(s.get(Mention, m).entity_id == kz for m in ms)
+        assert s.get(Mention, ms[1]).status == "confirmed"
+        assert s.get(Mention, other_type).entity_id is None
+    assert kb.apply_link_to_surface(db, ms[0]) == []
+    history.undo(db)
+    with db.session() as s:
+        assert s.get(Mention, ms[1]).entity_id is None and s.get(Mention, ms[2]).entity_id == kz
+    with pytest.raises(CurateError):
+        kb.apply_link_to_surface(db, other_type)  # not linked
+
+
+def test_find_entities_by_name_alias_type_and_script(world):
+    db = world["db"]
+    names = lambda rows: {r.name for r in rows}  # noqa: E731
+    assert names(kb.find_entities(db, "")) == {"Kazakhstan", "Qazaqstan"}
+    assert names(kb.find_entities(db, "kazakh")) == {"Kazakhstan", "Qazaqstan"}
+    assert names(kb.find_entities(db, "कजाकि")) == {"Qazaqstan"}
+    assert "Kazakhstan" in names(kb.find_entities(db, "কাজাকিস্তান"))  # another spelling, cross-script
+    assert kb.find_entities(db, "Kazakhstan", type="PERSON") == []
+    row = next(r for r in kb.find_entities(db, "Qazaqstan") if r.name == "Qazaqstan")
+    assert row.mention_count == 2 and row.alias_count == 3
+
+
+# -- files ------------------------------------------------------------------------------------------
+
+
+def _kb_content(db):
+    with db.session() as s:
+        out = []
+        for e in s.exec(select(Entity)):
+            als = sorted(a.text for a in s.exec(select(Alias).where(Alias.entity_id == e.id)))
+            out.append((e.name, e.type, e.external_id, e.description, tuple(als)))
+        return sorted(out)
+
+
+def test_csv_round_trip_idempotent_and_formula_safe(world, tmp_path, tmp_path_factory):
+    from desktop.db import Database
+
+    db = world["db"]
+    kb.edit_entity(db, world["kz"], description="=HYPERLINK(\"x\")")
+    kb.add_alias(db, world["kz"], "+Kaz")
+    out = tmp_path / "kb.csv"
+    assert kb.export_csv(db, out) == 2
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
+    assert list(rows[0]) == ["name", "type", "aliases", "external_id", "description"]
+    kz_row = next(r for r in rows if r["name"] == "Kazakhstan")
+    assert kz_row["description"].startswith("'=") and "+Kaz" in kz_row["aliases"].split("|")
+    assert not any(v.startswith(("=", "+", "-", "@")) for r in rows for v in r.values())
+    assert kz_row["external_id"] == "Q232"
+
+    fresh = Database(tmp_path_factory.mktemp("fresh") / "c.db")
+    rep = kb.import_csv(fresh, out)
+    assert (rep.created, rep.failed) == (2, [])
+    assert _kb_content(fresh) == _kb_content(db)
+    again = kb.import_csv(fresh, out)
+    assert (again.created, again.updated, again.aliases_added, again.failed) == (0, 0, 0, [])
+    out2 = tmp_path / "kb2.csv"
+    kb.export_csv(fresh, out2)
+    assert out2.read_bytes() == raw
+    fresh.close()
+
+
+def test_csv_import_merges_known_entities_and_reports_bad_rows(db, tmp_path):
+    kz = curation.create_entity(db, "Kazakhstan", "LOC", external_id="Q232").id
+    f = tmp_path / "in.csv"
+    f.write_text(
+        "name,type,aliases,external_id,description\n"
+        "Republic of Kazakhstan,LOC,Qazaqstan|কাজাখস্তান,Q232,\n"   # same QID: gains aliases
+        "Kazakhstan,LOC,कजाकिस्तान,,\n"                             # same name+type
+        ",LOC,x,,\n"                                                 # no name
+        "Astana,LOC,,Q-1,\n"                                         # bad QID
+        "Astana,lower case!,,,\n"                                    # bad type
+        "KAZIND,EXERCISE,কাজিন্দ,,military exercise\n"               # new type is added
+        "a,b,c,d,e,f\n",                                             # too many cells
+        encoding="utf-8")
+    rep = kb.import_csv(db, f)
+    assert rep.created == 1 and rep.aliases_added >= 4
+    assert len(rep.failed) == 4
+    assert all(str(f) in msg for msg in rep.failed)
+    assert any(msg.startswith(f"{f}:4:") for msg in rep.failed)
+    assert {a.text for a in kb.aliases(db, kz)} >= {"Qazaqstan", "কাজাখস্তান", "कजाकिस्तान", "Republic of Kazakhstan"}
+    assert [r.type for r in kb.find_entities(db, "KAZIND")] == ["EXERCISE"]
+    history.undo(db)  # the import is one undoable action
+    assert {a.text for a in kb.aliases(db, kz)} == {"Kazakhstan"}
+
+
+@pytest.mark.parametrize("content,needle", [
+    (b"", "empty"),
+    (b"title,text\nx,y\n", "missing column"),
+    (b"name,type\n\xff\xfe\xfa,LOC\n", "UTF-8"),
+])
+def test_csv_import_rejects_unusable_files_with_one_line(db, tmp_path, content, needle):
+    f = tmp_path / "bad.csv"
+    f.write_bytes(content)
+    with pytest.raises(CurateError) as exc:
+        kb.import_csv(db, f)
+    assert needle in str(exc.value) and "\n" not in str(exc.value)
+    with pytest.raises(CurateError):
+        kb.import_csv(db, tmp_path / "missing.csv")
+
+
+def test_json_round_trip_groups_aliases_by_language(world, tmp_path, tmp_path_factory):
+    from desktop.db import Database
+
+    db = world["db"]
+    out = tmp_path / "kb.json"
+    assert kb.export_json(db, out) == 2
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    kz = next(e for e in doc["entities"] if e["name"] == "Kazakhstan")
+    assert kz["external_id"] == "Q232"
+    assert kz["aliases"]["bn"] == ["কাজাখস্তান"] and kz["aliases"]["en"] == ["Kazakhstan"]
+    qz = next(e for e in doc["entities"] if e["name"] == "Qazaqstan")
+    assert qz["aliases"]["hi"] == ["कजाकिस्तान"]
+    fresh = Database(tmp_path_factory.mktemp("fresh") / "c.db")
+    rep = kb.import_json(fresh, out)
+    assert (rep.created, rep.failed) == (2, [])
+    assert kb.import_json(fresh, out).aliases_added == 0
+    out2 = tmp_path / "kb2.json"
+    kb.export_json(fresh, out2)
+    assert out2.read_text(encoding="utf-8") == out.read_text(encoding="utf-8")
+    fresh.close()
+
+
+def test_json_import_reports_bad_entries(db, tmp_path):
+    f = tmp_path / "kb.json"
+    f.write_text(json.dumps({"entities": [
+        {"name": "Astana", "type": "LOC", "aliases": {"bn": ["আস্তানা"], "hi": ["अस्ताना"]}},
+        "nonsense",
+        {"name": "", "type": "LOC"},
+        {"name": "X", "type": "LOC", "aliases": 5},
+    ]}), encoding="utf-8")
+    rep = kb.import_json(db, f)
+    assert rep.created == 1 and rep.aliases_added == 3 and len(rep.failed) == 3
+    f.write_text("{not json", encoding="utf-8")
+    with pytest.raises(CurateError):
+        kb.import_json(db, f)
