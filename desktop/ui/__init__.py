@@ -1,0 +1,1 @@
+"""The Qt window. Everything here talks to the database only through the Qt-free core."""
