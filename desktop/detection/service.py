@@ -51,6 +51,7 @@ ENTITY_FILES = ("countries.tsv", "places.tsv", "organisations.tsv", "people.tsv"
 class DetectReport:
     articles: int = 0
     added: int = 0
+    linked: int = 0  # suggestions linked afterwards by desktop.linking (cross-script, fuzzy, short forms)
     cancelled: bool = False
 
 
@@ -223,11 +224,15 @@ def detect_articles(
     *,
     progress: Optional[Callable[[int, int], None]] = None,
     should_cancel: Optional[Callable[[], bool]] = None,
+    link: bool = True,
 ) -> DetectReport:
-    """Detect over the given articles (all when None) and write new suggestions."""
+    """Detect over the given articles (all when None) and write new suggestions; then (unless
+    ``link`` is False) link the new unlinked suggestions where one entity is clearly best
+    (:func:`desktop.linking.autolink.autolink_articles`)."""
     det = build_detector(db)
     ids = list(article_ids) if article_ids is not None else _all_ids(db)
     report = DetectReport()
+    to_link: set[int] = set()
     total = len(ids)
     i = 0
     while i < total and not report.cancelled:
@@ -254,6 +259,12 @@ def detect_articles(
                     break
             db.insert_many(s, Mention.__table__, rows_out)
             report.added += len(rows_out)
+            if link:
+                to_link.update(r["article_id"] for r in rows_out if r["entity_id"] is None)
+    if to_link and not report.cancelled:
+        from desktop.linking.autolink import autolink_articles
+
+        report.linked = autolink_articles(db, sorted(to_link))
     return report
 
 
