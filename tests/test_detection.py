@@ -341,3 +341,12 @@ def test_quality_on_the_seeds_does_not_regress(starter):
         got = {(c.start, c.end, c.type) for c in starter.detect(text)}
         tp, pred, ref = tp + len(want & got), pred + len(got), ref + len(want)
     assert tp / pred >= 0.93 and tp / ref >= 0.85, (tp, pred, ref)
+
+
+def test_vowel_length_variants_meet_in_the_normalised_view():
+    from desktop.detection.normalize import NormView, fold
+
+    assert fold("ইউনূস") == fold("ইউনুস")
+    assert fold("व्लादिमीर") == fold("व्लादिमिर")
+    v = NormView("মুহাম্মদ ইউনূস")
+    assert len(v.norm) == len(v.text)  # one for one: offsets unchanged

@@ -1,6 +1,7 @@
 """The normalised matching view of a text, with an offset map back to the stored text.
 
-Matching happens on a folded copy of the article: dash and quote variants unified, joiners
+Matching happens on a folded copy of the article: dash and quote variants unified, long and
+short i/u vowels (and Devanagari candrabindu/anusvara) made one, joiners
 (ZWJ/ZWNJ/ZWSP) removed, nukta letters decomposed (क़ → क + ़, য় → য + ়), every whitespace
 character a plain space, and case folded.  The same folding makes the keys of the aliases
 (:func:`fold`), so an alias matches whatever variant the article uses.
@@ -20,8 +21,17 @@ _SQUOTES = "\u2018\u2019\u201a\u201b\u2032\u00b4`"
 _DQUOTES = "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"
 _SPACES = "\t\n\r\x0b\x0c\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 
+#: long and short vowels (i/ī, u/ū) spelled either way in names (ইউনূস/ইউনুস, व्लादिमीर/व्लादिमिर),
+#: and candrabindu/anusvara in Devanagari (ँ/ं): folded to one form
+_VOWEL_LENGTH = {
+    "\u09c0": "\u09bf", "\u09c2": "\u09c1", "\u0988": "\u0987", "\u098a": "\u0989",
+    "\u0940": "\u093f", "\u0942": "\u0941", "\u0908": "\u0907", "\u090a": "\u0909",
+    "\u0901": "\u0902",
+}
+
 #: one character for one character
 _ONE_TO_ONE = {
+    **{ord(k): v for k, v in _VOWEL_LENGTH.items()},
     **dict.fromkeys(map(ord, _DASHES), "-"),
     **dict.fromkeys(map(ord, _SQUOTES), "'"),
     **dict.fromkeys(map(ord, _DQUOTES), '"'),
