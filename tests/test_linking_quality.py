@@ -4,6 +4,7 @@ The floor is below the measured value (README: linking quality); the benchmark p
 numbers, this test only guards against a change that breaks cross-script linking."""
 
 import importlib.util
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -12,6 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def _bench():
     spec = importlib.util.spec_from_file_location("linking_quality", ROOT / "benchmarks" / "linking_quality.py")
     mod = importlib.util.module_from_spec(spec)
+    sys.modules["linking_quality"] = mod  # dataclasses look their module up
     spec.loader.exec_module(mod)
     return mod
 
