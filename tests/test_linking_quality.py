@@ -24,7 +24,7 @@ def test_fixture_marks_become_offsets():
     (name, text, gold), = docs
     assert name == "x" and text == "মন্ত্রী ঢাকায় এবং SCO."
     assert [(g.start, g.end, g.text, g.type, g.entity) for g in gold] == [
-        (8, 12, "ঢাকা", "LOC", "city:dhaka"), (17, 20, "SCO", "ORG", "-")]
+        (8, 12, "ঢাকা", "LOC", "city:dhaka"), (text.index("SCO"), text.index("SCO") + 3, "SCO", "ORG", "-")]
 
 
 def test_heldout_linking_does_not_regress():
