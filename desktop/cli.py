@@ -70,8 +70,14 @@ def cmd_detect(args) -> int:
 
     db = _open(args)
     ids = args.article or None
-    res = detect_articles(db, ids)
-    print(f"detected over {res.articles} articles: {res.added} new suggestions")
+    if args.link_threshold is not None:
+        if not 0.0 < args.link_threshold <= 1.0:
+            raise CurateError(f"--link-threshold {args.link_threshold}: must be above 0 and at most 1")
+        from desktop.linking.autolink import SETTINGS
+
+        SETTINGS.threshold = args.link_threshold
+    res = detect_articles(db, ids, link=not args.no_link)
+    print(f"detected over {res.articles} articles: {res.added} new suggestions, {res.linked} linked")
     return EXIT_OK
 
 
@@ -234,6 +240,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("detect", help="run entity detection (idempotent)")
     s.add_argument("--article", type=int, action="append", metavar="ID", help="only this article (repeatable)")
+    s.add_argument("--no-link", action="store_true", help="do not link suggestions to knowledge-base entities")
+    s.add_argument("--link-threshold", type=float, metavar="SCORE",
+                   help="link a suggestion when its best candidate scores at least this (0..1, default 0.80)")
     s.set_defaults(func=cmd_detect)
 
     from desktop.exporting import FORMATS, STATUS_CHOICES

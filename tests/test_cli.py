@@ -156,3 +156,51 @@ def test_module_entry_point_as_a_process(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "desktop", "--db", str(tmp_path / "p.db"), "stats"],
                           capture_output=True, text=True, env=env, timeout=120)
     assert proc.returncode == 0 and "articles: 0" in proc.stdout and proc.stderr == ""
+
+
+def test_kb_built_on_one_machine_links_on_another(capsys, tmp_path, seeds_dir):
+    """A curator's knowledge base (CSV and JSON) carries to a fresh database, where detection then
+    suggests and links its entities — including spellings the file does not list."""
+    from desktop import curation
+    from desktop.db import Database
+    from desktop.models import Alias, Entity, Mention
+    from sqlmodel import select
+
+    first = str(tmp_path / "first.db")
+    db = Database(first)
+    curation.create_entity(db, "KAZIND", "EVENT", aliases=["কাজিন্দ", "KAZIND"], external_id="Q99999999",
+                           description="India–Kazakhstan army exercise")
+    db.close()
+    for name in ("kb.csv", "kb.json"):
+        code, out, _ = run(capsys, "--db", first, "kb", "export", str(tmp_path / name))
+        assert code == 0 and "1 entities" in out
+    data = json.loads((tmp_path / "kb.json").read_text(encoding="utf-8"))
+    ent = next(e for e in data["entities"] if e["name"] == "KAZIND")
+    assert "কাজিন্দ" in ent["aliases"]["bn"]
+
+    for name in ("kb.csv", "kb.json"):
+        other = str(tmp_path / f"other-{name}.db")
+        code, out, _ = run(capsys, "--db", other, "kb", "import", str(tmp_path / name))
+        assert code == 0 and "entities created 1" in out
+        code, out, _ = run(capsys, "--db", other, "kb", "import", str(tmp_path / name))
+        assert code == 0 and "entities created 0" in out and "aliases added 0" in out  # idempotent
+        code, out, _ = run(capsys, "--db", other, "import", str(seeds_dir))
+        assert code == 0
+        db = Database(other)
+        with db.session() as s:
+            kazind = s.exec(select(Entity).where(Entity.name == "KAZIND")).one()
+            assert kazind.external_id == "Q99999999"
+            linked = list(s.exec(select(Mention).where(Mention.entity_id == kazind.id)))
+        db.close()
+        surfaces = {m.text for m in linked}
+        assert linked and all(m.type == "EVENT" for m in linked)
+        assert "কাজিন্দ" in surfaces  # an alias from the file, in Bengali
+        assert surfaces - {"কাজিন্দ", "KAZIND"}, surfaces  # and a spelling the file does not list
+
+
+def test_detect_link_options(capsys, dbfile, seeds_dir):
+    code, out, _ = run(capsys, "--db", dbfile, "import", "--no-detect", str(seeds_dir))
+    code, out, _ = run(capsys, "--db", dbfile, "detect", "--link-threshold", "0.95")
+    assert code == 0 and "linked" in out
+    code, out, err = run(capsys, "--db", dbfile, "detect", "--link-threshold", "7")
+    assert code == 1 and "link-threshold" in err and "Traceback" not in err
