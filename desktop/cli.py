@@ -230,6 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
         "(Bengali, Hindi, English). With no command, opens the main window.",
     )
     p.add_argument("--version", action="version", version=f"curate {__version__}")
+    p.add_argument("--licenses", action="store_true", help="list the licences of Curate and what it ships, then exit")
     p.add_argument("--db", metavar="PATH", help="database file (default: $CURATE_DB, else the per-user data folder)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -315,6 +316,11 @@ def _log_internal_error(exc: BaseException) -> str:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.licenses:
+        from desktop.licenses import summary
+
+        print(summary())
+        return EXIT_OK
     if not getattr(args, "func", None):
         args.func = cmd_gui
     try:
