@@ -73,10 +73,7 @@ def cmd_detect(args) -> int:
     if args.link_threshold is not None:
         if not 0.0 < args.link_threshold <= 1.0:
             raise CurateError(f"--link-threshold {args.link_threshold}: must be above 0 and at most 1")
-        from desktop.linking.autolink import SETTINGS
-
-        SETTINGS.threshold = args.link_threshold
-    res = detect_articles(db, ids, link=not args.no_link)
+    res = detect_articles(db, ids, link=not args.no_link, link_threshold=args.link_threshold)
     print(f"detected over {res.articles} articles: {res.added} new suggestions, {res.linked} linked")
     return EXIT_OK
 

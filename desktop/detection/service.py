@@ -225,6 +225,7 @@ def detect_articles(
     progress: Optional[Callable[[int, int], None]] = None,
     should_cancel: Optional[Callable[[], bool]] = None,
     link: bool = True,
+    link_threshold: Optional[float] = None,
 ) -> DetectReport:
     """Detect over the given articles (all when None) and write new suggestions; then (unless
     ``link`` is False) link the new unlinked suggestions where one entity is clearly best
@@ -264,7 +265,7 @@ def detect_articles(
     if to_link and not report.cancelled:
         from desktop.linking.autolink import autolink_articles
 
-        report.linked = autolink_articles(db, sorted(to_link))
+        report.linked = autolink_articles(db, sorted(to_link), threshold=link_threshold)
     return report
 
 
