@@ -1,0 +1,444 @@
+"""The link panel: the selected mention's link to the knowledge base.
+
+Shows the entity the mention is linked to and the ranked candidate entities
+(:func:`desktop.linking.candidates.rank`: name, type, Wikidata id, score and why it matched).
+Keyboard first: with the focus in the panel, keys 1–9 link the n-th candidate, Enter links the
+selected one; a double-click or the Link button too.  "Unlink" and "New entity from mention"
+(:func:`desktop.curation.create_entity`, linked at once).  Below, the linked entity's form
+(:class:`desktop.ui.kb_browser.EntityEditor`).
+
+After a link, the panel offers to link the same surface in other articles
+(:class:`ApplyLinkDialog`: all, or the ones ticked) through
+:func:`desktop.kb.apply_link_to_surface`.  Every change is one undoable core action; ``changed``
+is emitted after each.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, Qt, Signal
+from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView, QAbstractSpinBox, QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView,
+    QLabel, QLineEdit, QPlainTextEdit, QPushButton, QTableView, QTextEdit, QVBoxLayout, QWidget,
+)
+
+from desktop import curation, kb, queries
+from desktop.errors import CurateError
+from desktop.linking.candidates import LinkCandidate, rank
+from desktop.ui.kb_browser import EntityEditor, KeyCatcher, message_label, show_message
+
+CANDIDATE_LIMIT = 9
+SEARCH_LIMIT = 50
+CONTEXT_CHARS = 30
+_DIGITS = {getattr(Qt.Key, f"Key_{i}"): i for i in range(1, 10)}
+
+
+class CandidateModel(QAbstractTableModel):
+    """Ranked candidates for one mention; the linked entity is marked."""
+
+    HEADERS = ("#", "Entity", "Type", "Wikidata", "Score", "Why")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._rows: list[LinkCandidate] = []
+        self.linked_id: Optional[int] = None
+
+    def set_candidates(self, rows: list[LinkCandidate], linked_id: Optional[int]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.linked_id = linked_id
+        self.endResetModel()
+
+    def candidates(self) -> list[LinkCandidate]:
+        return list(self._rows)
+
+    def candidate_at(self, row: int) -> Optional[LinkCandidate]:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def rowCount(self, parent=QModelIndex()):  # noqa: N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()):  # noqa: N802
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return None
+        c = self._rows[index.row()]
+        col = index.column()
+        linked = c.entity_id == self.linked_id
+        if role == Qt.ItemDataRole.DisplayRole:
+            key = str(index.row() + 1) if index.row() < 9 else ""
+            return (("✓ " if linked else "") + key, c.name, c.type, c.external_id or "", f"{c.score:.2f}",
+                    c.reason)[col]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            key = f"press {index.row() + 1} or " if index.row() < 9 else ""
+            return f"{c.name} ({c.type}{', ' + c.external_id if c.external_id else ''}) — {c.reason}; " \
+                   f"{key}double-click to link"
+        if role == Qt.ItemDataRole.FontRole and linked:
+            f = QFont()
+            f.setBold(True)
+            return f
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (0, 4):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.UserRole:
+            return c.entity_id
+        return None
+
+
+def _is_text_input(w: Optional[QWidget]) -> bool:
+    return isinstance(w, (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox)) or (
+        isinstance(w, QComboBox) and w.isEditable())
+
+
+class ApplyLinkDialog(QDialog):
+    """Offer to link the same surface in other articles: all of them, or the ones ticked."""
+
+    def __init__(self, db, mention_id: int, pairs: list[tuple[int, int]], parent=None):
+        super().__init__(parent)
+        self.db = db
+        self.mention_id = mention_id
+        m = queries.mention(db, mention_id)
+        ent = queries.entity(db, m.entity_id) if m and m.entity_id else None
+        surface, name = (m.text if m else "?"), (ent.name if ent else "?")
+        n_articles = len({a for _m, a in pairs})
+        self.setWindowTitle("Link the same surface elsewhere")
+        self.label = QLabel(f"‘{surface}’ is linked to <b>{name}</b>. {len(pairs)} unlinked mention(s) with the "
+                            f"same surface in {n_articles} other article(s):")
+        self.label.setWordWrap(True)
+        self.model = QStandardItemModel(0, 2, self)
+        self.model.setHorizontalHeaderLabels(["Article", "Context"])
+        texts: dict[int, str] = {}
+        for mid, aid in pairs:
+            if aid not in texts:
+                art = queries.article(db, aid)
+                texts[aid] = (art.title or f"article {aid}", art.text) if art else (f"article {aid}", "")
+            title, text = texts[aid]
+            om = queries.mention(db, mid)
+            ctx = ""
+            if om is not None and text:
+                ctx = (text[max(0, om.start - CONTEXT_CHARS):om.start] + "[" + text[om.start:om.end] + "]"
+                       + text[om.end:om.end + CONTEXT_CHARS]).replace("\n", " ")
+            item = QStandardItem(title)
+            item.setCheckable(True)
+            item.setCheckState(Qt.CheckState.Checked)
+            item.setEditable(False)
+            item.setData(mid, Qt.ItemDataRole.UserRole)
+            citem = QStandardItem(ctx)
+            citem.setEditable(False)
+            self.model.appendRow([item, citem])
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.verticalHeader().hide()
+        self.view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.buttons = QDialogButtonBox()
+        self.all_button = self.buttons.addButton(f"Link all {len(pairs)}", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.checked_button = self.buttons.addButton("Link ticked", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.skip_button = self.buttons.addButton("Not now", QDialogButtonBox.ButtonRole.RejectRole)
+        self.all_button.setDefault(True)
+        self._choice: Optional[list[int]] = None
+        self.all_button.clicked.connect(lambda: self._accept(self.all_ids()))
+        self.checked_button.clicked.connect(lambda: self._accept(self.checked_ids()))
+        self.skip_button.clicked.connect(self.reject)
+        self.model.itemChanged.connect(lambda _i: self.checked_button.setText(
+            f"Link ticked ({len(self.checked_ids())})"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.label)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.buttons)
+        self.checked_button.setText(f"Link ticked ({len(pairs)})")
+        self.resize(640, 360)
+
+    def all_ids(self) -> list[int]:
+        return [self.model.item(r, 0).data(Qt.ItemDataRole.UserRole) for r in range(self.model.rowCount())]
+
+    def checked_ids(self) -> list[int]:
+        return [self.model.item(r, 0).data(Qt.ItemDataRole.UserRole) for r in range(self.model.rowCount())
+                if self.model.item(r, 0).checkState() == Qt.CheckState.Checked]
+
+    def set_checked(self, mention_ids) -> None:
+        wanted = set(mention_ids)
+        for r in range(self.model.rowCount()):
+            it = self.model.item(r, 0)
+            it.setCheckState(Qt.CheckState.Checked if it.data(Qt.ItemDataRole.UserRole) in wanted
+                             else Qt.CheckState.Unchecked)
+
+    def _accept(self, ids: list[int]) -> None:
+        self._choice = ids
+        self.accept()
+
+    def chosen_ids(self) -> list[int]:
+        """The mentions to link (after accept)."""
+        return list(self._choice or [])
+
+
+class LinkPanel(QWidget):
+    """The selected mention's link (see the module doc)."""
+
+    changed = Signal()
+
+    def __init__(self, db, parent=None):
+        super().__init__(parent)
+        self.db = db
+        self.mention_id: Optional[int] = None
+        self.offer_apply = True  # offer to link the same surface elsewhere after a link
+        self.apply_dialog: Optional[ApplyLinkDialog] = None
+        self._mention = None
+
+        self.mention_label = QLabel()
+        self.mention_label.setWordWrap(True)
+        self.link_label = QLabel()
+        self.link_label.setWordWrap(True)
+        self.unlink_button = QPushButton("Unlink")
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText("Search the knowledge base for another entity…")
+        self.search_edit.setClearButtonEnabled(True)
+        self.model = CandidateModel(self)
+        self.candidates = QTableView()
+        self.candidates.setModel(self.model)
+        self.candidates.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.candidates.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.candidates.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.candidates.verticalHeader().hide()
+        self.candidates.setWordWrap(False)
+        hh = self.candidates.horizontalHeader()
+        for col in range(self.model.columnCount()):
+            hh.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.link_button = QPushButton("Link")
+        self.new_entity_button = QPushButton("New entity from mention")
+        self.message = message_label()
+        self.editor = EntityEditor(db)
+
+        link_row = QHBoxLayout()
+        link_row.addWidget(self.link_label, 1)
+        link_row.addWidget(self.unlink_button)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.link_button)
+        buttons.addWidget(self.new_entity_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.mention_label)
+        layout.addLayout(link_row)
+        layout.addWidget(QLabel("Candidates (keys 1–9, Enter or double-click to link)"))
+        layout.addWidget(self.search_edit)
+        layout.addWidget(self.candidates, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.message)
+        layout.addWidget(QLabel("Linked entity"))
+        layout.addWidget(self.editor, 1)
+        self.setFocusProxy(self.candidates)
+
+        handlers = {k: (lambda n=n: self.link_candidate(n - 1)) for k, n in _DIGITS.items()}
+        handlers[Qt.Key.Key_Return] = self.link_selected
+        handlers[Qt.Key.Key_Enter] = self.link_selected
+        KeyCatcher(self.candidates, handlers)
+        self.candidates.doubleClicked.connect(lambda idx: self.link_candidate(idx.row()))
+        self.link_button.clicked.connect(self.link_selected)
+        self.unlink_button.clicked.connect(self.unlink)
+        self.new_entity_button.clicked.connect(self.new_entity_from_mention)
+        self.search_edit.textChanged.connect(lambda _t: self._load_candidates())
+        self.search_edit.returnPressed.connect(self._search_to_candidates)
+        self.editor.changed.connect(self._after_editor_change)
+        self.set_mention(None)
+
+    # -- keys: 1..9 anywhere in the panel except in text fields
+
+    def event(self, ev):
+        if ev.type() == QEvent.Type.ShortcutOverride and ev.key() in _DIGITS and self._digits_active(ev):
+            ev.accept()
+            return True
+        return super().event(ev)
+
+    def keyPressEvent(self, ev):  # noqa: N802
+        if ev.key() in _DIGITS and self._digits_active(ev):
+            self.link_candidate(_DIGITS[ev.key()] - 1)
+            ev.accept()
+            return
+        super().keyPressEvent(ev)
+
+    def _digits_active(self, ev) -> bool:
+        mods = ev.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        focus = self.focusWidget()
+        return (mods == Qt.KeyboardModifier.NoModifier and self.mention_id is not None
+                and not _is_text_input(focus) and not (focus is not None and self.editor.isAncestorOf(focus)))
+
+    # -- reading
+
+    def set_mention(self, mention_id: Optional[int]) -> None:
+        """Show ``mention_id`` (None: nothing selected)."""
+        if mention_id != self.mention_id:
+            self.search_edit.blockSignals(True)
+            self.search_edit.clear()
+            self.search_edit.blockSignals(False)
+            show_message(self.message, "")
+        self.mention_id = mention_id
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Reload the mention, its link and candidates (after undo/redo or edits elsewhere)."""
+        m = queries.mention(self.db, self.mention_id) if self.mention_id is not None else None
+        if m is None:
+            self.mention_id = None
+        self._mention = m
+        ent = queries.entity(self.db, m.entity_id) if m is not None and m.entity_id is not None else None
+        if m is None:
+            self.mention_label.setText("No mention selected.")
+            self.link_label.setText("")
+        else:
+            self.mention_label.setText(f"<b>{_html(m.text)}</b> · {m.type} · {m.status}")
+            self.link_label.setText(
+                f"Linked to <b>{_html(ent.name)}</b> · {ent.type}" + (f" · {ent.external_id}" if ent.external_id else "")
+                if ent else "Not linked.")
+        for w in (self.unlink_button,):
+            w.setEnabled(ent is not None)
+        for w in (self.search_edit, self.candidates, self.link_button, self.new_entity_button):
+            w.setEnabled(m is not None)
+        self._load_candidates()
+        self.editor.set_entity(ent.id if ent else None)
+
+    def _load_candidates(self) -> None:
+        m = self._mention
+        if m is None:
+            self.model.set_candidates([], None)
+            return
+        query = self.search_edit.text().strip()
+        if query:
+            rows = [LinkCandidate(r.id, r.name, r.type, r.external_id, 0.0, "search")
+                    for r in kb.find_entities(self.db, query, type=m.type, limit=SEARCH_LIMIT)]
+        else:
+            rows = rank(self.db, m.text, m.type, article_id=m.article_id, limit=CANDIDATE_LIMIT)
+            if m.entity_id is not None and all(c.entity_id != m.entity_id for c in rows):
+                ent = queries.entity(self.db, m.entity_id)
+                if ent is not None:
+                    rows.insert(0, LinkCandidate(ent.id, ent.name, ent.type, ent.external_id, 0.0, "linked"))
+        self.model.set_candidates(rows, m.entity_id)
+        if rows:
+            linked_row = next((i for i, c in enumerate(rows) if c.entity_id == m.entity_id), 0)
+            self.candidates.selectRow(linked_row)
+
+    def _search_to_candidates(self) -> None:
+        if self.model.rowCount():
+            self.candidates.setFocus()
+            self.candidates.selectRow(0)
+
+    def current_entity_id(self) -> Optional[int]:
+        return self._mention.entity_id if self._mention is not None else None
+
+    # -- linking
+
+    def _error(self, exc: Exception) -> None:
+        show_message(self.message, str(exc))
+
+    def link_candidate(self, row: int) -> bool:
+        """Link the mention to the candidate in ``row`` (0-based)."""
+        c = self.model.candidate_at(row)
+        if self.mention_id is None or c is None:
+            return False
+        return self.link_to(c.entity_id)
+
+    def link_selected(self) -> bool:
+        return self.link_candidate(self.candidates.currentIndex().row())
+
+    def link_to(self, entity_id: int) -> bool:
+        mid = self.mention_id
+        if mid is None:
+            return False
+        try:
+            curation.link(self.db, mid, entity_id)
+        except CurateError as exc:
+            self._error(exc)
+            return False
+        self._after_link(mid)
+        return True
+
+    def unlink(self) -> bool:
+        mid = self.mention_id
+        if mid is None or self.current_entity_id() is None:
+            return False
+        try:
+            curation.link(self.db, mid, None)
+        except CurateError as exc:
+            self._error(exc)
+            return False
+        show_message(self.message, "")
+        self.refresh()
+        self.changed.emit()
+        return True
+
+    def new_entity_from_mention(self) -> Optional[int]:
+        """Create an entity named after the mention (its type) and link the mention to it."""
+        m = self._mention
+        if m is None:
+            return None
+        try:
+            ent = curation.create_entity(self.db, m.text, m.type, link_mention_id=m.id)
+        except CurateError as exc:
+            self._error(exc)
+            return None
+        self._after_link(m.id)
+        self.editor.name_edit.setFocus()
+        self.editor.name_edit.selectAll()
+        return ent.id
+
+    def _after_link(self, mention_id: int) -> None:
+        self.search_edit.blockSignals(True)
+        self.search_edit.clear()
+        self.search_edit.blockSignals(False)
+        show_message(self.message, "")
+        self.refresh()
+        self.changed.emit()
+        if self.offer_apply:
+            self.offer_apply_to_surface(mention_id)
+
+    def offer_apply_to_surface(self, mention_id: int) -> Optional[ApplyLinkDialog]:
+        """If other articles have unlinked mentions with the same surface, open (window-modal,
+        without blocking) a dialog to link all or some of them; None when there are none."""
+        try:
+            pairs = kb.apply_link_to_surface(self.db, mention_id, dry_run=True)
+        except CurateError:
+            return None
+        if not pairs:
+            return None
+        if self.apply_dialog is not None:
+            self.apply_dialog.reject()
+        dlg = ApplyLinkDialog(self.db, mention_id, pairs, self)
+        dlg.accepted.connect(lambda: self._apply_to_surface(mention_id, dlg.chosen_ids()))
+        dlg.finished.connect(lambda _r: self._dialog_done(dlg))
+        self.apply_dialog = dlg
+        dlg.open()
+        return dlg
+
+    def _dialog_done(self, dlg: ApplyLinkDialog) -> None:
+        if self.apply_dialog is dlg:
+            self.apply_dialog = None
+        dlg.deleteLater()
+
+    def _apply_to_surface(self, mention_id: int, mention_ids: list[int]) -> int:
+        if not mention_ids:
+            return 0
+        try:
+            done = kb.apply_link_to_surface(self.db, mention_id, mention_ids=mention_ids)
+        except CurateError as exc:
+            self._error(exc)
+            return 0
+        show_message(self.message, f"Linked {len(done)} more mention(s) in other articles.", error=False)
+        self.changed.emit()
+        return len(done)
+
+    def _after_editor_change(self) -> None:
+        self.refresh()
+        self.changed.emit()
+
+
+def _html(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
