@@ -1,0 +1,96 @@
+"""Starting the window: ``run(db_path)`` for ``curate`` with no command, and
+``selftest_window(db)`` for ``curate selftest``."""
+
+from __future__ import annotations
+
+import sys
+from typing import Optional
+
+from PySide6.QtCore import QCoreApplication, QtMsgType, qInstallMessageHandler
+from PySide6.QtWidgets import QApplication
+
+from desktop.db import Database
+from desktop import queries
+
+from .errors import install_excepthook, setup_logging
+from .fonts import register_fonts
+
+
+def application() -> QApplication:
+    """The QApplication (created once, named so QSettings and log folders agree)."""
+    QCoreApplication.setOrganizationName("Curate")
+    QCoreApplication.setApplicationName("Curate")
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1] or ["curate"])
+    app.setApplicationDisplayName("Curate")
+    try:
+        from desktop.ui.about import app_icon
+
+        app.setWindowIcon(app_icon())
+    except ImportError:
+        pass
+    register_fonts()
+    return app  # type: ignore[return-value]
+
+
+def run(db_path: str) -> int:
+    app = application()
+    setup_logging()
+    install_excepthook()
+    from desktop.errors import CurateError
+
+    from .main_window import MainWindow
+
+    try:
+        db = Database(db_path)
+    except CurateError as exc:
+        print(f"curate: {exc}", file=sys.stderr)
+        return 1
+    window = MainWindow(db)
+    window.show()
+    window.text_pane.setFocus()
+    try:
+        return app.exec()
+    finally:
+        db.close()
+
+
+def selftest_window(db: Database) -> dict:
+    """Build the window offscreen-capable on ``db``, open the article with the most mentions,
+    render it and count the highlighted mentions."""
+    application()
+    from .main_window import MainWindow
+    from .settings import Settings
+
+    # the offscreen platform warns that it cannot resize windows; that is not a failure here
+    def quiet(mode, context, message):  # pragma: no cover - depends on the platform plugin
+        if "propagateSizeHints" in message:
+            return
+        if previous is not None:
+            previous(mode, context, message)
+        elif mode in (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg):
+            print(message, file=sys.stderr)
+
+    previous = qInstallMessageHandler(quiet)
+
+    ids = queries.article_ids(db, sort="suggested", descending=True)
+    window = MainWindow(db, Settings())
+    try:
+        window.resize(1400, 900)
+        article_id: Optional[int] = ids[0] if ids else None
+        window.open_article(article_id)
+        window.show()
+        QApplication.processEvents()
+        pixmap = window.grab()
+        return {
+            "highlights": len(window.text_pane.highlighted),
+            "article_id": article_id,
+            "rendered": not pixmap.isNull(),
+            "size": [pixmap.width(), pixmap.height()],
+        }
+    finally:
+        window.close()
+        window.deleteLater()
+        QApplication.processEvents()
+        qInstallMessageHandler(previous)

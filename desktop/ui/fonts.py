@@ -1,0 +1,60 @@
+"""Bundled fonts: Bengali and Devanagari must render on a machine that has no Indic fonts.
+
+Every .ttf/.otf under ``resources/fonts`` is registered with Qt at start-up; the text pane then
+asks for a family list (Latin first, then the Indic families) so Qt picks a font per script."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtGui import QFont, QFontDatabase
+
+from desktop.paths import resource
+
+log = logging.getLogger(__name__)
+
+#: preferred families for the article text, tried in order per character
+PREFERRED_FAMILIES = (
+    "Noto Sans", "Noto Sans Bengali", "Noto Sans Bengali UI", "Noto Sans Devanagari",
+    "Noto Sans Devanagari UI", "Lohit Bengali", "Lohit Devanagari", "Nirmala UI", "Vrinda", "Mangal",
+    "Kohinoor Bangla", "Kohinoor Devanagari", "Bangla Sangam MN", "Devanagari Sangam MN",
+)
+
+_registered: list[str] | None = None
+
+
+def register_fonts() -> list[str]:
+    """Register the bundled fonts once per process; returns the families they provide.
+    A missing or empty folder is not an error (the system's fonts are used)."""
+    global _registered
+    if _registered is not None:
+        return list(_registered)
+    families: list[str] = []
+    folder = resource("fonts")
+    if folder.is_dir():
+        for path in sorted(p for p in folder.rglob("*") if p.suffix.lower() in (".ttf", ".otf")):
+            font_id = QFontDatabase.addApplicationFont(str(path))
+            if font_id < 0:
+                log.info("could not load font %s", path)
+                continue
+            for fam in QFontDatabase.applicationFontFamilies(font_id):
+                if fam not in families:
+                    families.append(fam)
+    _registered = families
+    return list(families)
+
+
+def text_font(point_size: int) -> QFont:
+    """The article text font: the bundled families plus common system ones as fallbacks."""
+    available = set(QFontDatabase.families())
+    bundled = register_fonts()
+    base = QFont().family()
+    chain = [f for f in PREFERRED_FAMILIES if f in available or f in bundled]
+    chain += [f for f in bundled if f not in chain]
+    if base and base not in chain:
+        chain.append(base)
+    font = QFont()
+    if chain:
+        font.setFamilies(chain)
+    font.setPointSize(point_size)
+    return font

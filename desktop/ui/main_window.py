@@ -1,0 +1,929 @@
+"""The curator's main window: article list (left), text (centre), mentions and links (right).
+
+The window holds no data of its own: it reads through :mod:`desktop.queries` and changes things
+only through the core's action functions (:mod:`desktop.curation`, :mod:`desktop.history`), one
+call per action, then refreshes the text, the mention panel and the article's row.  Import,
+detection and export run on a worker thread (:mod:`desktop.ui.worker`)."""
+
+from __future__ import annotations
+
+import bisect
+import html
+import logging
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QColor, QDragEnterEvent, QDropEvent, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView, QApplication, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+    QMainWindow, QMenu, QMessageBox, QProgressBar, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
+)
+
+from desktop import curation, history, queries
+from desktop.db import Database
+from desktop.errors import CurateError
+from desktop.queries import ArticleFilter
+from desktop.text import grapheme_boundaries, snap_selection
+
+from .actions import MENUS, SEPARATORS_AFTER, TYPE_KEYS, Actions, type_action_name
+from .article_model import ArticleModel
+from .dialogs import CheatSheet, ExportDialog
+from .errors import show_error
+from .mention_panel import MentionPanel
+from .settings import Settings
+from .text_pane import Span, TextPane
+from .worker import Job, JobRunner
+
+log = logging.getLogger(__name__)
+
+LANGUAGES = (("", "All languages"), ("bn", "Bengali"), ("hi", "Hindi"), ("en", "English"), ("mixed", "Mixed"))
+ARTICLE_STATUSES = (("", "Any status"), ("new", "New"), ("in_progress", "In progress"), ("done", "Done"))
+SEARCH_DELAY_MS = 250
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, db: Database, settings: Optional[Settings] = None, parent: Optional[QWidget] = None):
+        super().__init__(parent)
+        self.db = db
+        self.settings = settings if settings is not None else Settings()
+        self.setWindowTitle(f"Curate — {Path(db.path).name}")
+        self.setObjectName("MainWindow")
+        self.setAcceptDrops(True)
+        self.article_id: Optional[int] = None
+        self.article_text = ""
+        self._bounds: Optional[list[int]] = None
+        self.types: list[Any] = []
+        self.colours: dict[str, str] = {}
+        self.runner = JobRunner(self)
+        self.runner.started.connect(self._job_started)
+        self.runner.ended.connect(self._job_ended)
+        self.last_job: Optional[Job] = None
+        self.last_error = ""
+        self._selecting = False
+
+        self._build_left()
+        self._build_centre()
+        self._build_right()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.left)
+        self.splitter.addWidget(self.centre)
+        self.splitter.addWidget(self.panel)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 5)
+        self.splitter.setStretchFactor(2, 3)
+        self.splitter.setSizes([330, 700, 420])
+        self.setCentralWidget(self.splitter)
+
+        self.actions = Actions(self)
+        self._build_menus()
+        self._build_toolbar()
+        self._build_status_bar()
+        self._build_optional_panels()
+
+        self.reload_types()
+        self._restore_settings()
+        self._update_undo_labels()
+        self._update_stats()
+        self._open_initial_article()
+
+    # -- construction ----------------------------------------------------------------------------
+
+    def _build_left(self) -> None:
+        self.left = QWidget(self)
+        self.search_edit = QLineEdit(self.left)
+        self.search_edit.setObjectName("searchEdit")
+        self.search_edit.setPlaceholderText("Search titles and texts (Ctrl+F)")
+        self.search_edit.setClearButtonEnabled(True)
+        self.status_filter = QComboBox(self.left)
+        for key, label in ARTICLE_STATUSES:
+            self.status_filter.addItem(label, key)
+        self.language_filter = QComboBox(self.left)
+        for key, label in LANGUAGES:
+            self.language_filter.addItem(label, key)
+        self.article_model = ArticleModel(self.db, self)
+        self.article_view = QTableView(self.left)
+        self.article_view.setObjectName("articleList")
+        self.article_view.setModel(self.article_model)
+        self.article_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.article_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.article_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.article_view.setSortingEnabled(True)
+        self.article_view.horizontalHeader().setSortIndicatorShown(True)
+        self.article_view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.article_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for c in range(1, 5):
+            self.article_view.horizontalHeader().setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        self.article_view.verticalHeader().hide()
+        self.article_view.verticalHeader().setDefaultSectionSize(22)
+        self.article_view.setWordWrap(False)
+        self.article_view.selectionModel().currentRowChanged.connect(self._article_row_changed)
+        self.article_model.modelReset.connect(self._reselect_current_article)
+        self.article_model.layoutChanged.connect(self._reselect_current_article)
+        self.list_count = QLabel(self.left)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.apply_filter)
+        self.search_edit.textChanged.connect(lambda _t: self._search_timer.start())
+        self.search_edit.returnPressed.connect(self.apply_filter)
+        self.status_filter.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        self.language_filter.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        filters = QHBoxLayout()
+        filters.addWidget(self.status_filter)
+        filters.addWidget(self.language_filter)
+        lay = QVBoxLayout(self.left)
+        lay.setContentsMargins(4, 4, 0, 4)
+        lay.addWidget(self.search_edit)
+        lay.addLayout(filters)
+        lay.addWidget(self.article_view, 1)
+        lay.addWidget(self.list_count)
+
+    def _build_centre(self) -> None:
+        self.centre = QWidget(self)
+        self.title_label = QLabel(self.centre)
+        self.title_label.setObjectName("articleTitle")
+        self.title_label.setWordWrap(True)
+        self.title_label.setTextFormat(Qt.TextFormat.RichText)
+        self.legend = QLabel(self.centre)
+        self.legend.setObjectName("legend")
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setWordWrap(True)
+        self.text_pane = TextPane(self.centre)
+        self.text_pane.mention_clicked.connect(self._pane_clicked)
+        self.text_pane.context_menu_hook = self._text_context_menu
+        self.text_pane.zoom_changed.connect(self._zoom_changed)
+        lay = QVBoxLayout(self.centre)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.title_label)
+        lay.addWidget(self.legend)
+        lay.addWidget(self.text_pane, 1)
+
+    def _build_right(self) -> None:
+        self.panel = MentionPanel(self)
+        self.panel.mention_activated.connect(lambda mid: self.select_mention(mid))
+
+    def _build_menus(self) -> None:
+        self.menus: dict[str, QMenu] = {}
+        for name in MENUS:
+            menu = self.menuBar().addMenu(f"&{name}")
+            self.menus[name] = menu
+            for act_name in self.actions.menu_actions(name):
+                menu.addAction(self.actions[act_name])
+                if act_name in SEPARATORS_AFTER:
+                    menu.addSeparator()
+                if name == "Mention" and act_name == "reject":
+                    sub = menu.addMenu("Set &type")
+                    self.type_menu = sub
+                    for n in range(1, TYPE_KEYS + 1):
+                        sub.addAction(self.actions[type_action_name(n)])
+
+    def _build_toolbar(self) -> None:
+        tb = self.addToolBar("Curation")
+        tb.setObjectName("curationToolbar")
+        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for name in ("import_files", "export", None, "undo", "redo", None, "confirm", "reject", "confirm_all",
+                     "mark_done", None, "prev_article", "next_article", None, "detect_article", "toggle_rejected"):
+            if name is None:
+                tb.addSeparator()
+            else:
+                tb.addAction(self.actions[name])
+
+    def _build_status_bar(self) -> None:
+        sb = self.statusBar()
+        self.stats_label = QLabel(self)
+        self.progress = QProgressBar(self)
+        self.progress.setObjectName("jobProgress")
+        self.progress.setMaximumWidth(220)
+        self.progress.setTextVisible(True)
+        self.progress.hide()
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.setObjectName("cancelJob")
+        self.cancel_button.clicked.connect(self.do_cancel_job)
+        self.cancel_button.hide()
+        sb.addPermanentWidget(self.stats_label)
+        sb.addPermanentWidget(self.progress)
+        sb.addPermanentWidget(self.cancel_button)
+        self.actions["cancel_job"].setEnabled(False)
+
+    def _build_optional_panels(self) -> None:
+        """Link panel, relations panel and knowledge-base dock come from the linking work; the window
+        runs without them."""
+        self.link_panel = self.relations_panel = self.kb_browser = None
+        try:
+            from desktop.ui.link_panel import LinkPanel
+        except ImportError:
+            LinkPanel = None
+        if LinkPanel is not None:
+            self.link_panel = LinkPanel(self.db, self)
+            self.link_panel.changed.connect(self._external_change)
+            self.panel.add_tab(self.link_panel, "Link")
+        try:
+            from desktop.ui.relations_panel import RelationsPanel
+        except ImportError:
+            RelationsPanel = None
+        if RelationsPanel is not None:
+            self.relations_panel = RelationsPanel(self.db, self)
+            self.relations_panel.changed.connect(self._external_change)
+            self.panel.add_tab(self.relations_panel, "Relations")
+        try:
+            from desktop.ui.kb_browser import KbBrowser
+        except ImportError:
+            KbBrowser = None
+        if KbBrowser is not None:
+            self.kb_browser = KbBrowser(self.db, self)
+            if not self.kb_browser.objectName():
+                self.kb_browser.setObjectName("KbBrowser")
+            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.kb_browser)
+            self.kb_browser.jump_to_mention.connect(self.jump_to_mention)
+            if hasattr(self.kb_browser, "changed"):
+                self.kb_browser.changed.connect(self._external_change)
+            self.kb_browser.hide()
+            toggle = self.kb_browser.toggleViewAction()
+            toggle.setText("&Knowledge base")
+            toggle.setShortcut("Ctrl+K")
+            self.menus["View"].addSeparator()
+            self.menus["View"].addAction(toggle)
+
+    # -- settings --------------------------------------------------------------------------------
+
+    def _restore_settings(self) -> None:
+        s = self.settings
+        if s.geometry is not None:
+            self.restoreGeometry(s.geometry)
+        else:
+            self.resize(1400, 900)
+        if s.window_state is not None:
+            self.restoreState(s.window_state)
+        for name, splitter in (("main", self.splitter), ("right", self.panel.splitter)):
+            sizes = s.splitter(name)
+            if sizes and len(sizes) == splitter.count():
+                splitter.setSizes(sizes)
+        self.text_pane.set_font_size(s.font_size)
+        self.actions["toggle_rejected"].setChecked(s.show_rejected)
+        self.text_pane.set_show_rejected(s.show_rejected)
+
+    def save_settings(self) -> None:
+        s = self.settings
+        s.geometry = self.saveGeometry()
+        s.window_state = self.saveState()
+        s.set_splitter("main", self.splitter.sizes())
+        s.set_splitter("right", self.panel.splitter.sizes())
+        s.font_size = self.text_pane.font_size
+        s.show_rejected = self.text_pane.show_rejected
+        s.last_database = str(Path(self.db.path).resolve())
+        s.last_article = self.article_id
+        s.sync()
+
+    # -- article list ----------------------------------------------------------------------------
+
+    def current_filter(self) -> ArticleFilter:
+        return ArticleFilter(status=self.status_filter.currentData() or None,
+                             language=self.language_filter.currentData() or None,
+                             search=self.search_edit.text().strip() or None)
+
+    def apply_filter(self) -> None:
+        self._search_timer.stop()
+        try:
+            self.article_model.set_filter(self.current_filter())
+        except CurateError as exc:
+            self.show_message(str(exc), error=True)
+        self._update_list_count()
+
+    def _update_list_count(self) -> None:
+        n = self.article_model.rowCount()
+        self.list_count.setText(f"{n:,} article{'s' if n != 1 else ''}")
+
+    def _reselect_current_article(self) -> None:
+        """After a reload or re-sort the current article stays selected (when it is still listed)."""
+        self._update_list_count()
+        if self.article_id is None:
+            return
+        row = self.article_model.row_of(self.article_id)
+        self._selecting = True
+        try:
+            sm = self.article_view.selectionModel()
+            if row is None:
+                sm.clearSelection()
+                sm.setCurrentIndex(QModelIndex(), QItemSelectionModel.SelectionFlag.NoUpdate)
+            else:
+                idx = self.article_model.index(row, 0)
+                sm.setCurrentIndex(idx, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+                self.article_view.scrollTo(idx)
+        finally:
+            self._selecting = False
+
+    def _article_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._selecting or not current.isValid():
+            return
+        aid = self.article_model.article_id(current.row())
+        if aid is not None and aid != self.article_id:
+            self.open_article(aid)
+
+    def _open_initial_article(self) -> None:
+        last = self.settings.last_article
+        if last is not None and self.article_model.row_of(last) is not None:
+            self.open_article(last)
+        elif self.article_model.rowCount():
+            self.open_article(self.article_model.ids[0])
+        else:
+            self.open_article(None)
+
+    # -- the article and its mentions ------------------------------------------------------------
+
+    def reload_types(self) -> None:
+        self.types = queries.entity_types(self.db)
+        self.colours = {t.name: t.colour for t in self.types}
+        self.actions.set_type_names([t.name for t in self.types[:TYPE_KEYS]])
+        swatches = []
+        for i, t in enumerate(self.types):
+            key = f"{i + 1}&nbsp;" if i < TYPE_KEYS else ""
+            swatches.append(f"<span style='background-color:{html.escape(t.colour)}'>&nbsp;&nbsp;&nbsp;</span>"
+                            f"&nbsp;{key}{html.escape(t.name)}")
+        self.legend.setText("&nbsp;&nbsp; ".join(swatches) +
+                            "&nbsp;&nbsp;&nbsp; <i>underlined = suggested, filled = confirmed</i>")
+
+    def _spans(self, article_id: int) -> list[Span]:
+        rows = queries.mentions(self.db, article_id)
+        names = queries.entity_names(self.db, {m.entity_id for m in rows if m.entity_id is not None})
+        return [Span(m.id, m.start, m.end, m.text, m.type, m.status, m.source, float(m.confidence or 0.0),
+                     names.get(m.entity_id, "") if m.entity_id is not None else "", m.value) for m in rows]
+
+    def open_article(self, article_id: Optional[int], mention_id: Optional[int] = None) -> None:
+        art = queries.article(self.db, article_id) if article_id is not None else None
+        if art is None:
+            self.article_id = None
+            self.article_text = ""
+            self._bounds = None
+            self.text_pane.clear_article()
+            self.panel.set_spans([], self.colours)
+            self.title_label.setText("<i>No article — import files with File → Import or drop them here</i>")
+            self._sync_side_panels(None)
+            return
+        self.article_id = art.id
+        self.article_text = art.text
+        self._bounds = None
+        spans = self._spans(art.id)
+        self.text_pane.set_article(art.text, spans, self.colours)
+        self.panel.set_spans(spans, self.colours)
+        self._update_title(art)
+        self._reselect_current_article()
+        if self.relations_panel is not None:
+            self.relations_panel.set_article(art.id)
+        self.select_mention(mention_id)
+
+    def _update_title(self, art=None) -> None:
+        art = art or (queries.article(self.db, self.article_id) if self.article_id else None)
+        if art is None:
+            return
+        status = art.status.replace("_", " ")
+        self.title_label.setText(f"<b style='font-size:large'>{html.escape(art.title or '(untitled)')}</b><br>"
+                                 f"<small>#{art.id} · {html.escape(art.language)} · {status} · "
+                                 f"{html.escape(art.source)}</small>")
+
+    def refresh_article(self) -> None:
+        """Re-read the current article's mentions after a change (scroll position kept)."""
+        if self.article_id is None:
+            return
+        keep = self.text_pane.selected_id
+        spans = self._spans(self.article_id)
+        self.text_pane.set_spans(spans)
+        self.panel.set_spans(spans, self.colours)
+        self.article_model.refresh_article(self.article_id)
+        self._update_title()
+        self.select_mention(keep if self.text_pane.span(keep) else None, scroll=False)
+        if self.relations_panel is not None and hasattr(self.relations_panel, "refresh"):
+            self.relations_panel.refresh()
+
+    def select_mention(self, mention_id: Optional[int], *, scroll: bool = True) -> None:
+        self.text_pane.select_mention(mention_id, scroll=scroll)
+        mid = self.text_pane.selected_id
+        self.panel.select(mid)
+        self._sync_side_panels(mid)
+        s = self.text_pane.span(mid)
+        if s is not None:
+            self.show_message(f"{s.text} — {s.type}, {s.status} ({s.source}, {s.confidence:.2f})"
+                              + (f" → {s.entity}" if s.entity else ""))
+
+    def _sync_side_panels(self, mention_id: Optional[int]) -> None:
+        if self.link_panel is not None:
+            self.link_panel.set_mention(mention_id)
+        if self.relations_panel is not None:
+            self.relations_panel.set_selected_mention(mention_id)
+
+    @property
+    def selected_mention(self) -> Optional[int]:
+        return self.text_pane.selected_id
+
+    def jump_to_mention(self, article_id: int, mention_id: int) -> None:
+        if article_id != self.article_id:
+            self.open_article(article_id, mention_id)
+        else:
+            self.select_mention(mention_id)
+        self.text_pane.setFocus()
+
+    def _pane_clicked(self, mention_id: int) -> None:
+        self.select_mention(mention_id if mention_id >= 0 else None, scroll=False)
+
+    def _external_change(self) -> None:
+        """The link panel, relations panel or KB browser changed something."""
+        self.refresh_article()
+        self.article_model.refresh_all_rows()
+        self._update_undo_labels()
+
+    # -- running core actions --------------------------------------------------------------------
+
+    def show_message(self, text: str, error: bool = False, timeout: int = 8000) -> None:
+        if error:
+            self.last_error = text
+        self.statusBar().setStyleSheet("QStatusBar { color: #c62828; }" if error else "")
+        self.statusBar().showMessage(text, timeout)
+
+    def run_action(self, fn: Callable[[], Any], *, refresh: bool = True) -> Any:
+        """Call one core action; a CurateError becomes a one-line message, the window goes on."""
+        try:
+            result = fn()
+        except CurateError as exc:
+            self.show_message(str(exc), error=True)
+            return None
+        if refresh:
+            self.refresh_article()
+        self._update_undo_labels()
+        return result if result is not None else True
+
+    def _need_mention(self) -> Optional[int]:
+        mid = self.selected_mention
+        if mid is None:
+            self.show_message("Select a mention first: click it, or press J for the next suggestion", error=True)
+        return mid
+
+    def _typing_in_field(self) -> bool:
+        w = QApplication.focusWidget()
+        return isinstance(w, (QLineEdit, QComboBox))
+
+    def _update_undo_labels(self) -> None:
+        u, r = history.peek(self.db)
+        ua, ra = self.actions["undo"], self.actions["redo"]
+        ua.setText(f"&Undo {u.summary}" if u else "&Undo")
+        ra.setText(f"&Redo {r.summary}" if r else "&Redo")
+        ua.setEnabled(u is not None)
+        ra.setEnabled(r is not None)
+
+    def _update_stats(self) -> None:
+        st = queries.stats(self.db)
+        ms = st["mentions_by_status"]
+        done = st["articles_by_status"].get("done", 0)
+        self.stats_label.setText(f"{st['articles']:,} articles ({done:,} done) · {ms.get('suggested', 0):,} suggested · "
+                                 f"{ms.get('confirmed', 0):,} confirmed")
+
+    # -- curation actions (one core call each) ---------------------------------------------------
+
+    def do_confirm(self) -> None:
+        if self._typing_in_field():
+            self.apply_filter()
+            self.article_view.setFocus()
+            return
+        mid = self._need_mention()
+        if mid is not None and self.run_action(lambda: curation.confirm(self.db, mid)):
+            self._advance_after(mid)
+
+    def do_reject(self) -> None:
+        mid = self._need_mention()
+        if mid is not None and self.run_action(lambda: curation.reject(self.db, mid)):
+            self._advance_after(mid)
+
+    def _advance_after(self, mid: int) -> None:
+        """Keyboard flow: after deciding a mention, move on to the next suggestion (if any)."""
+        nxt = self._neighbour(mid, +1, suggestions_only=True)
+        self.select_mention(nxt if nxt is not None else (mid if self.text_pane.span(mid) else None))
+
+    def do_delete_mention(self) -> None:
+        mid = self._need_mention()
+        if mid is not None:
+            self.run_action(lambda: curation.delete_mention(self.db, mid))
+
+    def do_type(self, n: int) -> None:
+        if not (1 <= n <= len(self.types)):
+            return
+        type_name = self.types[n - 1].name
+        if self.text_pane.selection_cp() is not None:
+            self.add_from_selection(type_name)
+            return
+        mid = self._need_mention()
+        if mid is not None:
+            self.run_action(lambda: curation.set_type(self.db, mid, type_name))
+
+    def do_add_from_selection(self) -> None:
+        s = self.text_pane.span(self.selected_mention)
+        self.add_from_selection(s.type if s else (self.types[0].name if self.types else "PERSON"))
+
+    def add_from_selection(self, type_name: str) -> Optional[int]:
+        sel = self.text_pane.selection_cp()
+        if self.article_id is None or sel is None:
+            self.show_message("Select some text first", error=True)
+            return None
+        start, end = snap_selection(self.article_text, *sel)
+        if start >= end:
+            self.show_message("The selection has no letters in it", error=True)
+            return None
+        aid = self.article_id
+        m = self.run_action(lambda: curation.add_mention(self.db, aid, start, end, type_name), refresh=False)
+        if m is None:
+            return None
+        self.text_pane.clear_selection()
+        self.refresh_article()
+        self.select_mention(m.id, scroll=False)
+        return m.id
+
+    def do_span_from_selection(self) -> None:
+        mid = self._need_mention()
+        sel = self.text_pane.selection_cp()
+        if mid is None:
+            return
+        if sel is None:
+            self.show_message("Select the new extent of the mention in the text first", error=True)
+            return
+        start, end = snap_selection(self.article_text, *sel)
+        if start >= end:
+            return
+        if self.run_action(lambda: curation.set_span(self.db, mid, start, end)):
+            self.text_pane.clear_selection()
+
+    def _grapheme_bounds(self) -> list[int]:
+        if self._bounds is None:
+            self._bounds = grapheme_boundaries(self.article_text)
+        return self._bounds
+
+    def _adjust(self, edge: str, step: int) -> None:
+        mid = self._need_mention()
+        s = self.text_pane.span(mid)
+        if s is None:
+            return
+        bounds = self._grapheme_bounds()
+        def move(pos: int) -> int:
+            i = bisect.bisect_left(bounds, pos)
+            if step > 0:
+                j = i + 1 if i < len(bounds) and bounds[i] == pos else i
+                return bounds[min(j, len(bounds) - 1)]
+            return bounds[max(i - 1, 0)]
+        start, end = s.start, s.end
+        if edge == "end":
+            end = move(end)
+        else:
+            start = move(start)
+        if start >= end or (start, end) == (s.start, s.end):
+            return
+        self.run_action(lambda: curation.set_span(self.db, s.id, start, end))
+
+    def do_grow_end(self) -> None:
+        self._adjust("end", +1)
+
+    def do_shrink_end(self) -> None:
+        self._adjust("end", -1)
+
+    def do_grow_start(self) -> None:
+        self._adjust("start", -1)
+
+    def do_shrink_start(self) -> None:
+        self._adjust("start", +1)
+
+    def _neighbour(self, mid: Optional[int], direction: int, *, suggestions_only: bool) -> Optional[int]:
+        spans = [s for s in self.text_pane.visible_spans() if not suggestions_only or s.status == "suggested"]
+        if not spans:
+            return None
+        cur = self.text_pane.span(mid)
+        if cur is None:
+            return spans[0].id if direction > 0 else spans[-1].id
+        key = (cur.start, cur.end, cur.id)
+        if direction > 0:
+            after = [s for s in spans if (s.start, s.end, s.id) > key]
+            return (after[0] if after else spans[0]).id
+        before = [s for s in spans if (s.start, s.end, s.id) < key]
+        return (before[-1] if before else spans[-1]).id
+
+    def do_next_suggestion(self) -> None:
+        nxt = self._neighbour(self.selected_mention, +1, suggestions_only=True)
+        if nxt is None:
+            self.show_message("No suggestions left in this article — Ctrl+D marks it done")
+        else:
+            self.select_mention(nxt)
+
+    def do_prev_suggestion(self) -> None:
+        prev = self._neighbour(self.selected_mention, -1, suggestions_only=True)
+        if prev is not None:
+            self.select_mention(prev)
+
+    def do_next_mention(self) -> None:
+        nxt = self._neighbour(self.selected_mention, +1, suggestions_only=False)
+        if nxt is not None:
+            self.select_mention(nxt)
+
+    def do_prev_mention(self) -> None:
+        prev = self._neighbour(self.selected_mention, -1, suggestions_only=False)
+        if prev is not None:
+            self.select_mention(prev)
+
+    def do_deselect(self) -> None:
+        self.text_pane.clear_selection()
+        self.select_mention(None)
+
+    def do_confirm_all(self) -> None:
+        aid = self.article_id
+        if aid is None:
+            return
+        n = self.run_action(lambda: curation.confirm_all(self.db, aid))
+        if n is not None:
+            self.show_message(f"Confirmed {n if n is not True else 0} suggestions")
+
+    def do_mark_done(self) -> None:
+        aid = self.article_id
+        if aid is not None and self.run_action(lambda: curation.set_article_status(self.db, aid, "done")):
+            self._update_stats()
+            self.do_next_article()
+
+    def do_mark_in_progress(self) -> None:
+        aid = self.article_id
+        if aid is not None:
+            self.run_action(lambda: curation.set_article_status(self.db, aid, "in_progress"))
+
+    def _step_article(self, step: int) -> None:
+        n = self.article_model.rowCount()
+        if n == 0:
+            return
+        row = self.article_model.row_of(self.article_id) if self.article_id is not None else None
+        new = 0 if row is None else max(0, min(n - 1, row + step))
+        if row is not None and new == row:
+            self.show_message("Last article" if step > 0 else "First article")
+            return
+        self.open_article(self.article_model.ids[new])
+
+    def do_next_article(self) -> None:
+        self._step_article(+1)
+
+    def do_prev_article(self) -> None:
+        self._step_article(-1)
+
+    def _undo_redo(self, fn: Callable, verb: str) -> None:
+        try:
+            entry = fn(self.db)
+        except CurateError as exc:
+            self.show_message(str(exc), error=True)
+            return
+        if entry is None:
+            self.show_message(f"Nothing to {verb}")
+            return
+        if entry.article_id is not None and entry.article_id != self.article_id:
+            self.open_article(entry.article_id)
+        else:
+            self.refresh_article()
+        self.reload_types()
+        self.article_model.refresh_all_rows()
+        self._update_undo_labels()
+        self.show_message(f"{verb.capitalize()}: {entry.summary}")
+
+    def do_undo(self) -> None:
+        self._undo_redo(history.undo, "undo")
+
+    def do_redo(self) -> None:
+        self._undo_redo(history.redo, "redo")
+
+    def do_find(self) -> None:
+        self.search_edit.setFocus()
+        self.search_edit.selectAll()
+
+    # -- view ------------------------------------------------------------------------------------
+
+    def do_toggle_rejected(self, on: bool) -> None:
+        self.text_pane.set_show_rejected(on)
+        self.settings.show_rejected = on
+
+    def do_zoom_in(self) -> None:
+        self.text_pane.zoom_in()
+
+    def do_zoom_out(self) -> None:
+        self.text_pane.zoom_out()
+
+    def do_zoom_reset(self) -> None:
+        self.text_pane.zoom_reset()
+
+    def _zoom_changed(self, size: int) -> None:
+        self.settings.font_size = size
+
+    def do_focus_list(self) -> None:
+        self.article_view.setFocus()
+
+    def do_focus_text(self) -> None:
+        self.text_pane.setFocus()
+
+    def do_focus_mentions(self) -> None:
+        self.panel.table.setFocus()
+
+    def do_cheat_sheet(self) -> CheatSheet:
+        dlg = CheatSheet(self.actions.cheat_sheet(), self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.show()
+        self.cheat_sheet_dialog = dlg
+        return dlg
+
+    def do_about(self) -> None:
+        try:
+            from desktop.ui.about import show_about
+        except ImportError:
+            QMessageBox.about(self, "About Curate", "Curate — annotate entities in Bengali, Hindi and English news.")
+            return
+        show_about(self)
+
+    def do_quit(self) -> None:
+        self.close()
+
+    def _text_context_menu(self, menu: QMenu, mention_id: Optional[int]) -> None:
+        menu.addSeparator()
+        if self.text_pane.selection_cp() is not None:
+            add = menu.addMenu("Add mention as")
+            for t in self.types:
+                add.addAction(t.name, lambda name=t.name: self.add_from_selection(name))
+            if self.selected_mention is not None:
+                menu.addAction(self.actions["span_from_selection"])
+        if mention_id is not None:
+            self.select_mention(mention_id, scroll=False)
+            for name in ("confirm", "reject", "delete_mention"):
+                menu.addAction(self.actions[name])
+            menu.addMenu(self.type_menu)
+
+    # -- background work -------------------------------------------------------------------------
+
+    def start_job(self, name: str, fn, on_done: Optional[Callable[[Any], None]] = None) -> Optional[Job]:
+        if self.runner.busy:
+            self.show_message("Another job is running; wait for it or cancel it", error=True)
+            return None
+        job = Job(name, self.db.path, fn)
+        job.signals.progress.connect(self._job_progress)
+        job.signals.finished.connect(lambda result, j=job: self._job_finished(j, result, on_done))
+        job.signals.failed.connect(lambda exc, tb, j=job: self._job_failed(j, exc, tb))
+        self.last_job = job
+        return self.runner.start(job)
+
+    def _job_started(self, job: Job) -> None:
+        self.progress.setRange(0, 0)
+        self.progress.setFormat(f"{job.name}… %p%")
+        self.progress.show()
+        self.cancel_button.show()
+        self.cancel_button.setEnabled(True)
+        self.actions["cancel_job"].setEnabled(True)
+        for name in ("import_files", "import_folder", "export", "detect_article", "detect_all"):
+            self.actions[name].setEnabled(False)
+        self.show_message(f"{job.name.capitalize()}…", timeout=0)
+
+    def _job_progress(self, done: int, total: int) -> None:
+        if total > 0:
+            self.progress.setRange(0, total)
+            self.progress.setValue(done)
+
+    def _job_ended(self, job: Job) -> None:
+        self.progress.hide()
+        self.cancel_button.hide()
+        self.actions["cancel_job"].setEnabled(False)
+        for name in ("import_files", "import_folder", "export", "detect_article", "detect_all"):
+            self.actions[name].setEnabled(True)
+
+    def _job_finished(self, job: Job, result: Any, on_done) -> None:
+        if on_done is not None:
+            on_done(result)
+
+    def _job_failed(self, job: Job, exc: BaseException, tb: str) -> None:
+        if isinstance(exc, CurateError):
+            self.show_message(f"{job.name.capitalize()}: {exc}", error=True)
+        else:
+            log.error("job %s failed\n%s", job.name, tb)
+            self.show_message(f"{job.name.capitalize()} failed: {exc}", error=True)
+            show_error(self, "Curate — job failed", f"{job.name.capitalize()} failed: {exc}", tb)
+
+    def do_cancel_job(self) -> None:
+        if self.runner.busy:
+            self.runner.cancel()
+            self.cancel_button.setEnabled(False)
+            self.show_message("Cancelling…", timeout=0)
+
+    def _after_data_change(self) -> None:
+        self.reload_types()
+        self.article_model.reload()
+        self._update_stats()
+        self._update_undo_labels()
+        if self.article_id is not None:
+            self.refresh_article()
+        elif self.article_model.rowCount():
+            self.open_article(self.article_model.ids[0])
+        if self.kb_browser is not None and hasattr(self.kb_browser, "refresh"):
+            self.kb_browser.refresh()
+
+    def import_paths(self, paths: list[str]) -> Optional[Job]:
+        from desktop.importing import import_paths
+
+        paths = [str(p) for p in paths]
+
+        def work(db, progress, should_cancel):
+            return import_paths(db, paths, detect=True, progress=progress, should_cancel=should_cancel)
+
+        def done(report) -> None:
+            self._after_data_change()
+            msg = ("Import cancelled: " if report.cancelled else "") + report.summary()
+            if report.detected:
+                msg += f", {report.detected} suggestions"
+            self.show_message(msg, error=bool(report.failed))
+            if report.failed:
+                details = "\n".join(str(f) for f in report.failed)
+                box = QMessageBox(QMessageBox.Icon.Warning, "Import", msg, QMessageBox.StandardButton.Ok, self)
+                box.setDetailedText(details)
+                box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+                box.setModal(False)
+                box.show()
+            if report.article_ids and not report.cancelled:
+                self.open_article(report.article_ids[0])
+
+        return self.start_job("import", work, done)
+
+    def do_import_files(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(
+            self, "Import articles", self.settings.last_folder or str(Path.home()),
+            "Articles (*.txt *.md *.html *.htm *.jsonl *.csv);;All files (*)")
+        if files:
+            self.settings.last_folder = str(Path(files[0]).parent)
+            self.import_paths(files)
+
+    def do_import_folder(self) -> None:
+        d = QFileDialog.getExistingDirectory(self, "Import a folder", self.settings.last_folder or str(Path.home()))
+        if d:
+            self.settings.last_folder = d
+            self.import_paths([d])
+
+    def detect(self, article_ids: Optional[list[int]]) -> Optional[Job]:
+        from desktop.detection.service import detect_articles
+
+        def work(db, progress, should_cancel):
+            return detect_articles(db, article_ids, progress=progress, should_cancel=should_cancel)
+
+        def done(report) -> None:
+            self._after_data_change()
+            self.show_message(("Detection cancelled: " if report.cancelled else "Detection: ") +
+                              f"{report.added} new suggestions in {report.articles} articles"
+                              + (f", {report.linked} linked" if getattr(report, "linked", 0) else ""))
+
+        return self.start_job("detection", work, done)
+
+    def do_detect_article(self) -> None:
+        if self.article_id is not None:
+            self.detect([self.article_id])
+
+    def do_detect_all(self) -> None:
+        self.detect(None)
+
+    def export_to(self, folder: str, fmt: str, status: str) -> Optional[Job]:
+        from desktop.exporting import export
+
+        def work(db, progress, should_cancel):
+            return export(db, folder, fmt=fmt, status=status, progress=progress, should_cancel=should_cancel)
+
+        def done(files) -> None:
+            self.show_message(f"Exported {len(files)} file{'s' if len(files) != 1 else ''} to {folder}")
+
+        return self.start_job("export", work, done)
+
+    def do_export(self) -> None:
+        dlg = ExportDialog(self, self.settings.last_folder)
+        if dlg.exec():
+            fmt, status, folder = dlg.values()
+            self.settings.last_folder = folder
+            self.export_to(folder, fmt, status)
+
+    # -- drag and drop, closing ------------------------------------------------------------------
+
+    @staticmethod
+    def _local_paths(event) -> list[str]:
+        md = event.mimeData()
+        if not md.hasUrls():
+            return []
+        return [u.toLocalFile() for u in md.urls() if u.isLocalFile()]
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._local_paths(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:
+        if self._local_paths(event):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = self._local_paths(event)
+        if paths:
+            event.acceptProposedAction()
+            self.import_paths(paths)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.runner.busy:
+            self.runner.cancel()
+            self.runner.wait(30000)
+        self.save_settings()
+        super().closeEvent(event)
