@@ -1,0 +1,280 @@
+"""The main window driven with keys and mouse (pytest-qt, offscreen)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from desktop import curation, history, queries
+from desktop.importing import Draft, import_drafts, import_paths
+from desktop.seeds import seed_files
+from desktop.text import grapheme_boundaries, snap_selection
+
+pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")]
+
+
+def make_window(qtbot, db, settings_path):
+    from desktop.ui.main_window import MainWindow
+    from desktop.ui.settings import Settings
+
+    w = MainWindow(db, Settings(settings_path))
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
+    w.text_pane.setFocus()
+    return w
+
+
+def add_articles(db, *texts):
+    rep = import_drafts(db, [Draft(text=t, title=t.split("\n")[0][:40], source=f"t{i}") for i, t in enumerate(texts)])
+    return rep.article_ids
+
+
+def suggest(db, aid, text, surface, type_="PERSON", occurrence=0):
+    start = -1
+    for _ in range(occurrence + 1):
+        start = text.index(surface, start + 1)
+    return curation.add_mention(db, aid, start, start + len(surface), type_, status="suggested", source="gazetteer").id
+
+
+def key(qtbot, w, k, mod=Qt.KeyboardModifier.NoModifier):
+    qtbot.keyClick(w.text_pane, k, mod)
+
+
+@pytest.fixture
+def small(db):
+    """Two English articles with suggestions; history cleared so undo starts from the curator."""
+    t1 = "Rahim Uddin met Karim Ahmed in Dhaka on Monday.\nThe Awami League said so."
+    t2 = "Sheikh Hasina visited Delhi.\nNarendra Modi welcomed her."
+    a1, a2 = add_articles(db, t1, t2)
+    ids = {
+        "rahim": suggest(db, a1, t1, "Rahim Uddin"),
+        "karim": suggest(db, a1, t1, "Karim Ahmed"),
+        "dhaka": suggest(db, a1, t1, "Dhaka", "LOC"),
+        "hasina": suggest(db, a2, t2, "Sheikh Hasina"),
+    }
+    return {"a1": a1, "a2": a2, "t1": t1, "t2": t2, **ids}
+
+
+def test_confirm_reject_and_type_with_keys(qtbot, db, tmp_path, small):
+    w = make_window(qtbot, db, tmp_path / "s.ini")
+    w.open_article(small["a1"])
+    assert w.text_pane.highlighted == [small["rahim"], small["karim"], small["dhaka"]]
+    key(qtbot, w, Qt.Key.Key_J)  # first suggestion
+    assert w.selected_mention == small["rahim"]
+    key(qtbot, w, Qt.Key.Key_Return)
+    assert queries.mention(db, small["rahim"]).status == "confirmed"
+    assert w.selected_mention == small["karim"]  # moved on to the next suggestion
+    key(qtbot, w, Qt.Key.Key_Delete)
+    assert queries.mention(db, small["karim"]).status == "rejected"
+    # rejected mentions are hidden until the toggle is on
+    assert small["karim"] not in w.text_pane.highlighted
+    assert w.selected_mention == small["dhaka"]
+    key(qtbot, w, Qt.Key.Key_2)  # the second type in the type table
+    types = [t.name for t in queries.entity_types(db)]
+    m = queries.mention(db, small["dhaka"])
+    assert (m.type, m.status) == (types[1], "confirmed")
+    # the list row follows
+    row = w.article_model.row_of(small["a1"])
+    assert w.article_model.data(w.article_model.index(row, 4)) == 2  # confirmed count
+    key(qtbot, w, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
+    assert small["karim"] in w.text_pane.highlighted
+
+
+def test_click_selects_mention_and_enter_without_selection_explains(qtbot, db, tmp_path, small):
+    w = make_window(qtbot, db, tmp_path / "s.ini")
+    w.open_article(small["a1"])
+    key(qtbot, w, Qt.Key.Key_Return)
+    assert "Select a mention first" in w.last_error
+    pane = w.text_pane
+    start = small["t1"].index("Karim") + 2
+    qtbot.mouseClick(pane.viewport(), Qt.MouseButton.LeftButton, pos=pane.point_of(start))
+    assert w.selected_mention == small["karim"]
+    assert w.panel.table.currentIndex().isValid()
+    qtbot.mouseClick(pane.viewport(), Qt.MouseButton.LeftButton, pos=pane.point_of(small["t1"].index("Monday")))
+    assert w.selected_mention is None
+
+
+def test_mention_table_click_jumps(qtbot, db, tmp_path, small):
+    w = make_window(qtbot, db, tmp_path / "s.ini")
+    w.open_article(small["a1"])
+    table = w.panel.table
+    row = next(r for r in range(table.model().rowCount())
+               if table.model().index(r, 0).data() == "Dhaka")
+    rect = table.visualRect(table.model().index(row, 0))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert w.selected_mention == small["dhaka"]
+    assert w.text_pane.selection_format_for_test(small["dhaka"]) is not None
+
+
+def test_manual_add_snaps_to_whole_bengali_conjuncts(qtbot, db, tmp_path):
+    text = "গতকাল রাষ্ট্রপতি ঢাকায় এলেন।"
+    (aid,) = add_articles(db, text)
+    w = make_window(qtbot, db, tmp_path / "s.ini")
+    w.open_article(aid)
+    word = "রাষ্ট্রপতি"
+    ws = text.index(word)
+    # a selection that starts after the virama of ষ্ and ends inside the conjunct ট্র: both split aksharas
+    sel_start = ws + word.index("্") + 1
+    sel_end = ws + word.index("ট্র") + 2
+    w.text_pane.select_cp(sel_start, sel_end)
+    key(qtbot, w, Qt.Key.Key_1)
+    ms = queries.mentions(db, aid)
+    assert len(ms) == 1
+    m = ms[0]
+    bounds = grapheme_boundaries(text)
+    assert m.start in bounds and m.end in bounds
+    assert (m.start, m.end) == snap_selection(text, sel_start, sel_end)
+    assert text[m.start:m.end] == m.text
+    # the akshara ষ্ট্র (ষ + virama + ট + virama + র) is taken whole, not split at either virama
+    assert m.text == "ষ্ট্র"
+    assert (m.status, m.source, m.type) == ("confirmed", "manual", queries.entity_types(db)[0].name)
+    assert w.selected_mention == m.id
+
+
+def test_selection_with_spaces_and_punctuation_is_trimmed(qtbot, db, tmp_path):
+    text = "They met “Dhaka Club” yesterday."
+    (aid,) = add_articles(db, text)
+    w = make_window(qtbot, db, tmp_path / "s.ini")
+    w.open_article(aid)
+    s = text.index("“") - 1
+    w.text_pane.select_cp(s, text.index("”") + 2)
+    key(qtbot, w, Qt.Key.Key_2)
+    (m,) = queries.mentions(db, aid)
+    assert m.text == "Dhaka Club"
+
+
+def test_boundary_edit_by_keyboard_and_by_reselecting(qtbot, db, tmp_path):
+    text = "প্রধানমন্ত্রী শেখ হাসিনা বলেন।"
+    (aid,) = add_articles(db, text)
+    mid = suggest(db, aid, text, "শেখ")
+    w = make_window(qtbot, db, tmp_path / "s.ini")
+    w.open_article(aid, mid)
+    bounds = grapheme_boundaries(text)
+    m0 = queries.mention(db, mid)
+    key(qtbot, w, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)  # grow end by one cluster
+    m1 = queries.mention(db, mid)
+    assert m1.start == m0.start and m1.end == bounds[bounds.index(m0.end) + 1]
+    assert m1.status == "confirmed"
+    key(qtbot, w, Qt.Key.Key_Left, Qt.KeyboardModifier.ShiftModifier)  # and back
+    assert queries.mention(db, mid).end == m0.end
+    key(qtbot, w, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)  # grow start: the space before
+    m2 = queries.mention(db, mid)
+    assert m2.start == bounds[bounds.index(m0.start) - 1]
+    key(qtbot, w, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    assert queries.mention(db, mid).start == m0.start
+    # reselect: select the full name and press B
+    full = "শেখ হাসিনা"
+    w.text_pane.select_cp(text.index(full), text.index(full) + len(full) + 1)  # includes the trailing space
+    key(qtbot, w, Qt.Key.Key_B)
+    m3 = queries.mention(db, mid)
+    assert m3.text == full and text[m3.start:m3.end] == full
+    assert w.text_pane.span(mid).end == m3.end  # the highlight moved too
+
+
+def test_undo_redo_across_articles(qtbot, db, tmp_path, small):
+    w = make_window(qtbot, db, tmp_path / "s.ini")
+    w.open_article(small["a1"])
+    w.select_mention(small["rahim"])
+    key(qtbot, w, Qt.Key.Key_Return)
+    assert queries.mention(db, small["rahim"]).status == "confirmed"
+    assert "Confirm" in w.actions["undo"].text()
+    key(qtbot, w, Qt.Key.Key_BracketRight)  # next article
+    assert w.article_id == small["a2"]
+    key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert queries.mention(db, small["rahim"]).status == "suggested"
+    assert w.article_id == small["a1"]  # jumped back to where the undone action happened
+    assert w.text_pane.span(small["rahim"]).status == "suggested"
+    assert w.actions["redo"].isEnabled()
+    key(qtbot, w, Qt.Key.Key_BracketRight)
+    key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert queries.mention(db, small["rahim"]).status == "confirmed"
+    assert w.article_id == small["a1"]
+    key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # the fixture's last add, in article 2
+    assert w.article_id == small["a2"]
+    assert queries.mention(db, small["hasina"]) is None
+    assert w.text_pane.spans == []
+
+
+def test_emoji_before_mentions_keeps_highlights_and_new_mentions_in_place(qtbot, db, tmp_path):
+    text = "😀🎉 Rahim 👍🏽 met Karim in Dhaka 🇧🇩 today."
+    (aid,) = add_articles(db, text)
+    text = queries.article(db, aid).text
+    rahim = suggest(db, aid, text, "Rahim")
+    karim = suggest(db, aid, text, "Karim")
+    w = make_window(qtbot, db, tmp_path / "s.ini")
+    w.open_article(aid)
+    pane = w.text_pane
+    # each highlight covers exactly its surface in the widget's (UTF-16) document
+    by_pos = {}
+    for sel in pane.extraSelections():
+        by_pos[sel.cursor.selectedText()] = sel.cursor.selectionStart()
+    assert set(by_pos) == {"Rahim", "Karim"}
+    assert by_pos["Karim"] == len(text[:text.index("Karim")].encode("utf-16-le")) // 2
+    assert by_pos["Karim"] > text.index("Karim")  # the two really differ here
+    # a click on Karim selects Karim
+    qtbot.mouseClick(pane.viewport(), Qt.MouseButton.LeftButton, pos=pane.point_of(text.index("Karim") + 1))
+    assert w.selected_mention == karim
+    # a new mention after the flag emoji lands on the right code points
+    s = text.index("Dhaka")
+    pane.select_cp(s, s + len("Dhaka"))
+    assert pane.textCursor().selectedText() == "Dhaka"
+    key(qtbot, w, Qt.Key.Key_3)
+    new = [m for m in queries.mentions(db, aid) if m.id not in (rahim, karim)]
+    assert len(new) == 1 and (new[0].start, new[0].end) == (s, s + 5) and new[0].text == "Dhaka"
+    assert text[new[0].start:new[0].end] == "Dhaka"
+
+
+def test_keys_work_from_the_article_list_and_mark_done_moves_on(qtbot, db, tmp_path, small):
+    w = make_window(qtbot, db, tmp_path / "s.ini")
+    w.open_article(small["a1"])
+    w.article_view.setFocus()
+    qtbot.keyClick(w.article_view, Qt.Key.Key_J)
+    qtbot.keyClick(w.article_view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # confirm all
+    assert all(m.status == "confirmed" for m in queries.mentions(db, small["a1"]))
+    qtbot.keyClick(w.article_view, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert queries.article(db, small["a1"]).status == "done"
+    assert w.article_id == small["a2"]
+    sm = w.article_view.selectionModel()
+    assert w.article_model.article_id(sm.currentIndex().row()) == small["a2"]
+
+
+def test_enter_in_search_box_filters_instead_of_confirming(qtbot, db, tmp_path, small):
+    w = make_window(qtbot, db, tmp_path / "s.ini")
+    w.open_article(small["a1"])
+    w.select_mention(small["rahim"])
+    qtbot.keyClick(w.text_pane, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert w.search_edit.hasFocus()
+    qtbot.keyClicks(w.search_edit, "Hasina")
+    qtbot.keyClick(w.search_edit, Qt.Key.Key_Return)
+    assert w.article_model.ids == [small["a2"]]
+    assert queries.mention(db, small["rahim"]).status == "suggested"
+
+
+def test_cheat_sheet_lists_the_real_shortcuts(qtbot, db, tmp_path, small):
+    w = make_window(qtbot, db, tmp_path / "s.ini")
+    key(qtbot, w, Qt.Key.Key_F1)
+    dlg = w.cheat_sheet_dialog
+    assert dlg.isVisible()
+    assert "Confirm mention" in dlg.text and "Reject mention" in dlg.text
+    assert "Ctrl+Z" in dlg.text and "PERSON" in dlg.text
+    dlg.close()
+
+
+def test_seed_article_via_keyboard_alone(qtbot, db, tmp_path):
+    import_paths(db, seed_files(), detect=True)
+    w = make_window(qtbot, db, tmp_path / "s.ini")
+    aid = w.article_id
+    n = len([s for s in w.text_pane.spans if s.status == "suggested"])
+    assert n > 0
+    key(qtbot, w, Qt.Key.Key_J)
+    for _ in range(3):
+        key(qtbot, w, Qt.Key.Key_Return)
+    key(qtbot, w, Qt.Key.Key_Delete)
+    st = [m.status for m in queries.mentions(db, aid)]
+    assert st.count("confirmed") >= 3 and st.count("rejected") >= 1
+    assert len(history.entries(db, aid)) >= 4
