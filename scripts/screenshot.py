@@ -48,6 +48,7 @@ def main(out: Path) -> int:
         window.resize(1400, 900)
         window.show()
         window.open_article(aid)
+        window.text_pane.setFocus()
         rest = [m for m in queries.mentions(db, aid) if m.status == "suggested"]
         if rest:
             window.select_mention(rest[0].id)

@@ -107,7 +107,7 @@ def test_mention_table_click_jumps(qtbot, db, tmp_path, small):
     rect = table.visualRect(table.model().index(row, 0))
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert w.selected_mention == small["dhaka"]
-    assert w.text_pane.selection_format_for_test(small["dhaka"]) is not None
+    assert w.text_pane.format_of(small["dhaka"]) is not None
 
 
 def test_manual_add_snaps_to_whole_bengali_conjuncts(qtbot, db, tmp_path):
@@ -278,3 +278,84 @@ def test_seed_article_via_keyboard_alone(qtbot, db, tmp_path):
     st = [m.status for m in queries.mentions(db, aid)]
     assert st.count("confirmed") >= 3 and st.count("rejected") >= 1
     assert len(history.entries(db, aid)) >= 4
+
+
+def test_mouse_drag_selection_and_type_key_adds_a_mention(qtbot, db, tmp_path):
+    text = "Yesterday Karim Ahmed spoke."
+    (aid,) = add_articles(db, text)
+    w = make_window(qtbot, db, tmp_path / "s.ini")
+    w.open_article(aid)
+    pane = w.text_pane
+    vp = pane.viewport()
+    a = pane.point_of(text.index("Karim"))
+    b = pane.point_of(text.index(" spoke") - 1)
+    qtbot.mousePress(vp, Qt.MouseButton.LeftButton, pos=a - type(a)(3, 0))
+    qtbot.mouseMove(vp, b + type(b)(4, 0))
+    qtbot.mouseRelease(vp, Qt.MouseButton.LeftButton, pos=b + type(b)(4, 0))
+    assert pane.selection_cp() is not None
+    key(qtbot, w, Qt.Key.Key_1)
+    (m,) = queries.mentions(db, aid)
+    assert m.text == "Karim Ahmed"
+
+
+@pytest.mark.qt_log_ignore("does not support raise", "does not support propagateSizeHints")  # the offscreen platform cannot raise the tooltip window
+def test_tooltip_tells_type_status_source_confidence_and_entity(qtbot, db, tmp_path, small):
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+
+    ent = curation.create_entity(db, "Rahim Uddin", "PERSON", link_mention_id=small["rahim"])
+    w = make_window(qtbot, db, tmp_path / "s.ini")
+    w.open_article(small["a1"])
+    pane = w.text_pane
+    pos = pane.point_of(small["t1"].index("Rahim") + 1)
+    QApplication.sendEvent(pane.viewport(), QHelpEvent(QEvent.Type.ToolTip, pos, pane.viewport().mapToGlobal(pos)))
+    tip = pane.last_tooltip
+    for part in ("PERSON", "confirmed", "gazetteer", "1.00", ent.name):
+        assert part in tip
+    QApplication.sendEvent(pane.viewport(), QHelpEvent(QEvent.Type.ToolTip, pane.point_of(small["t1"].index("Monday")),
+                                                       pane.viewport().mapToGlobal(pos)))
+    assert pane.last_tooltip == ""
+
+
+def test_zoom_keys_change_the_text_size(qtbot, db, tmp_path, small):
+    w = make_window(qtbot, db, tmp_path / "s.ini")
+    size = w.text_pane.font_size
+    key(qtbot, w, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
+    key(qtbot, w, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    assert w.text_pane.font_size == size + 2
+    key(qtbot, w, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    assert w.text_pane.font_size == size + 1 == w.text_pane.font().pointSize()
+    assert w.settings.font_size == size + 1
+
+
+def _contrast(a, b) -> float:
+    def lum(c):
+        def lin(v):
+            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+        return 0.2126 * lin(c.redF()) + 0.7152 * lin(c.greenF()) + 0.0722 * lin(c.blueF())
+    hi, lo = sorted((lum(a), lum(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+@pytest.mark.parametrize("base, fg", [("#ffffff", "#000000"), ("#1e1e1e", "#e6e6e6")])
+def test_highlights_are_readable_on_light_and_dark_palettes(qtbot, db, tmp_path, small, base, fg):
+    from PySide6.QtGui import QColor, QPalette
+
+    w = make_window(qtbot, db, tmp_path / "s.ini")
+    w.open_article(small["a1"])
+    curation.confirm(db, small["karim"])
+    w.refresh_article()
+    w.select_mention(small["dhaka"])
+    pal = w.text_pane.palette()
+    pal.setColor(QPalette.ColorRole.Base, QColor(base))
+    pal.setColor(QPalette.ColorRole.Text, QColor(fg))
+    w.text_pane.setPalette(pal)
+    for mid in (small["rahim"], small["karim"], small["dhaka"]):  # suggested, confirmed, selected
+        fmt = w.text_pane.format_of(mid)
+        bg = fmt.background().color()
+        text_colour = fmt.foreground().color() if fmt.foreground().style() != Qt.BrushStyle.NoBrush else QColor(fg)
+        assert _contrast(bg, text_colour) >= 4.5, (mid, bg.name(), text_colour.name())
+    # suggested and confirmed look different
+    s, c = (w.text_pane.format_of(small[k]) for k in ("rahim", "karim"))
+    assert s.fontUnderline() and not c.fontUnderline()
+    assert s.background().color() != c.background().color()

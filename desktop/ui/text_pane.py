@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Callable, Optional
 
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
-from PySide6.QtGui import QColor, QContextMenuEvent, QHelpEvent, QMouseEvent, QPalette, QTextCharFormat, QTextCursor, QTextFormat
+from PySide6.QtGui import QColor, QContextMenuEvent, QHelpEvent, QMouseEvent, QPalette, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from desktop.text import Utf16Map
@@ -84,6 +84,7 @@ class TextPane(QPlainTextEdit):
         self.selected_id: Optional[int] = None
         self.highlighted: list[int] = []  # ids of the mentions drawn, in order
         self.context_menu_hook: Optional[Callable[[QMenu, Optional[int]], None]] = None
+        self.last_tooltip = ""
         self._font_size = DEFAULT_FONT_SIZE
         self.set_font_size(DEFAULT_FONT_SIZE)
 
@@ -151,8 +152,6 @@ class TextPane(QPlainTextEdit):
         else:  # rejected
             fmt.setFontStrikeOut(True)
             fmt.setForeground(blend(base, fg, 0.55))
-        tip = self._tooltip(span)
-        fmt.setToolTip(tip)
         return fmt
 
     def render_highlights(self) -> None:
@@ -253,17 +252,18 @@ class TextPane(QPlainTextEdit):
             mid = self.mention_at(e.position().toPoint())
             self.mention_clicked.emit(mid if mid is not None else -1)
 
-    def event(self, e: QEvent) -> bool:
+    def viewportEvent(self, e: QEvent) -> bool:
         if e.type() == QEvent.Type.ToolTip and isinstance(e, QHelpEvent):
-            mid = self.mention_at(self.viewport().mapFromGlobal(e.globalPos()))
-            s = self.span(mid)
+            s = self.span(self.mention_at(e.pos()))
             if s is not None:
-                QToolTip.showText(e.globalPos(), self._tooltip(s), self)
+                self.last_tooltip = self._tooltip(s)
+                QToolTip.showText(e.globalPos(), self.last_tooltip, self.viewport())
             else:
+                self.last_tooltip = ""
                 QToolTip.hideText()
                 e.ignore()
             return True
-        return super().event(e)
+        return super().viewportEvent(e)
 
     def contextMenuEvent(self, e: QContextMenuEvent) -> None:
         menu = self.createStandardContextMenu(e.pos())
@@ -305,9 +305,13 @@ class TextPane(QPlainTextEdit):
             return
         super().wheelEvent(e)
 
-    def selection_format_for_test(self, mention_id: int) -> Optional[QTextFormat]:
+    def format_of(self, mention_id: int) -> Optional[QTextCharFormat]:
+        """A copy of the format a mention is drawn with (None when it is not drawn)."""
+        s = self.span(mention_id)
+        if s is None:
+            return None
+        a, b = self.map.to_utf16(s.start), self.map.to_utf16(s.end)
         for sel in self.extraSelections():
-            s = self.span(mention_id)
-            if s and sel.cursor.selectionStart() == self.map.to_utf16(s.start) and sel.cursor.selectionEnd() == self.map.to_utf16(s.end):
-                return sel.format
+            if sel.cursor.selectionStart() == a and sel.cursor.selectionEnd() == b:
+                return QTextCharFormat(sel.format)
         return None
