@@ -42,10 +42,11 @@ COMPONENTS: tuple[Component, ...] = (
     Component("Noto Sans Bengali, Noto Sans Devanagari", "SIL Open Font License 1.1 (OFL-1.1)", "fonts/OFL.txt",
               "the bundled fonts"),
     Component("Python", "PSF-2.0", "licenses/Python-PSF.txt", "the interpreter inside the bundle"),
-    Component("Python packages (SQLModel, SQLAlchemy, pydantic, regex, appdirs, pyahocorasick, "
-              "indic-transliteration, RapidFuzz and their dependencies)",
-              "MIT, BSD, Apache-2.0, ISC, PSF, ZPL-2.1, MPL-2.0", "licenses/THIRD-PARTY-NOTICES.txt",
-              "each package's own licence text"),
+    Component("Python packages (SQLModel, SQLAlchemy, RapidFuzz, regex and more)",
+              "MIT, BSD, Apache-2.0 and others", "licenses/THIRD-PARTY-NOTICES.txt",
+              "every Python package in the bundle (SQLModel, SQLAlchemy, pydantic, regex, appdirs, "
+              "pyahocorasick, indic-transliteration, RapidFuzz and their dependencies), each with its own "
+              "licence text"),
 )
 
 

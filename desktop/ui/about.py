@@ -95,6 +95,7 @@ class AboutDialog(QDialog):
         split.addWidget(self.licence_list)
         split.addWidget(self.licence_text)
         split.setStretchFactor(1, 1)
+        split.setSizes([150, 330])
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
