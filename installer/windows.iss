@@ -18,12 +18,12 @@
 #endif
 
 #define AppName "Curate"
-#define BundleDir AddBackslash(SourcePath) + "..\dist\curate"
+#define BundleExe AddBackslash(SourcePath) + "..\dist\curate\curate.exe"
 #ifndef AppVersion
-  #define AppVersion GetStringFileInfo(BundleDir + "\curate.exe", "ProductVersion")
-#endif
-#if AppVersion == ""
-  #error Cannot read the version from dist\curate\curate.exe: build the bundle first (pyinstaller build_installer.spec)
+  #if !FileExists(BundleExe)
+    #error dist\curate\curate.exe not found: build the bundle first (pyinstaller build_installer.spec)
+  #endif
+  #define AppVersion GetStringFileInfo(BundleExe, "ProductVersion")
 #endif
 
 [Setup]
