@@ -1,0 +1,282 @@
+"""The knowledge-base browser dock, driven with keys and the mouse (offscreen)."""
+
+import pytest
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox
+
+from desktop import curation, history, kb, queries
+from desktop.detection.service import seed_knowledge_base
+from desktop.importing import import_paths
+from desktop.ui.kb_browser import EntityPickerDialog, KbBrowser
+from test_linking_support import make_article, suggest
+
+# the offscreen platform warns when a top-level window sets size hints; harmless
+pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")]
+
+
+@pytest.fixture
+def seeded(db, seeds_dir):
+    seed_knowledge_base(db)
+    assert import_paths(db, [seeds_dir]).imported == 5
+    return db
+
+
+@pytest.fixture
+def browser(qtbot, seeded):
+    b = KbBrowser(seeded)
+    qtbot.addWidget(b)
+    b.resize(700, 900)
+    b.show()
+    qtbot.waitExposed(b)
+    return b
+
+
+@pytest.fixture
+def twins(seeded):
+    """Two entities for one made-up person, each linked from its own article."""
+    a1 = make_article(seeded, "Velmira Ostrakova arrived. Velmira Ostrakova spoke.", "v1")
+    a2 = make_article(seeded, "वेल्मिरा ओस्त्राकोवा आईं।", "v2")
+    e1 = curation.create_entity(seeded, "Velmira Ostrakova", "PERSON", aliases=["Ostrakova"]).id
+    e2 = curation.create_entity(seeded, "वेल्मिरा ओस्त्राकोवा", "PERSON", external_id="Q98765").id
+    m1 = suggest(seeded, a1, "Velmira Ostrakova", "PERSON", entity_id=e1)
+    m2 = suggest(seeded, a2, "वेल्मिरा ओस्त्राकोवा", "PERSON", entity_id=e2)
+    m3 = suggest(seeded, a1, "Velmira Ostrakova", "PERSON", occurrence=1, entity_id=e1)
+    return dict(e1=e1, e2=e2, m1=m1, m2=m2, m3=m3, a1=a1, a2=a2)
+
+
+def _kb_state(db):
+    ents = sorted((r.id, r.name, r.type, r.external_id, r.alias_count, r.mention_count) for r in kb.find_entities(db))
+    ms = sorted((m.id, m.entity_id) for aid in queries.article_ids(db) for m in queries.mentions(db, aid))
+    return ents, ms
+
+
+def _ids_shown(b):
+    return [r.id for r in b.model.rows()]
+
+
+def _linked_entity(db):
+    """An entity with mentions in the seeds and aliases in two scripts or more."""
+    for r in sorted(kb.find_entities(db), key=lambda r: -r.mention_count):
+        if r.mention_count and len(kb.aliases_by_script(db, r.id)) >= 2:
+            return r
+    pytest.fail("no linked entity with aliases in two scripts")
+
+
+def test_filter_by_alias_text_and_type(browser, seeded, qtbot):
+    ent = _linked_entity(seeded)
+    groups = kb.aliases_by_script(seeded, ent.id)
+    other_script_alias = next(a.text for code, als in groups.items() if code != "en" for a in als)
+    assert browser.model.rowCount() == len(kb.find_entities(seeded))
+    total = browser.model.rowCount()
+    browser.filter_edit.setText(other_script_alias)  # applied after a short pause in typing
+    qtbot.waitUntil(lambda: browser.model.rowCount() < total)
+    assert ent.id in _ids_shown(browser)
+    browser.set_filter("", "ORG")
+    types = {r.type for r in browser.model.rows()}
+    assert types == {"ORG"}
+    browser.set_filter("zzqx-no-such-entity", None)
+    assert browser.model.rowCount() == 0 and browser.editor.entity_id is None
+
+
+def test_entity_shows_aliases_by_script_and_mentions_and_jumps(browser, seeded, qtbot):
+    ent = _linked_entity(seeded)
+    assert browser.select_entity(ent.id)
+    assert browser.editor.entity_id == ent.id and browser.editor.name_edit.text() == ent.name
+    shown = browser.editor.alias_items()
+    expected = {"bn": "Bengali", "hi": "Hindi", "en": "English", "other": "Other scripts"}
+    groups = kb.aliases_by_script(seeded, ent.id)
+    assert set(shown) == {expected[c] for c in groups}
+    for code, als in groups.items():
+        assert sorted(t for _i, t in shown[expected[code]]) == sorted(a.text for a in als)
+    mentions = kb.entity_mentions(seeded, ent.id)
+    assert browser.mention_model.rowCount() == len(mentions) == ent.mention_count
+    browser.tabs.setCurrentIndex(1)
+    view = browser.mention_view
+    pos = view.visualRect(browser.mention_model.index(1, 1)).center()
+    with qtbot.waitSignal(browser.jump_to_mention) as sig:
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+        qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    assert sig.args == [mentions[1].article_id, mentions[1].mention_id]
+    view.setFocus()
+    view.selectRow(0)
+    with qtbot.waitSignal(browser.jump_to_mention) as sig:
+        qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert sig.args == [mentions[0].article_id, mentions[0].mention_id]
+
+
+def test_edit_qid_bad_shows_error_good_is_saved(browser, seeded, twins, qtbot):
+    browser.select_entity(twins["e1"])
+    ed = browser.editor
+    qtbot.keyClicks(ed.qid_edit, "Q12a")
+    assert ed.qid_error.isVisible() and "Wikidata" in ed.qid_error.text()
+    qtbot.mouseClick(ed.save_button, Qt.MouseButton.LeftButton)
+    assert queries.entity(seeded, twins["e1"]).external_id is None
+    ed.qid_edit.clear()
+    qtbot.keyClicks(ed.qid_edit, "Q4115189")
+    assert not ed.qid_error.isVisible()
+    ed.description_edit.setText("a made-up person")
+    ed.type_combo.setCurrentText("PERSON")
+    with qtbot.waitSignal(browser.changed):
+        qtbot.keyClick(ed.qid_edit, Qt.Key.Key_Return)
+    ent = queries.entity(seeded, twins["e1"])
+    assert (ent.external_id, ent.description) == ("Q4115189", "a made-up person")
+    assert browser.model.index(browser.model.row_of(ent.id), 2).data() == "Q4115189"
+    history.undo(seeded)
+    browser.refresh()
+    assert browser.editor.qid_edit.text() == "" and queries.entity(seeded, twins["e1"]).external_id is None
+
+
+def test_edit_type_moves_linked_mentions(browser, seeded, twins, qtbot):
+    browser.select_entity(twins["e1"])
+    browser.editor.type_combo.setCurrentText("ORG")
+    qtbot.mouseClick(browser.editor.save_button, Qt.MouseButton.LeftButton)
+    assert queries.entity(seeded, twins["e1"]).type == "ORG"
+    assert queries.mention(seeded, twins["m1"]).type == "ORG"
+
+
+def test_rename(browser, seeded, twins, qtbot, monkeypatch):
+    browser.select_entity(twins["e1"])
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("V. Ostrakova", True)))
+    with qtbot.waitSignal(browser.changed):
+        qtbot.mouseClick(browser.rename_button, Qt.MouseButton.LeftButton)
+    assert queries.entity(seeded, twins["e1"]).name == "V. Ostrakova"
+    assert browser.current_entity_id() == twins["e1"]
+    assert browser.editor.name_edit.text() == "V. Ostrakova"
+
+
+def _select_two(browser, current_id, other_id):
+    assert browser.model.row_of(current_id) >= 0 and browser.model.row_of(other_id) >= 0
+    sel = browser.table.selectionModel()
+    browser.table.selectRow(browser.model.row_of(other_id))
+    idx = browser.model.index(browser.model.row_of(current_id), 0)
+    sel.setCurrentIndex(idx, QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
+
+
+def test_merge_two_selected_then_undo_restores_both(browser, seeded, twins, qtbot, monkeypatch):
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        staticmethod(lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Yes))
+    browser.set_filter("Velmira Ostrakova", "PERSON")
+    assert {twins["e1"], twins["e2"]} <= set(_ids_shown(browser))
+    _select_two(browser, twins["e1"], twins["e2"])
+    assert browser.selected_entity_ids() == [twins["e1"], twins["e2"]]
+    before = _kb_state(seeded)
+    with qtbot.waitSignal(browser.changed):
+        qtbot.mouseClick(browser.merge_button, Qt.MouseButton.LeftButton)
+    assert len(asked) == 1 and "वेल्मिरा ओस्त्राकोवा" in asked[0]
+    assert queries.entity(seeded, twins["e2"]) is None
+    survivor = queries.entity(seeded, twins["e1"])
+    assert survivor.external_id == "Q98765"
+    assert queries.mention(seeded, twins["m2"]).entity_id == twins["e1"]
+    assert twins["e2"] not in _ids_shown(browser)
+    assert browser.mention_model.rowCount() == 3
+    history.undo(seeded)
+    browser.refresh()
+    assert _kb_state(seeded) == before
+    assert {twins["e1"], twins["e2"]} <= set(_ids_shown(browser))
+
+
+def test_merge_declined_changes_nothing(browser, seeded, twins, qtbot, monkeypatch):
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.No))
+    browser.set_filter("Velmira Ostrakova", "PERSON")
+    _select_two(browser, twins["e1"], twins["e2"])
+    before = _kb_state(seeded)
+    assert not browser.merge_selected()
+    assert _kb_state(seeded) == before
+
+
+def test_merge_picks_the_other_in_a_dialog(browser, seeded, twins, qtbot, monkeypatch):
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
+    shown = {}
+
+    def fake_exec(dlg):
+        shown["rows"] = [r.id for r in dlg.model.rows()]
+        dlg.filter_edit.setText("ओस्त्राकोवा")
+        dlg.view.selectRow(dlg.model.row_of(twins["e2"]))
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(EntityPickerDialog, "exec", fake_exec)
+    browser.select_entity(twins["e1"])
+    assert browser.merge_selected()
+    # prefilled with the entity's name: its spelling in another script is offered, itself is not
+    assert twins["e2"] in shown["rows"] and twins["e1"] not in shown["rows"]
+    assert queries.entity(seeded, twins["e2"]) is None
+    assert queries.mention(seeded, twins["m2"]).entity_id == twins["e1"]
+
+
+def test_merge_refused_shows_error(browser, seeded, twins, monkeypatch):
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
+    org = curation.create_entity(seeded, "Ostrakova Holdings", "ORG").id
+    browser.set_filter("Ostrakova", None)
+    _select_two(browser, twins["e1"], org)
+    assert not browser.merge_selected()
+    assert browser.message.isVisible() and "cannot merge" in browser.message.text()
+    assert queries.entity(seeded, org) is not None
+
+
+def test_split_selected_aliases(browser, seeded, twins, qtbot, monkeypatch):
+    e1 = twins["e1"]
+    curation.link(seeded, twins["m1"], e1)  # confirmed: its surface becomes an alias
+    kb.add_alias(seeded, e1, "Velmira O.")
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("Velmira Ostrakova (2)", True)))
+    browser.refresh()
+    browser.select_entity(e1)
+    items = browser.editor.alias_items()["English"]
+    moving = [i for i, t in items if t in ("Velmira Ostrakova", "Velmira O.")]
+    assert len(moving) == 2
+    browser.editor.select_aliases(moving)
+    assert browser.split_button.isEnabled()
+    with qtbot.waitSignal(browser.changed):
+        qtbot.mouseClick(browser.split_button, Qt.MouseButton.LeftButton)
+    new = [r for r in kb.find_entities(seeded, "Velmira Ostrakova (2)") if r.name == "Velmira Ostrakova (2)"]
+    assert len(new) == 1
+    new_aliases = {a.text for a in kb.aliases(seeded, new[0].id)}
+    assert {"Velmira Ostrakova", "Velmira O."} <= new_aliases
+    assert {a.text for a in kb.aliases(seeded, e1)} & {"Velmira Ostrakova", "Velmira O."} == set()
+    # the mentions with that surface moved with the aliases
+    assert queries.mention(seeded, twins["m1"]).entity_id == new[0].id
+    history.undo(seeded)
+    assert queries.mention(seeded, twins["m1"]).entity_id == e1
+
+
+def test_split_without_selection_explains(browser, seeded, twins):
+    browser.select_entity(twins["e1"])
+    assert not browser.split_button.isEnabled()
+    assert browser.split_selected_aliases() is None
+    assert "Select the aliases" in browser.message.text()
+
+
+def test_delete_after_confirmation(browser, seeded, twins, qtbot, monkeypatch):
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+    questions = []
+
+    def question(*a, **k):
+        questions.append(a[2])
+        return answers.pop(0)
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    browser.select_entity(twins["e1"])
+    browser.table.setFocus()
+    qtbot.keyClick(browser.table, Qt.Key.Key_Delete)
+    assert queries.entity(seeded, twins["e1"]) is not None
+    assert "2 mention(s)" in questions[0]
+    with qtbot.waitSignal(browser.changed):
+        qtbot.mouseClick(browser.delete_button, Qt.MouseButton.LeftButton)
+    assert queries.entity(seeded, twins["e1"]) is None
+    assert queries.mention(seeded, twins["m1"]).entity_id is None
+    assert twins["e1"] not in _ids_shown(browser)
+    history.undo(seeded)
+    browser.refresh()
+    assert queries.mention(seeded, twins["m1"]).entity_id == twins["e1"]
+    assert twins["e1"] in _ids_shown(browser)
+
+
+def test_sorting_by_mentions(browser, seeded):
+    browser.table.sortByColumn(4, Qt.SortOrder.DescendingOrder)
+    counts = [r.mention_count for r in browser.model.rows()]
+    assert counts == sorted(counts, reverse=True) and counts[0] > 0
+
+
+def test_entity_table_model_passes_the_model_tester(browser, qtmodeltester):
+    qtmodeltester.check(browser.model)
+    qtmodeltester.check(browser.mention_model)
