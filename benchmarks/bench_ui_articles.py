@@ -6,6 +6,7 @@ then measures, in the same run:
 - reference: a bare ``sqlite3`` ``SELECT id FROM article ORDER BY id`` (all ids), and the same
   reading the rows' light columns (what a non-lazy model would do);
 - open: ``ArticleModel`` + ``QTableView`` created, shown and painted (ids only + the visible page);
+- the whole main window created, shown and painted with the first article open;
 - scroll: jumps to 50 random positions, each painted (one page fetched per jump);
 - sort by confirmed count, filter by language, full-text search: model reload times.
 
@@ -128,6 +129,22 @@ def main() -> int:
         sort_s = timed(lambda: model.sort(4, 1) or model.sort(4, 0), 1) / 2
         filter_s = timed(lambda: model.set_filter(ArticleFilter(language="bn")) or model.set_filter(ArticleFilter()), 1) / 2
         search_s = timed(lambda: model.set_filter(ArticleFilter(search="ঢাকা")) or model.set_filter(ArticleFilter()), 1) / 2
+        from desktop.ui.main_window import MainWindow
+        from desktop.ui.settings import Settings
+
+        windows = []
+
+        def open_window():
+            w = MainWindow(db, Settings(Path(tmp) / "settings.ini"))
+            w.resize(1400, 900)
+            w.show()
+            app.processEvents()
+            w.repaint()
+            windows.append(w)
+
+        window_s = timed(open_window, 2)
+        for w in windows:
+            w.close()
         result = {
             "articles": args.articles,
             "build_s": round(build_s, 1),
@@ -135,6 +152,7 @@ def main() -> int:
             "reference_all_rows_with_counts_s": round(ref_rows, 3),
             "open_list_s": round(open_s, 4),
             "open_vs_select_ids": round(open_s / ref_ids, 1) if ref_ids else None,
+            "open_main_window_s": round(window_s, 3),
             "scroll_jump_median_ms": round(1000 * jumps[len(jumps) // 2], 1),
             "scroll_jump_max_ms": round(1000 * jumps[-1], 1),
             "sort_by_confirmed_s": round(sort_s, 3),
