@@ -280,3 +280,28 @@ def test_sorting_by_mentions(browser, seeded):
 def test_entity_table_model_passes_the_model_tester(browser, qtmodeltester):
     qtmodeltester.check(browser.model)
     qtmodeltester.check(browser.mention_model)
+
+
+def test_keys_in_the_dock_win_over_window_shortcuts(qtbot, seeded, twins, monkeypatch):
+    from test_ui_linking import window_with_shortcuts
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
+    b = KbBrowser(seeded)
+    win, fired = window_with_shortcuts(qtbot, b)
+    b.select_entity(twins["e1"])
+    b.editor.qid_edit.setFocus()
+    b.editor.qid_edit.setText("Q31")
+    qtbot.keyClick(b.editor.qid_edit, Qt.Key.Key_Return)
+    assert queries.entity(seeded, twins["e1"]).external_id == "Q31"
+    # Delete on an alias removes it
+    alias_id, text = b.editor.alias_items()["English"][-1]
+    b.editor.alias_view.setFocus()
+    b.editor.select_aliases([alias_id])
+    qtbot.keyClick(b.editor.alias_view, Qt.Key.Key_Delete)
+    assert text not in {a.text for a in kb.aliases(seeded, twins["e1"])}
+    # Delete in the entity table deletes the entity (after the confirmation)
+    b.select_entity(twins["e1"])
+    b.table.setFocus()
+    qtbot.keyClick(b.table, Qt.Key.Key_Delete)
+    assert queries.entity(seeded, twins["e1"]) is None
+    assert fired == []

@@ -2,7 +2,7 @@
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QApplication, QLineEdit
 
 from desktop import curation, history, queries
 from desktop.detection.service import seed_knowledge_base
@@ -263,3 +263,51 @@ def test_digit_in_entity_form_types_text(panel, seeded, qtbot):
     qtbot.keyClick(panel.editor.qid_edit, Qt.Key.Key_2)
     assert panel.editor.qid_edit.text().endswith("2")
     assert queries.mention(seeded, m.id).entity_id == cands[0].entity_id
+
+
+def window_with_shortcuts(qtbot, widget, keys=("1", "2", "Return", "Delete")):
+    """A main window whose actions use the keys the curation window uses (type 1, confirm,
+    reject); returns the window and the list of keys whose action fired."""
+    from PySide6.QtGui import QAction, QKeySequence
+    from PySide6.QtWidgets import QMainWindow
+
+    win = QMainWindow()
+    fired = []
+    for k in keys:
+        act = QAction(k, win)
+        act.setShortcut(QKeySequence(k))
+        act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        act.triggered.connect(lambda _c=False, k=k: fired.append(k))
+        win.addAction(act)
+    win.setCentralWidget(widget)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    win.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
+    return win, fired
+
+
+def test_panel_keys_win_over_window_shortcuts(qtbot, seeded):
+    panel = LinkPanel(seeded)
+    panel.offer_apply = False
+    win, fired = window_with_shortcuts(qtbot, panel)
+    m, cands = _with_candidates(seeded, 2)
+    panel.set_mention(m.id)
+    panel.candidates.setFocus()
+    qtbot.keyClick(panel.candidates, Qt.Key.Key_2)
+    assert queries.mention(seeded, m.id).entity_id == cands[1].entity_id
+    panel.candidates.selectRow(0)
+    qtbot.keyClick(panel.candidates, Qt.Key.Key_Return)
+    assert queries.mention(seeded, m.id).entity_id == cands[0].entity_id
+    # Enter in a field of the entity form saves the form, it does not confirm a mention
+    ed = panel.editor
+    ed.qid_edit.setFocus()
+    ed.qid_edit.setText("Q777")
+    qtbot.keyClick(ed.qid_edit, Qt.Key.Key_Return)
+    assert queries.entity(seeded, cands[0].entity_id).external_id == "Q777"
+    assert fired == []
+    # elsewhere in the panel the window's shortcuts still work (a check of the harness)
+    panel.unlink_button.setFocus()
+    qtbot.keyClick(panel.unlink_button, Qt.Key.Key_Delete)
+    assert fired == ["Delete"]

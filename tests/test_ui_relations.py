@@ -141,3 +141,19 @@ def test_relation_model_passes_the_model_tester(panel, seeded, qtmodeltester):
     relations.add_relation(seeded, a0[1], a0[2], "met")
     panel.set_article(ids[0])
     qtmodeltester.check(panel.model)
+
+
+def test_delete_key_in_the_list_wins_over_the_window_shortcut(qtbot, seeded):
+    from test_ui_linking import window_with_shortcuts
+
+    p = RelationsPanel(seeded)
+    win, fired = window_with_shortcuts(qtbot, p)
+    ids = queries.article_ids(seeded)
+    a0 = [m.id for m in queries.mentions(seeded, ids[0])][:2]
+    relations.add_relation(seeded, a0[0], a0[1], "met")
+    p.set_article(ids[0])
+    p.table.setFocus()
+    p.table.selectRow(0)
+    qtbot.keyClick(p.table, Qt.Key.Key_Delete)
+    assert relations.relations_for_article(seeded, ids[0]) == []
+    assert fired == []

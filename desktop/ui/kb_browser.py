@@ -73,6 +73,25 @@ class KeyCatcher(QObject):
         return False
 
 
+_ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+class ClaimKeys(QObject):
+    """An event filter that keeps some keys for a widget (a line edit's Enter, which saves)
+    instead of letting the window's shortcuts (Enter confirms a mention) take them."""
+
+    def __init__(self, widget: QWidget, keys=_ENTER_KEYS):
+        super().__init__(widget)
+        self._keys = set(keys)
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj, event):  # noqa: N802 (Qt name)
+        if event.type() == QEvent.Type.ShortcutOverride and event.key() in self._keys and _plain_key(event):
+            event.accept()
+            return True
+        return False
+
+
 # -- models --------------------------------------------------------------------------------------
 
 
@@ -278,6 +297,9 @@ class EntityEditor(QWidget):
         self.add_alias_button.clicked.connect(self.add_alias)
         self.new_alias_edit.returnPressed.connect(self.add_alias)
         self.remove_alias_button.clicked.connect(self.remove_selected_aliases)
+        for edit in (self.name_edit, self.qid_edit, self.description_edit, self.new_alias_edit):
+            ClaimKeys(edit)
+        KeyCatcher(self.alias_view, {Qt.Key.Key_Delete: self.remove_selected_aliases})
         self.set_entity(None)
 
     # -- loading
@@ -563,6 +585,7 @@ class KbBrowser(QDockWidget):
         self._filter_timer.timeout.connect(self.apply_filter)
         self.filter_edit.textChanged.connect(lambda _t: self._filter_timer.start())
         self.filter_edit.returnPressed.connect(self.apply_filter)
+        ClaimKeys(self.filter_edit)
         self.type_filter.currentIndexChanged.connect(lambda _i: self.apply_filter())
         self._loading = False
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from desktop import curation, kb, queries
 from desktop.errors import CurateError
 from desktop.linking.candidates import LinkCandidate, rank
-from desktop.ui.kb_browser import EntityEditor, KeyCatcher, message_label, show_message
+from desktop.ui.kb_browser import ClaimKeys, EntityEditor, KeyCatcher, message_label, show_message
 
 CANDIDATE_LIMIT = 9
 SEARCH_LIMIT = 50
@@ -248,6 +248,7 @@ class LinkPanel(QWidget):
         self.new_entity_button.clicked.connect(self.new_entity_from_mention)
         self.search_edit.textChanged.connect(lambda _t: self._load_candidates())
         self.search_edit.returnPressed.connect(self._search_to_candidates)
+        ClaimKeys(self.search_edit)
         self.editor.changed.connect(self._after_editor_change)
         self.set_mention(None)
 
