@@ -305,3 +305,12 @@ def test_keys_in_the_dock_win_over_window_shortcuts(qtbot, seeded, twins, monkey
     qtbot.keyClick(b.table, Qt.Key.Key_Delete)
     assert queries.entity(seeded, twins["e1"]) is None
     assert fired == []
+
+
+def test_hidden_browser_reloads_when_shown(browser, seeded, qtbot):
+    browser.hide()
+    new = curation.create_entity(seeded, "Tesmarind Quoll", "PERSON").id
+    browser.refresh()
+    assert new not in _ids_shown(browser)
+    browser.show()
+    assert new in _ids_shown(browser)

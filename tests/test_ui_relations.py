@@ -68,7 +68,7 @@ def test_add_with_selected_mentions_list_delete_undo(panel, seeded, qtbot):
     rows = relations.relations_for_article(seeded, aid)
     assert [(r.head_mention_id, r.type, r.tail_mention_id) for r in rows] == [(person.id, "member_of", org.id)]
     assert panel.model.rowCount() == 1
-    assert [panel.model.index(0, c).data() for c in range(3)] == [person.text, "member_of", org.text]
+    assert [panel.model.index(0, c).data() for c in range(3)] == [person.text, "member of", org.text]
     # the same relation twice is refused, inline
     qtbot.mouseClick(panel.add_button, Qt.MouseButton.LeftButton)
     assert panel.message.isVisible() and "exists already" in panel.message.text()
@@ -82,7 +82,7 @@ def test_add_with_selected_mentions_list_delete_undo(panel, seeded, qtbot):
     # undo brings it back
     history.undo(seeded)
     panel.refresh()
-    assert panel.model.rowCount() == 1 and panel.model.index(0, 1).data() == "member_of"
+    assert panel.model.rowCount() == 1 and panel.model.index(0, 1).data() == "member of"
     # and the button deletes too
     panel.table.selectRow(0)
     qtbot.mouseClick(panel.delete_button, Qt.MouseButton.LeftButton)

@@ -257,7 +257,6 @@ class EntityEditor(QWidget):
         self.alias_view.setModel(self.alias_model)
         self.alias_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.alias_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.alias_view.setUniformRowHeights(True)
         self.alias_view.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.alias_view.header().setStretchLastSection(False)
         self.new_alias_edit = QLineEdit()
@@ -601,6 +600,7 @@ class KbBrowser(QDockWidget):
         self.editor.changed.connect(self._after_edit)
         self.editor.alias_view.selectionModel().selectionChanged.connect(lambda _s, _d: self._update_buttons())
 
+        self._stale = False
         self._load_type_filter()
         self.apply_filter()
 
@@ -652,9 +652,19 @@ class KbBrowser(QDockWidget):
         self._show_current()
 
     def refresh(self) -> None:
-        """Reload everything (after undo/redo or edits elsewhere), keeping the current entity."""
+        """Reload everything (after undo/redo or edits elsewhere), keeping the current entity.
+        While the dock is hidden this only notes that it must reload when shown."""
+        if not self.isVisible():
+            self._stale = True
+            return
+        self._stale = False
         self._load_type_filter()
         self.apply_filter()
+
+    def showEvent(self, event):  # noqa: N802
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
 
     def select_entity(self, entity_id: int) -> bool:
         """Make ``entity_id`` current (clearing the filter if it hides it)."""

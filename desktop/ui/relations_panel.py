@@ -12,8 +12,8 @@ from typing import Optional, Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QFormLayout, QHBoxLayout, QHeaderView, QPushButton, QTableView, QVBoxLayout,
-    QWidget,
+    QAbstractItemView, QComboBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView,
+    QVBoxLayout, QWidget,
 )
 
 from desktop import queries, relations
@@ -59,12 +59,17 @@ class RelationTableModel(QAbstractTableModel):
             return None
         r = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return (r.head_text, r.type, r.tail_text)[index.column()]
+            return (r.head_text, type_label(r.type), r.tail_text)[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{r.head_text} ({r.head_type}) — {r.type} — {r.tail_text} ({r.tail_type})"
         if role == Qt.ItemDataRole.UserRole:
             return r.id
         return None
+
+
+def type_label(name: str) -> str:
+    """How a relation type reads in the window: ``member_of`` → ``member of``."""
+    return name.replace("_", " ")
 
 
 def _short(s: str, n: int = LABEL_CHARS) -> str:
@@ -115,9 +120,11 @@ class RelationsPanel(QWidget):
         tail_row = QHBoxLayout()
         tail_row.addWidget(self.tail_combo, 1)
         tail_row.addWidget(self.use_as_tail_button)
-        form.addRow("&Head", head_row)
-        form.addRow("&Relation", self.type_combo)
-        form.addRow("&Tail", tail_row)
+        for text, buddy, field in (("&Head", self.head_combo, head_row), ("&Relation", self.type_combo, self.type_combo),
+                                   ("&Tail", self.tail_combo, tail_row)):
+            label = QLabel(text)
+            label.setBuddy(buddy)
+            form.addRow(label, field)
         add_row = QHBoxLayout()
         add_row.addStretch(1)
         add_row.addWidget(self.add_button)
@@ -148,7 +155,7 @@ class RelationsPanel(QWidget):
         current = self.type_combo.currentData()
         self.type_combo.clear()
         for i, t in enumerate(relations.relation_types(self.db)):
-            self.type_combo.addItem(t.name.replace("_", " "), t.name)
+            self.type_combo.addItem(type_label(t.name), t.name)
             self.type_combo.setItemData(i, t.description, Qt.ItemDataRole.ToolTipRole)
         i = self.type_combo.findData(current)
         self.type_combo.setCurrentIndex(max(0, i) if self.type_combo.count() else -1)
