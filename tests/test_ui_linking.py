@@ -311,3 +311,10 @@ def test_panel_keys_win_over_window_shortcuts(qtbot, seeded):
     panel.unlink_button.setFocus()
     qtbot.keyClick(panel.unlink_button, Qt.Key.Key_Delete)
     assert fired == ["Delete"]
+
+
+def test_candidate_model_passes_the_model_tester(panel, seeded, qtmodeltester):
+    m, cands = _with_candidates(seeded, 2)
+    panel.set_mention(m.id)
+    assert panel.model.rowCount() == len(cands)
+    qtmodeltester.check(panel.model)
