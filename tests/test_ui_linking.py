@@ -318,3 +318,17 @@ def test_candidate_model_passes_the_model_tester(panel, seeded, qtmodeltester):
     panel.set_mention(m.id)
     assert panel.model.rowCount() == len(cands)
     qtmodeltester.check(panel.model)
+
+
+def test_letter_keys_in_the_candidate_list(panel, seeded, qtbot):
+    m = _without_candidates(seeded)
+    panel.set_mention(m.id)
+    panel.candidates.setFocus()
+    qtbot.keyClick(panel.candidates, Qt.Key.Key_N)
+    eid = queries.mention(seeded, m.id).entity_id
+    assert eid is not None and queries.entity(seeded, eid).name == m.text
+    panel.candidates.setFocus()
+    qtbot.keyClick(panel.candidates, Qt.Key.Key_U)
+    assert queries.mention(seeded, m.id).entity_id is None
+    qtbot.keyClick(panel.candidates, Qt.Key.Key_Slash)
+    assert panel.search_edit.hasFocus()

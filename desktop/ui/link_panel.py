@@ -3,7 +3,8 @@
 Shows the entity the mention is linked to and the ranked candidate entities
 (:func:`desktop.linking.candidates.rank`: name, type, Wikidata id, score and why it matched).
 Keyboard first: with the focus in the panel, keys 1–9 link the n-th candidate, Enter links the
-selected one; a double-click or the Link button too.  "Unlink" and "New entity from mention"
+selected one; a double-click or the Link button too.  In the candidate list N makes a new entity
+from the mention, U unlinks, / searches the knowledge base.  "Unlink" and "New entity from mention"
 (:func:`desktop.curation.create_entity`, linked at once).  Below, the linked entity's form
 (:class:`desktop.ui.kb_browser.EntityEditor`).
 
@@ -198,8 +199,9 @@ class LinkPanel(QWidget):
         self.link_label = QLabel()
         self.link_label.setWordWrap(True)
         self.unlink_button = QPushButton("Unlink")
+        self.unlink_button.setToolTip("Remove the link (U in the candidate list)")
         self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText("Search the knowledge base for another entity…")
+        self.search_edit.setPlaceholderText("Search the knowledge base for another entity… (/)")
         self.search_edit.setClearButtonEnabled(True)
         self.model = CandidateModel(self)
         self.candidates = QTableView()
@@ -215,6 +217,7 @@ class LinkPanel(QWidget):
         hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.link_button = QPushButton("Link")
         self.new_entity_button = QPushButton("New entity from mention")
+        self.new_entity_button.setToolTip("Create an entity named after the mention and link it (N in the candidate list)")
         self.message = message_label()
         self.editor = EntityEditor(db)
 
@@ -241,6 +244,9 @@ class LinkPanel(QWidget):
         handlers = {k: (lambda n=n: self.link_candidate(n - 1)) for k, n in _DIGITS.items()}
         handlers[Qt.Key.Key_Return] = self.link_selected
         handlers[Qt.Key.Key_Enter] = self.link_selected
+        handlers[Qt.Key.Key_N] = self.new_entity_from_mention
+        handlers[Qt.Key.Key_U] = self.unlink
+        handlers[Qt.Key.Key_Slash] = self.search_edit.setFocus
         KeyCatcher(self.candidates, handlers)
         self.candidates.doubleClicked.connect(lambda idx: self.link_candidate(idx.row()))
         self.link_button.clicked.connect(self.link_selected)
