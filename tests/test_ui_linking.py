@@ -307,9 +307,13 @@ def test_panel_keys_win_over_window_shortcuts(qtbot, seeded):
     qtbot.keyClick(ed.qid_edit, Qt.Key.Key_Return)
     assert queries.entity(seeded, cands[0].entity_id).external_id == "Q777"
     assert fired == []
-    # elsewhere in the panel the window's shortcuts still work (a check of the harness)
-    panel.unlink_button.setFocus()
-    qtbot.keyClick(panel.unlink_button, Qt.Key.Key_Delete)
+    # from a button of the panel a digit still links ...
+    panel.link_button.setFocus()
+    qtbot.keyClick(panel.link_button, Qt.Key.Key_2)
+    assert queries.mention(seeded, m.id).entity_id == cands[1].entity_id
+    assert fired == []
+    # ... and other keys go to the window (which shows the harness works)
+    qtbot.keyClick(panel.link_button, Qt.Key.Key_Delete)
     assert fired == ["Delete"]
 
 
