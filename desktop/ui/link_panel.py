@@ -111,8 +111,8 @@ class ApplyLinkDialog(QDialog):
         surface, name = (m.text if m else "?"), (ent.name if ent else "?")
         n_articles = len({a for _m, a in pairs})
         self.setWindowTitle("Link the same surface elsewhere")
-        self.label = QLabel(f"‘{surface}’ is linked to <b>{name}</b>. {len(pairs)} unlinked mention(s) with the "
-                            f"same surface in {n_articles} other article(s):")
+        self.label = QLabel(f"‘{_html(surface)}’ is linked to <b>{_html(name)}</b>. {len(pairs)} unlinked mention(s) "
+                            f"with the same surface in {n_articles} other article(s):")
         self.label.setWordWrap(True)
         self.model = QStandardItemModel(0, 2, self)
         self.model.setHorizontalHeaderLabels(["Article", "Context"])
