@@ -35,6 +35,7 @@ FIND_LIMIT = 500
 def message_label() -> QLabel:
     """An inline message line (errors in red, hidden when empty)."""
     label = QLabel()
+    label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.hide()
