@@ -80,12 +80,17 @@ class JobRunner(QObject):
         self.pool.setMaxThreadCount(1)
         self.current: Optional[Job] = None
         self._jobs: list[Job] = []
+        # finished jobs are kept until the pool is idle: the worker thread may still be returning
+        # from run() when the GUI thread hears that the job is done
+        self._finished: list[Job] = []
 
     @property
     def busy(self) -> bool:
         return self.current is not None
 
     def start(self, job: Job) -> Job:
+        if self.pool.activeThreadCount() == 0:
+            self._finished.clear()
         self._jobs.append(job)
         job.signals.done.connect(lambda j=job: self._done(j))
         self.current = job
@@ -100,6 +105,7 @@ class JobRunner(QObject):
     def _done(self, job: Job) -> None:
         if job in self._jobs:
             self._jobs.remove(job)
+            self._finished.append(job)
         if self.current is job:
             self.current = None
         self.ended.emit(job)
