@@ -290,3 +290,31 @@ def test_selftest_window_renders_highlights(qtbot, db):
     assert info["highlights"] > 0
     assert info["article_id"] in queries.article_ids(db)
     assert info["rendered"]
+
+
+def test_run_opens_the_window_on_the_database(qtbot, db, monkeypatch):
+    import sys
+
+    from PySide6.QtCore import QTimer
+
+    from desktop.ui import app as appmod
+    from desktop.ui.main_window import MainWindow
+    from desktop.ui.settings import Settings
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run() installs its hook; put it back after
+    (aid,) = many(db, 1)
+    seen = {}
+
+    def look_and_close():
+        wins = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        seen["n"] = len(wins)
+        if wins:
+            seen["article"] = wins[0].article_id
+            seen["app"] = QApplication.applicationName()
+            wins[0].close()
+        QApplication.quit()
+
+    QTimer.singleShot(50, look_and_close)
+    assert appmod.run(db.path) == 0
+    assert seen == {"n": 1, "article": aid, "app": "Curate"}
+    assert Settings().last_database == str(Path(db.path).resolve())

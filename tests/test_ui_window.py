@@ -359,3 +359,19 @@ def test_highlights_are_readable_on_light_and_dark_palettes(qtbot, db, tmp_path,
     s, c = (w.text_pane.format_of(small[k]) for k in ("rahim", "karim"))
     assert s.fontUnderline() and not c.fontUnderline()
     assert s.background().color() != c.background().color()
+
+
+def test_a_new_entity_type_gets_the_next_number_key(qtbot, db, tmp_path):
+    text = "The Padma Bridge opened."
+    (aid,) = add_articles(db, text)
+    w = make_window(qtbot, db, tmp_path / "s.ini")
+    w.open_article(aid)
+    n = len(w.types)
+    assert w.add_entity_type("facility") == "FACILITY"
+    assert w.add_entity_type("facility") is None and "exists already" in w.last_error
+    assert w.actions[f"type_{n + 1}"].text() == "Type: FACILITY" and "FACILITY" in w.legend.text()
+    s = text.index("Padma")
+    w.text_pane.select_cp(s, s + len("Padma Bridge"))
+    qtbot.keyClick(w.text_pane, getattr(Qt.Key, f"Key_{n + 1}"))
+    (m,) = queries.mentions(db, aid)
+    assert (m.text, m.type) == ("Padma Bridge", "FACILITY")

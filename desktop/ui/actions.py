@@ -49,6 +49,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("add_from_selection", "&Add mention from selection", ("A",), "Mention",
                "Add the selected text as a mention of the selected mention's type (or the first type); "
                "a number key picks the type", group="Curation"),
+    ActionSpec("add_type", "New entity &type…", ("Ctrl+T",), "Mention",
+               "Add an entity type (it gets the next number key)", group="Curation"),
     ActionSpec("span_from_selection", "Set &boundaries from selection", ("B",), "Mention",
                "Move the selected mention to the selected text", group="Boundaries"),
     ActionSpec("grow_end", "Grow end", ("Shift+Right",), "Mention", "Extend the mention by one character cluster at the end", group="Boundaries"),
@@ -83,7 +85,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
 
 MENUS = ("File", "Edit", "Mention", "Article", "View", "Help")
 #: separators after these actions in their menu
-SEPARATORS_AFTER = {"export", "cancel_job", "redo", "delete_mention", "add_from_selection", "shrink_start",
+SEPARATORS_AFTER = {"export", "cancel_job", "redo", "delete_mention", "add_type", "shrink_start",
                     "prev_mention", "mark_in_progress", "prev_article", "zoom_reset", "focus_mentions"}
 
 

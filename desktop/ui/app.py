@@ -53,6 +53,8 @@ def run(db_path: str) -> int:
     try:
         return app.exec()
     finally:
+        if window.isVisible():  # quit without closing the window (e.g. the session ended)
+            window.close()
         db.close()
 
 

@@ -29,16 +29,21 @@ def setup_logging() -> Path:
     """Send the app's log records to a rotating file in the per-user log folder."""
     path = log_file()
     root = logging.getLogger("desktop")
-    if not any(getattr(h, "_curate", False) for h in root.handlers):
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
-        except OSError:
-            return path
-        handler._curate = True  # type: ignore[attr-defined]
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        root.addHandler(handler)
-        root.setLevel(logging.INFO)
+    for h in list(root.handlers):
+        if getattr(h, "_curate", False):
+            if Path(getattr(h, "baseFilename", "")) == path:
+                return path
+            root.removeHandler(h)  # the log folder moved (another home): follow it
+            h.close()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+    except OSError:
+        return path
+    handler._curate = True  # type: ignore[attr-defined]
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
     return path
 
 

@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 LANGUAGES = (("", "All languages"), ("bn", "Bengali"), ("hi", "Hindi"), ("en", "English"), ("mixed", "Mixed"))
 ARTICLE_STATUSES = (("", "Any status"), ("new", "New"), ("in_progress", "In progress"), ("done", "Done"))
 SEARCH_DELAY_MS = 250
+#: colours for types a curator adds (distinct from the defaults; readable blended on light and dark)
+NEW_TYPE_COLOURS = ("#17becf", "#e377c2", "#8c564b", "#bcbd22", "#7f7f7f", "#9467bd", "#ff7f0e", "#2ca02c", "#1f77b4")
 
 
 class MainWindow(QMainWindow):
@@ -535,6 +537,26 @@ class MainWindow(QMainWindow):
         self.refresh_article()
         self.select_mention(m.id, scroll=False)
         return m.id
+
+    def add_entity_type(self, name: str) -> Optional[str]:
+        used = {c.lower() for c in self.colours.values()}
+        colour = next((c for c in NEW_TYPE_COLOURS if c not in used), NEW_TYPE_COLOURS[len(self.types) % len(NEW_TYPE_COLOURS)])
+        n = len(self.types) + 1
+        t = self.run_action(lambda: curation.add_entity_type(self.db, name, colour, str(n) if n <= TYPE_KEYS else ""),
+                            refresh=False)
+        if t is None:
+            return None
+        self.reload_types()
+        self.refresh_article()
+        self.show_message(f"Added type {t.name}" + (f" (key {n})" if n <= TYPE_KEYS else ""))
+        return t.name
+
+    def do_add_type(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        name, ok = QInputDialog.getText(self, "New entity type", "Name (e.g. PRODUCT, WORK_OF_ART):")
+        if ok and name.strip():
+            self.add_entity_type(name)
 
     def do_span_from_selection(self) -> None:
         mid = self._need_mention()
