@@ -92,7 +92,7 @@ def main() -> int:
             "FROM article a LEFT JOIN mention m ON m.article_id = a.id GROUP BY a.id ORDER BY a.id").fetchall(), 1)
         con.close()
 
-        from PySide6.QtWidgets import QApplication, QTableView
+        from PySide6.QtWidgets import QTableView
 
         from desktop.db import Database
         from desktop.queries import ArticleFilter

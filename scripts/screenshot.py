@@ -23,7 +23,6 @@ def main(out: Path) -> int:
     with tempfile.TemporaryDirectory(prefix="curate-shot-") as tmp:
         # a clean home so the user's own settings don't change the picture
         os.environ.update(HOME=tmp, XDG_CONFIG_HOME=str(Path(tmp) / "config"), XDG_DATA_HOME=str(Path(tmp) / "data"))
-        from PySide6.QtWidgets import QApplication
 
         from desktop import curation, queries
         from desktop.db import Database

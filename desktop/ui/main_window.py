@@ -7,32 +7,31 @@ detection and export run on a worker thread (:mod:`desktop.ui.worker`)."""
 
 from __future__ import annotations
 
-import bisect
 import html
 import logging
 from pathlib import Path
 from typing import Any, Callable, Optional
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QColor, QDragEnterEvent, QDropEvent, QPixmap
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView, QApplication, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+    QAbstractItemView, QApplication, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
     QMainWindow, QMenu, QMessageBox, QProgressBar, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
 )
 
-from desktop import curation, history, queries
+from desktop import history, queries
 from desktop.db import Database
 from desktop.errors import CurateError
 from desktop.queries import ArticleFilter
-from desktop.text import grapheme_boundaries, snap_selection
 
 from .actions import MENUS, SEPARATORS_AFTER, TYPE_KEYS, Actions, type_action_name
 from .article_model import ArticleModel
-from .dialogs import CheatSheet, ExportDialog
-from .errors import show_error
+from .curation_handlers import CurationHandlers
+from .dialogs import CheatSheet
 from .mention_panel import MentionPanel
 from .settings import Settings
 from .text_pane import Span, TextPane
+from .work import BackgroundWork
 from .worker import Job, JobRunner
 
 log = logging.getLogger(__name__)
@@ -40,11 +39,9 @@ log = logging.getLogger(__name__)
 LANGUAGES = (("", "All languages"), ("bn", "Bengali"), ("hi", "Hindi"), ("en", "English"), ("mixed", "Mixed"))
 ARTICLE_STATUSES = (("", "Any status"), ("new", "New"), ("in_progress", "In progress"), ("done", "Done"))
 SEARCH_DELAY_MS = 250
-#: colours for types a curator adds (distinct from the defaults; readable blended on light and dark)
-NEW_TYPE_COLOURS = ("#17becf", "#e377c2", "#8c564b", "#bcbd22", "#7f7f7f", "#9467bd", "#ff7f0e", "#2ca02c", "#1f77b4")
 
 
-class MainWindow(QMainWindow):
+class MainWindow(CurationHandlers, BackgroundWork, QMainWindow):
     def __init__(self, db: Database, settings: Optional[Settings] = None, parent: Optional[QWidget] = None):
         super().__init__(parent)
         self.db = db
@@ -479,241 +476,6 @@ class MainWindow(QMainWindow):
         self.stats_label.setText(f"{st['articles']:,} articles ({done:,} done) · {ms.get('suggested', 0):,} suggested · "
                                  f"{ms.get('confirmed', 0):,} confirmed")
 
-    # -- curation actions (one core call each) ---------------------------------------------------
-
-    def do_confirm(self) -> None:
-        if self._typing_in_field():
-            self.apply_filter()
-            self.article_view.setFocus()
-            return
-        mid = self._need_mention()
-        if mid is not None and self.run_action(lambda: curation.confirm(self.db, mid)):
-            self._advance_after(mid)
-
-    def do_reject(self) -> None:
-        mid = self._need_mention()
-        if mid is not None and self.run_action(lambda: curation.reject(self.db, mid)):
-            self._advance_after(mid)
-
-    def _advance_after(self, mid: int) -> None:
-        """Keyboard flow: after deciding a mention, move on to the next suggestion (if any)."""
-        nxt = self._neighbour(mid, +1, suggestions_only=True)
-        self.select_mention(nxt if nxt is not None else (mid if self.text_pane.span(mid) else None))
-
-    def do_delete_mention(self) -> None:
-        mid = self._need_mention()
-        if mid is not None:
-            self.run_action(lambda: curation.delete_mention(self.db, mid))
-
-    def do_type(self, n: int) -> None:
-        if not (1 <= n <= len(self.types)):
-            return
-        type_name = self.types[n - 1].name
-        if self.text_pane.selection_cp() is not None:
-            self.add_from_selection(type_name)
-            return
-        mid = self._need_mention()
-        if mid is not None:
-            self.run_action(lambda: curation.set_type(self.db, mid, type_name))
-
-    def do_add_from_selection(self) -> None:
-        s = self.text_pane.span(self.selected_mention)
-        self.add_from_selection(s.type if s else (self.types[0].name if self.types else "PERSON"))
-
-    def add_from_selection(self, type_name: str) -> Optional[int]:
-        sel = self.text_pane.selection_cp()
-        if self.article_id is None or sel is None:
-            self.show_message("Select some text first", error=True)
-            return None
-        start, end = snap_selection(self.article_text, *sel)
-        if start >= end:
-            self.show_message("The selection has no letters in it", error=True)
-            return None
-        aid = self.article_id
-        m = self.run_action(lambda: curation.add_mention(self.db, aid, start, end, type_name), refresh=False)
-        if m is None:
-            return None
-        self.text_pane.clear_selection()
-        self.refresh_article()
-        self.select_mention(m.id, scroll=False)
-        return m.id
-
-    def add_entity_type(self, name: str) -> Optional[str]:
-        used = {c.lower() for c in self.colours.values()}
-        colour = next((c for c in NEW_TYPE_COLOURS if c not in used), NEW_TYPE_COLOURS[len(self.types) % len(NEW_TYPE_COLOURS)])
-        n = len(self.types) + 1
-        t = self.run_action(lambda: curation.add_entity_type(self.db, name, colour, str(n) if n <= TYPE_KEYS else ""),
-                            refresh=False)
-        if t is None:
-            return None
-        self.reload_types()
-        self.refresh_article()
-        self.show_message(f"Added type {t.name}" + (f" (key {n})" if n <= TYPE_KEYS else ""))
-        return t.name
-
-    def do_add_type(self) -> None:
-        from PySide6.QtWidgets import QInputDialog
-
-        name, ok = QInputDialog.getText(self, "New entity type", "Name (e.g. PRODUCT, WORK_OF_ART):")
-        if ok and name.strip():
-            self.add_entity_type(name)
-
-    def do_span_from_selection(self) -> None:
-        mid = self._need_mention()
-        sel = self.text_pane.selection_cp()
-        if mid is None:
-            return
-        if sel is None:
-            self.show_message("Select the new extent of the mention in the text first", error=True)
-            return
-        start, end = snap_selection(self.article_text, *sel)
-        if start >= end:
-            return
-        if self.run_action(lambda: curation.set_span(self.db, mid, start, end)):
-            self.text_pane.clear_selection()
-
-    def _grapheme_bounds(self) -> list[int]:
-        if self._bounds is None:
-            self._bounds = grapheme_boundaries(self.article_text)
-        return self._bounds
-
-    def _adjust(self, edge: str, step: int) -> None:
-        mid = self._need_mention()
-        s = self.text_pane.span(mid)
-        if s is None:
-            return
-        bounds = self._grapheme_bounds()
-        def move(pos: int) -> int:
-            i = bisect.bisect_left(bounds, pos)
-            if step > 0:
-                j = i + 1 if i < len(bounds) and bounds[i] == pos else i
-                return bounds[min(j, len(bounds) - 1)]
-            return bounds[max(i - 1, 0)]
-        start, end = s.start, s.end
-        if edge == "end":
-            end = move(end)
-        else:
-            start = move(start)
-        if start >= end or (start, end) == (s.start, s.end):
-            return
-        self.run_action(lambda: curation.set_span(self.db, s.id, start, end))
-
-    def do_grow_end(self) -> None:
-        self._adjust("end", +1)
-
-    def do_shrink_end(self) -> None:
-        self._adjust("end", -1)
-
-    def do_grow_start(self) -> None:
-        self._adjust("start", -1)
-
-    def do_shrink_start(self) -> None:
-        self._adjust("start", +1)
-
-    def _neighbour(self, mid: Optional[int], direction: int, *, suggestions_only: bool) -> Optional[int]:
-        spans = [s for s in self.text_pane.visible_spans() if not suggestions_only or s.status == "suggested"]
-        if not spans:
-            return None
-        cur = self.text_pane.span(mid)
-        if cur is None:
-            return spans[0].id if direction > 0 else spans[-1].id
-        key = (cur.start, cur.end, cur.id)
-        if direction > 0:
-            after = [s for s in spans if (s.start, s.end, s.id) > key]
-            return (after[0] if after else spans[0]).id
-        before = [s for s in spans if (s.start, s.end, s.id) < key]
-        return (before[-1] if before else spans[-1]).id
-
-    def do_next_suggestion(self) -> None:
-        nxt = self._neighbour(self.selected_mention, +1, suggestions_only=True)
-        if nxt is None:
-            self.show_message("No suggestions left in this article — Ctrl+D marks it done")
-        else:
-            self.select_mention(nxt)
-
-    def do_prev_suggestion(self) -> None:
-        prev = self._neighbour(self.selected_mention, -1, suggestions_only=True)
-        if prev is not None:
-            self.select_mention(prev)
-
-    def do_next_mention(self) -> None:
-        nxt = self._neighbour(self.selected_mention, +1, suggestions_only=False)
-        if nxt is not None:
-            self.select_mention(nxt)
-
-    def do_prev_mention(self) -> None:
-        prev = self._neighbour(self.selected_mention, -1, suggestions_only=False)
-        if prev is not None:
-            self.select_mention(prev)
-
-    def do_deselect(self) -> None:
-        self.text_pane.clear_selection()
-        self.select_mention(None)
-
-    def do_confirm_all(self) -> None:
-        aid = self.article_id
-        if aid is None:
-            return
-        n = self.run_action(lambda: curation.confirm_all(self.db, aid))
-        if n is not None:
-            self.show_message(f"Confirmed {n if n is not True else 0} suggestions")
-
-    def do_mark_done(self) -> None:
-        aid = self.article_id
-        if aid is not None and self.run_action(lambda: curation.set_article_status(self.db, aid, "done")):
-            self._update_stats()
-            self.do_next_article()
-
-    def do_mark_in_progress(self) -> None:
-        aid = self.article_id
-        if aid is not None:
-            self.run_action(lambda: curation.set_article_status(self.db, aid, "in_progress"))
-
-    def _step_article(self, step: int) -> None:
-        n = self.article_model.rowCount()
-        if n == 0:
-            return
-        row = self.article_model.row_of(self.article_id) if self.article_id is not None else None
-        new = 0 if row is None else max(0, min(n - 1, row + step))
-        if row is not None and new == row:
-            self.show_message("Last article" if step > 0 else "First article")
-            return
-        self.open_article(self.article_model.ids[new])
-
-    def do_next_article(self) -> None:
-        self._step_article(+1)
-
-    def do_prev_article(self) -> None:
-        self._step_article(-1)
-
-    def _undo_redo(self, fn: Callable, verb: str) -> None:
-        try:
-            entry = fn(self.db)
-        except CurateError as exc:
-            self.show_message(str(exc), error=True)
-            return
-        if entry is None:
-            self.show_message(f"Nothing to {verb}")
-            return
-        if entry.article_id is not None and entry.article_id != self.article_id:
-            self.open_article(entry.article_id)
-        else:
-            self.refresh_article()
-        self.reload_types()
-        self.article_model.refresh_all_rows()
-        self._update_undo_labels()
-        self.show_message(f"{verb.capitalize()}: {entry.summary}")
-
-    def do_undo(self) -> None:
-        self._undo_redo(history.undo, "undo")
-
-    def do_redo(self) -> None:
-        self._undo_redo(history.redo, "redo")
-
-    def do_find(self) -> None:
-        self.search_edit.setFocus()
-        self.search_edit.selectAll()
-
     # -- view ------------------------------------------------------------------------------------
 
     def do_toggle_rejected(self, on: bool) -> None:
@@ -773,175 +535,7 @@ class MainWindow(QMainWindow):
                 menu.addAction(self.actions[name])
             menu.addMenu(self.type_menu)
 
-    # -- background work -------------------------------------------------------------------------
-
-    def start_job(self, name: str, fn, on_done: Optional[Callable[[Any], None]] = None) -> Optional[Job]:
-        if self.runner.busy:
-            self.show_message("Another job is running; wait for it or cancel it", error=True)
-            return None
-        job = Job(name, self.db.path, fn)
-        job.signals.progress.connect(self._job_progress)
-        job.signals.finished.connect(lambda result, j=job: self._job_finished(j, result, on_done))
-        job.signals.failed.connect(lambda exc, tb, j=job: self._job_failed(j, exc, tb))
-        self.last_job = job
-        return self.runner.start(job)
-
-    def _job_started(self, job: Job) -> None:
-        self.progress.setRange(0, 0)
-        self.progress.setFormat(f"{job.name}… %p%")
-        self.progress.show()
-        self.cancel_button.show()
-        self.cancel_button.setEnabled(True)
-        self.actions["cancel_job"].setEnabled(True)
-        for name in ("import_files", "import_folder", "export", "detect_article", "detect_all"):
-            self.actions[name].setEnabled(False)
-        self.show_message(f"{job.name.capitalize()}…", timeout=0)
-
-    def _job_progress(self, done: int, total: int) -> None:
-        if total > 0:
-            self.progress.setRange(0, total)
-            self.progress.setValue(done)
-
-    def _job_ended(self, job: Job) -> None:
-        self.progress.hide()
-        self.cancel_button.hide()
-        self.actions["cancel_job"].setEnabled(False)
-        for name in ("import_files", "import_folder", "export", "detect_article", "detect_all"):
-            self.actions[name].setEnabled(True)
-
-    def _job_finished(self, job: Job, result: Any, on_done) -> None:
-        if on_done is not None:
-            on_done(result)
-
-    def _job_failed(self, job: Job, exc: BaseException, tb: str) -> None:
-        if isinstance(exc, CurateError):
-            self.show_message(f"{job.name.capitalize()}: {exc}", error=True)
-        else:
-            log.error("job %s failed\n%s", job.name, tb)
-            self.show_message(f"{job.name.capitalize()} failed: {exc}", error=True)
-            show_error(self, "Curate — job failed", f"{job.name.capitalize()} failed: {exc}", tb)
-
-    def do_cancel_job(self) -> None:
-        if self.runner.busy:
-            self.runner.cancel()
-            self.cancel_button.setEnabled(False)
-            self.show_message("Cancelling…", timeout=0)
-
-    def _after_data_change(self) -> None:
-        self.reload_types()
-        self.article_model.reload()
-        self._update_stats()
-        self._update_undo_labels()
-        if self.article_id is not None:
-            self.refresh_article()
-        elif self.article_model.rowCount():
-            self.open_article(self.article_model.ids[0])
-        if self.kb_browser is not None and hasattr(self.kb_browser, "refresh"):
-            self.kb_browser.refresh()
-
-    def import_paths(self, paths: list[str]) -> Optional[Job]:
-        from desktop.importing import import_paths
-
-        paths = [str(p) for p in paths]
-
-        def work(db, progress, should_cancel):
-            return import_paths(db, paths, detect=True, progress=progress, should_cancel=should_cancel)
-
-        def done(report) -> None:
-            self._after_data_change()
-            msg = ("Import cancelled: " if report.cancelled else "") + report.summary()
-            if report.detected:
-                msg += f", {report.detected} suggestions"
-            self.show_message(msg, error=bool(report.failed))
-            if report.failed:
-                details = "\n".join(str(f) for f in report.failed)
-                box = QMessageBox(QMessageBox.Icon.Warning, "Import", msg, QMessageBox.StandardButton.Ok, self)
-                box.setDetailedText(details)
-                box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-                box.setModal(False)
-                box.show()
-            if report.article_ids and not report.cancelled:
-                self.open_article(report.article_ids[0])
-
-        return self.start_job("import", work, done)
-
-    def do_import_files(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(
-            self, "Import articles", self.settings.last_folder or str(Path.home()),
-            "Articles (*.txt *.md *.html *.htm *.jsonl *.csv);;All files (*)")
-        if files:
-            self.settings.last_folder = str(Path(files[0]).parent)
-            self.import_paths(files)
-
-    def do_import_folder(self) -> None:
-        d = QFileDialog.getExistingDirectory(self, "Import a folder", self.settings.last_folder or str(Path.home()))
-        if d:
-            self.settings.last_folder = d
-            self.import_paths([d])
-
-    def detect(self, article_ids: Optional[list[int]]) -> Optional[Job]:
-        from desktop.detection.service import detect_articles
-
-        def work(db, progress, should_cancel):
-            return detect_articles(db, article_ids, progress=progress, should_cancel=should_cancel)
-
-        def done(report) -> None:
-            self._after_data_change()
-            self.show_message(("Detection cancelled: " if report.cancelled else "Detection: ") +
-                              f"{report.added} new suggestions in {report.articles} articles"
-                              + (f", {report.linked} linked" if getattr(report, "linked", 0) else ""))
-
-        return self.start_job("detection", work, done)
-
-    def do_detect_article(self) -> None:
-        if self.article_id is not None:
-            self.detect([self.article_id])
-
-    def do_detect_all(self) -> None:
-        self.detect(None)
-
-    def export_to(self, folder: str, fmt: str, status: str) -> Optional[Job]:
-        from desktop.exporting import export
-
-        def work(db, progress, should_cancel):
-            return export(db, folder, fmt=fmt, status=status, progress=progress, should_cancel=should_cancel)
-
-        def done(files) -> None:
-            self.show_message(f"Exported {len(files)} file{'s' if len(files) != 1 else ''} to {folder}")
-
-        return self.start_job("export", work, done)
-
-    def do_export(self) -> None:
-        dlg = ExportDialog(self, self.settings.last_folder)
-        if dlg.exec():
-            fmt, status, folder = dlg.values()
-            self.settings.last_folder = folder
-            self.export_to(folder, fmt, status)
-
-    # -- drag and drop, closing ------------------------------------------------------------------
-
-    @staticmethod
-    def _local_paths(event) -> list[str]:
-        md = event.mimeData()
-        if not md.hasUrls():
-            return []
-        return [u.toLocalFile() for u in md.urls() if u.isLocalFile()]
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if self._local_paths(event):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dragMoveEvent(self, event) -> None:
-        if self._local_paths(event):
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        paths = self._local_paths(event)
-        if paths:
-            event.acceptProposedAction()
-            self.import_paths(paths)
+    # -- closing ---------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.runner.busy:

@@ -1,0 +1,256 @@
+"""The curation handlers of the main window: one method per action in :mod:`desktop.ui.actions`
+(``do_<name>``), each calling one core function (:mod:`desktop.curation`, :mod:`desktop.history`)
+through :meth:`MainWindow.run_action`, which turns a CurateError into a status-bar line and
+refreshes the text, the mention panel and the article's row afterwards.
+
+A mixin of :class:`desktop.ui.main_window.MainWindow` (it uses the window's widgets)."""
+
+from __future__ import annotations
+
+import bisect
+from typing import Callable, Optional
+
+from desktop import curation, history
+from desktop.errors import CurateError
+from desktop.text import grapheme_boundaries, snap_selection
+
+from .actions import TYPE_KEYS
+
+#: colours for types a curator adds (distinct from the defaults; readable blended on light and dark)
+NEW_TYPE_COLOURS = ("#17becf", "#e377c2", "#8c564b", "#bcbd22", "#7f7f7f", "#9467bd", "#ff7f0e", "#2ca02c", "#1f77b4")
+
+
+class CurationHandlers:
+
+    def do_confirm(self) -> None:
+        if self._typing_in_field():
+            self.apply_filter()
+            self.article_view.setFocus()
+            return
+        mid = self._need_mention()
+        if mid is not None and self.run_action(lambda: curation.confirm(self.db, mid)):
+            self._advance_after(mid)
+
+    def do_reject(self) -> None:
+        mid = self._need_mention()
+        if mid is not None and self.run_action(lambda: curation.reject(self.db, mid)):
+            self._advance_after(mid)
+
+    def _advance_after(self, mid: int) -> None:
+        """Keyboard flow: after deciding a mention, move on to the next suggestion (if any)."""
+        nxt = self._neighbour(mid, +1, suggestions_only=True)
+        self.select_mention(nxt if nxt is not None else (mid if self.text_pane.span(mid) else None))
+
+    def do_delete_mention(self) -> None:
+        mid = self._need_mention()
+        if mid is not None:
+            self.run_action(lambda: curation.delete_mention(self.db, mid))
+
+    def do_type(self, n: int) -> None:
+        if not (1 <= n <= len(self.types)):
+            return
+        type_name = self.types[n - 1].name
+        if self.text_pane.selection_cp() is not None:
+            self.add_from_selection(type_name)
+            return
+        mid = self._need_mention()
+        if mid is not None:
+            self.run_action(lambda: curation.set_type(self.db, mid, type_name))
+
+    def do_add_from_selection(self) -> None:
+        s = self.text_pane.span(self.selected_mention)
+        self.add_from_selection(s.type if s else (self.types[0].name if self.types else "PERSON"))
+
+    def add_from_selection(self, type_name: str) -> Optional[int]:
+        sel = self.text_pane.selection_cp()
+        if self.article_id is None or sel is None:
+            self.show_message("Select some text first", error=True)
+            return None
+        start, end = snap_selection(self.article_text, *sel)
+        if start >= end:
+            self.show_message("The selection has no letters in it", error=True)
+            return None
+        aid = self.article_id
+        m = self.run_action(lambda: curation.add_mention(self.db, aid, start, end, type_name), refresh=False)
+        if m is None:
+            return None
+        self.text_pane.clear_selection()
+        self.refresh_article()
+        self.select_mention(m.id, scroll=False)
+        return m.id
+
+    def add_entity_type(self, name: str) -> Optional[str]:
+        used = {c.lower() for c in self.colours.values()}
+        colour = next((c for c in NEW_TYPE_COLOURS if c not in used), NEW_TYPE_COLOURS[len(self.types) % len(NEW_TYPE_COLOURS)])
+        n = len(self.types) + 1
+        t = self.run_action(lambda: curation.add_entity_type(self.db, name, colour, str(n) if n <= TYPE_KEYS else ""),
+                            refresh=False)
+        if t is None:
+            return None
+        self.reload_types()
+        self.refresh_article()
+        self.show_message(f"Added type {t.name}" + (f" (key {n})" if n <= TYPE_KEYS else ""))
+        return t.name
+
+    def do_add_type(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        name, ok = QInputDialog.getText(self, "New entity type", "Name (e.g. PRODUCT, WORK_OF_ART):")
+        if ok and name.strip():
+            self.add_entity_type(name)
+
+    def do_span_from_selection(self) -> None:
+        mid = self._need_mention()
+        sel = self.text_pane.selection_cp()
+        if mid is None:
+            return
+        if sel is None:
+            self.show_message("Select the new extent of the mention in the text first", error=True)
+            return
+        start, end = snap_selection(self.article_text, *sel)
+        if start >= end:
+            return
+        if self.run_action(lambda: curation.set_span(self.db, mid, start, end)):
+            self.text_pane.clear_selection()
+
+    def _grapheme_bounds(self) -> list[int]:
+        if self._bounds is None:
+            self._bounds = grapheme_boundaries(self.article_text)
+        return self._bounds
+
+    def _adjust(self, edge: str, step: int) -> None:
+        mid = self._need_mention()
+        s = self.text_pane.span(mid)
+        if s is None:
+            return
+        bounds = self._grapheme_bounds()
+        def move(pos: int) -> int:
+            i = bisect.bisect_left(bounds, pos)
+            if step > 0:
+                j = i + 1 if i < len(bounds) and bounds[i] == pos else i
+                return bounds[min(j, len(bounds) - 1)]
+            return bounds[max(i - 1, 0)]
+        start, end = s.start, s.end
+        if edge == "end":
+            end = move(end)
+        else:
+            start = move(start)
+        if start >= end or (start, end) == (s.start, s.end):
+            return
+        self.run_action(lambda: curation.set_span(self.db, s.id, start, end))
+
+    def do_grow_end(self) -> None:
+        self._adjust("end", +1)
+
+    def do_shrink_end(self) -> None:
+        self._adjust("end", -1)
+
+    def do_grow_start(self) -> None:
+        self._adjust("start", -1)
+
+    def do_shrink_start(self) -> None:
+        self._adjust("start", +1)
+
+    def _neighbour(self, mid: Optional[int], direction: int, *, suggestions_only: bool) -> Optional[int]:
+        spans = [s for s in self.text_pane.visible_spans() if not suggestions_only or s.status == "suggested"]
+        if not spans:
+            return None
+        cur = self.text_pane.span(mid)
+        if cur is None:
+            return spans[0].id if direction > 0 else spans[-1].id
+        key = (cur.start, cur.end, cur.id)
+        if direction > 0:
+            after = [s for s in spans if (s.start, s.end, s.id) > key]
+            return (after[0] if after else spans[0]).id
+        before = [s for s in spans if (s.start, s.end, s.id) < key]
+        return (before[-1] if before else spans[-1]).id
+
+    def do_next_suggestion(self) -> None:
+        nxt = self._neighbour(self.selected_mention, +1, suggestions_only=True)
+        if nxt is None:
+            self.show_message("No suggestions left in this article — Ctrl+D marks it done")
+        else:
+            self.select_mention(nxt)
+
+    def do_prev_suggestion(self) -> None:
+        prev = self._neighbour(self.selected_mention, -1, suggestions_only=True)
+        if prev is not None:
+            self.select_mention(prev)
+
+    def do_next_mention(self) -> None:
+        nxt = self._neighbour(self.selected_mention, +1, suggestions_only=False)
+        if nxt is not None:
+            self.select_mention(nxt)
+
+    def do_prev_mention(self) -> None:
+        prev = self._neighbour(self.selected_mention, -1, suggestions_only=False)
+        if prev is not None:
+            self.select_mention(prev)
+
+    def do_deselect(self) -> None:
+        self.text_pane.clear_selection()
+        self.select_mention(None)
+
+    def do_confirm_all(self) -> None:
+        aid = self.article_id
+        if aid is None:
+            return
+        n = self.run_action(lambda: curation.confirm_all(self.db, aid))
+        if n is not None:
+            self.show_message(f"Confirmed {n if n is not True else 0} suggestions")
+
+    def do_mark_done(self) -> None:
+        aid = self.article_id
+        if aid is not None and self.run_action(lambda: curation.set_article_status(self.db, aid, "done")):
+            self._update_stats()
+            self.do_next_article()
+
+    def do_mark_in_progress(self) -> None:
+        aid = self.article_id
+        if aid is not None:
+            self.run_action(lambda: curation.set_article_status(self.db, aid, "in_progress"))
+
+    def _step_article(self, step: int) -> None:
+        n = self.article_model.rowCount()
+        if n == 0:
+            return
+        row = self.article_model.row_of(self.article_id) if self.article_id is not None else None
+        new = 0 if row is None else max(0, min(n - 1, row + step))
+        if row is not None and new == row:
+            self.show_message("Last article" if step > 0 else "First article")
+            return
+        self.open_article(self.article_model.ids[new])
+
+    def do_next_article(self) -> None:
+        self._step_article(+1)
+
+    def do_prev_article(self) -> None:
+        self._step_article(-1)
+
+    def _undo_redo(self, fn: Callable, verb: str) -> None:
+        try:
+            entry = fn(self.db)
+        except CurateError as exc:
+            self.show_message(str(exc), error=True)
+            return
+        if entry is None:
+            self.show_message(f"Nothing to {verb}")
+            return
+        if entry.article_id is not None and entry.article_id != self.article_id:
+            self.open_article(entry.article_id)
+        else:
+            self.refresh_article()
+        self.reload_types()
+        self.article_model.refresh_all_rows()
+        self._update_undo_labels()
+        self.show_message(f"{verb.capitalize()}: {entry.summary}")
+
+    def do_undo(self) -> None:
+        self._undo_redo(history.undo, "undo")
+
+    def do_redo(self) -> None:
+        self._undo_redo(history.redo, "redo")
+
+    def do_find(self) -> None:
+        self.search_edit.setFocus()
+        self.search_edit.selectAll()
