@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 
+from PySide6.QtCore import QLoggingCategory
 from PySide6.QtGui import QFont, QFontDatabase
 
 from desktop.paths import resource
@@ -29,6 +30,10 @@ def register_fonts() -> list[str]:
     global _registered
     if _registered is not None:
         return list(_registered)
+    # Noto Sans Bengali and Noto Sans Devanagari both carry the shared dandas (U+0964/5), so for a
+    # text in both scripts Qt tries each for the other script, logs "OpenType support missing" and
+    # falls back to the right one.  The rendering is correct; the message is noise.
+    QLoggingCategory.setFilterRules("qt.text.font.db.info=false\nqt.text.font.db.warning=false")
     families: list[str] = []
     folder = resource("fonts")
     if folder.is_dir():
@@ -44,13 +49,30 @@ def register_fonts() -> list[str]:
     return list(families)
 
 
-def text_font(point_size: int) -> QFont:
-    """The article text font: the bundled families plus common system ones as fallbacks."""
+#: words in family names that mark a font for one Indic script
+_SCRIPT_WORDS = {"bn": ("bengali", "bangla", "vrinda"), "hi": ("devanagari", "mangal", "hindi")}
+
+
+def family_chain(language: str = "", families: tuple[str, ...] = PREFERRED_FAMILIES) -> list[str]:
+    """The families for an article's language: its own script's fonts before the other script's
+    (a Bengali font also carries the shared dandas, and Qt would otherwise try it for Hindi)."""
+    words = _SCRIPT_WORDS.get(language)
+    if not words:
+        return list(families)
+    own = [f for f in families if any(w in f.lower() for w in words)]
+    return [f for f in families if f not in own and not any(w in f.lower() for ws in _SCRIPT_WORDS.values() for w in ws)] \
+        + own + [f for f in families if f not in own and any(w in f.lower() for ws in _SCRIPT_WORDS.values() for w in ws)]
+
+
+def text_font(point_size: int, language: str = "") -> QFont:
+    """The article text font: the bundled families plus common system ones as fallbacks, the
+    article's own script first."""
     available = set(QFontDatabase.families())
     bundled = register_fonts()
     base = QFont().family()
     chain = [f for f in PREFERRED_FAMILIES if f in available or f in bundled]
     chain += [f for f in bundled if f not in chain]
+    chain = family_chain(language, tuple(chain))
     if base and base not in chain:
         chain.append(base)
     font = QFont()

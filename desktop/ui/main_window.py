@@ -364,7 +364,7 @@ class MainWindow(CurationHandlers, BackgroundWork, QMainWindow):
         self.article_text = art.text
         self._bounds = None
         spans = self._spans(art.id)
-        self.text_pane.set_article(art.text, spans, self.colours)
+        self.text_pane.set_article(art.text, spans, self.colours, art.language)
         self.panel.set_spans(spans, self.colours)
         self._update_title(art)
         self._reselect_current_article()

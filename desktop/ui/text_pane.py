@@ -85,13 +85,17 @@ class TextPane(QPlainTextEdit):
         self.highlighted: list[int] = []  # ids of the mentions drawn, in order
         self.context_menu_hook: Optional[Callable[[QMenu, Optional[int]], None]] = None
         self.last_tooltip = ""
+        self.language = ""
         self._font_size = DEFAULT_FONT_SIZE
         self.set_font_size(DEFAULT_FONT_SIZE)
 
     # -- content ---------------------------------------------------------------------------------
 
-    def set_article(self, text: str, spans: list[Span], colours: dict[str, str]) -> None:
-        """Show a new article (resets scroll and selection)."""
+    def set_article(self, text: str, spans: list[Span], colours: dict[str, str], language: str = "") -> None:
+        """Show a new article (resets scroll and selection); ``language`` orders the fonts."""
+        if language != self.language:
+            self.language = language
+            self.setFont(text_font(self._font_size, language))
         self.text = text
         self.map = Utf16Map(text)
         self.selected_id = None
@@ -286,7 +290,7 @@ class TextPane(QPlainTextEdit):
     def set_font_size(self, size: int) -> None:
         size = max(MIN_FONT_SIZE, min(MAX_FONT_SIZE, int(size)))
         self._font_size = size
-        self.setFont(text_font(size))
+        self.setFont(text_font(size, self.language))
         self.zoom_changed.emit(size)
 
     def zoom_in(self) -> None:
