@@ -396,3 +396,17 @@ def test_hindi_and_mixed_articles_render_with_their_script_fonts(qtbot, db, tmp_
     assert not w.grab().isNull()
     chain = family_chain("bn", ("Noto Sans", "Noto Sans Devanagari", "Noto Sans Bengali"))
     assert chain == ["Noto Sans", "Noto Sans Bengali", "Noto Sans Devanagari"]
+
+
+def test_ctrl_4_goes_to_the_link_candidates(qtbot, db, tmp_path, small):
+    w = make_window(qtbot, db, tmp_path / "s.ini")
+    if w.link_panel is None:
+        pytest.skip("no link panel in this build")
+    w.open_article(small["a1"])
+    w.select_mention(small["rahim"])
+    key(qtbot, w, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    assert w.panel.tabs.currentWidget() is w.link_panel
+    focus = QApplication.focusWidget()
+    assert focus is not None and w.link_panel.isAncestorOf(focus)
+    qtbot.keyClick(focus, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert w.text_pane.hasFocus()

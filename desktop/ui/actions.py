@@ -78,6 +78,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("focus_list", "Go to article &list", ("Ctrl+1",), "View", group="Navigation"),
     ActionSpec("focus_text", "Go to &text", ("Ctrl+2",), "View", group="Navigation"),
     ActionSpec("focus_mentions", "Go to &mentions", ("Ctrl+3",), "View", group="Navigation"),
+    ActionSpec("focus_link", "Go to &link candidates", ("Ctrl+4",), "View",
+               "Keys 1–9 there link the selected mention to a candidate", group="Navigation"),
     # Help
     ActionSpec("cheat_sheet", "&Keyboard cheat-sheet", ("F1",), "Help", group="View"),
     ActionSpec("about", "&About Curate", (), "Help"),
@@ -86,7 +88,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
 MENUS = ("File", "Edit", "Mention", "Article", "View", "Help")
 #: separators after these actions in their menu
 SEPARATORS_AFTER = {"export", "cancel_job", "redo", "delete_mention", "add_type", "shrink_start",
-                    "prev_mention", "mark_in_progress", "prev_article", "zoom_reset", "focus_mentions"}
+                    "prev_mention", "mark_in_progress", "prev_article", "zoom_reset", "focus_link"}
 
 
 def type_action_name(n: int) -> str:

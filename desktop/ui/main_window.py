@@ -503,6 +503,13 @@ class MainWindow(CurationHandlers, BackgroundWork, QMainWindow):
     def do_focus_mentions(self) -> None:
         self.panel.table.setFocus()
 
+    def do_focus_link(self) -> None:
+        if self.link_panel is None:
+            self.show_message("Linking is not available in this build", error=True)
+            return
+        self.panel.tabs.setCurrentWidget(self.link_panel)
+        self.link_panel.setFocus()
+
     def do_cheat_sheet(self) -> CheatSheet:
         dlg = CheatSheet(self.actions.cheat_sheet(), self)
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
