@@ -410,3 +410,37 @@ def test_ctrl_4_goes_to_the_link_candidates(qtbot, db, tmp_path, small):
     assert focus is not None and w.link_panel.isAncestorOf(focus)
     qtbot.keyClick(focus, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     assert w.text_pane.hasFocus()
+
+
+def test_context_menu_offers_types_for_a_selection_and_actions_for_a_mention(qtbot, db, tmp_path, small):
+    from PySide6.QtWidgets import QMenu
+
+    w = make_window(qtbot, db, tmp_path / "s.ini")
+    w.open_article(small["a1"])
+    s = small["t1"].index("Monday")
+    w.text_pane.select_cp(s, s + 6)
+    menu = QMenu()
+    w._text_context_menu(menu, None)
+    add = next(a.menu() for a in menu.actions() if a.menu() and a.text() == "Add mention as")
+    date = next(a for a in add.actions() if a.text() == "DATE")
+    date.trigger()
+    assert any(m.text == "Monday" and m.type == "DATE" for m in queries.mentions(db, small["a1"]))
+    menu2 = QMenu()
+    w._text_context_menu(menu2, small["karim"])
+    assert w.selected_mention == small["karim"]
+    texts = [a.text().replace("&", "") for a in menu2.actions()]
+    assert "Confirm mention" in texts and "Reject mention" in texts and "Set type" in texts
+
+
+def test_export_dialog_values(qtbot, tmp_path):
+    from desktop.ui.dialogs import ExportDialog
+
+    dlg = ExportDialog(None, "")
+    qtbot.addWidget(dlg)
+    ok = dlg.buttons.buttons()[0] if dlg.buttons.buttons()[0].text() == "Export" else dlg.buttons.buttons()[1]
+    assert not ok.isEnabled()  # no folder yet
+    dlg.folder_edit.setText(str(tmp_path))
+    dlg.format_combo.setCurrentIndex(dlg.format_combo.findData("conll"))
+    dlg.status_combo.setCurrentIndex(dlg.status_combo.findData("all"))
+    assert ok.isEnabled()
+    assert dlg.values() == ("conll", "all", str(tmp_path))
