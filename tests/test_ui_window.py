@@ -444,3 +444,20 @@ def test_export_dialog_values(qtbot, tmp_path):
     dlg.status_combo.setCurrentIndex(dlg.status_combo.findData("all"))
     assert ok.isEnabled()
     assert dlg.values() == ("conll", "all", str(tmp_path))
+
+
+def test_history_dock_lists_actions_and_opens_their_article(qtbot, db, tmp_path, small):
+    w = make_window(qtbot, db, tmp_path / "s.ini")
+    w.open_article(small["a1"])
+    key(qtbot, w, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    dock = w.history_dock
+    assert dock.isVisible()
+    w.select_mention(small["rahim"])
+    key(qtbot, w, Qt.Key.Key_Return)
+    first = dock.list.item(0)
+    assert first.text().split("  ")[1].startswith("Confirm ‘Rahim Uddin’")
+    key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert "(undone)" in dock.list.item(0).text() and dock.list.item(0).font().strikeOut()
+    w.open_article(small["a2"])
+    dock.list.itemActivated.emit(dock.list.item(0))
+    assert w.article_id == small["a1"]

@@ -28,6 +28,7 @@ from .actions import MENUS, SEPARATORS_AFTER, TYPE_KEYS, Actions, type_action_na
 from .article_model import ArticleModel
 from .curation_handlers import CurationHandlers
 from .dialogs import CheatSheet
+from .history_dock import HistoryDock
 from .mention_panel import MentionPanel
 from .settings import Settings
 from .text_pane import Span, TextPane
@@ -244,6 +245,14 @@ class MainWindow(CurationHandlers, BackgroundWork, QMainWindow):
             toggle.setShortcut("Ctrl+K")
             self.menus["View"].addSeparator()
             self.menus["View"].addAction(toggle)
+        self.history_dock = HistoryDock(self.db, self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.history_dock)
+        self.history_dock.hide()
+        self.history_dock.open_article.connect(lambda aid: self.open_article(aid))
+        toggle = self.history_dock.toggleViewAction()
+        toggle.setText("&History")
+        toggle.setShortcut("Ctrl+Shift+H")
+        self.menus["View"].addAction(toggle)
 
     # -- settings --------------------------------------------------------------------------------
 
@@ -468,6 +477,8 @@ class MainWindow(CurationHandlers, BackgroundWork, QMainWindow):
         ra.setText(f"&Redo {r.summary}" if r else "&Redo")
         ua.setEnabled(u is not None)
         ra.setEnabled(r is not None)
+        if getattr(self, "history_dock", None) is not None:
+            self.history_dock.refresh()
 
     def _update_stats(self) -> None:
         st = queries.stats(self.db)
