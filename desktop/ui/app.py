@@ -55,6 +55,7 @@ def run(db_path: str) -> int:
     finally:
         if window.isVisible():  # quit without closing the window (e.g. the session ended)
             window.close()
+        window.deleteLater()
         db.close()
 
 
