@@ -40,6 +40,8 @@ class CurationHandlers:
         """Keyboard flow: after deciding a mention, move on to the next suggestion (if any)."""
         nxt = self._neighbour(mid, +1, suggestions_only=True)
         self.select_mention(nxt if nxt is not None else (mid if self.text_pane.span(mid) else None))
+        if nxt is None:
+            self.show_message("No suggestions left in this article — Ctrl+D marks it done and opens the next")
 
     def do_delete_mention(self) -> None:
         mid = self._need_mention()

@@ -475,6 +475,11 @@ class MainWindow(CurationHandlers, BackgroundWork, QMainWindow):
         ua, ra = self.actions["undo"], self.actions["redo"]
         ua.setText(f"&Undo {u.summary}" if u else "&Undo")
         ra.setText(f"&Redo {r.summary}" if r else "&Redo")
+        # the toolbar keeps a short label; the tooltip names the action
+        ua.setIconText("Undo")
+        ra.setIconText("Redo")
+        ua.setToolTip(f"Undo {u.summary} (Ctrl+Z)" if u else "Nothing to undo")
+        ra.setToolTip(f"Redo {r.summary} (Ctrl+Shift+Z)" if r else "Nothing to redo")
         ua.setEnabled(u is not None)
         ra.setEnabled(r is not None)
         if getattr(self, "history_dock", None) is not None:
