@@ -208,7 +208,11 @@ def cmd_selftest(args) -> int:
 def cmd_gui(args) -> int:
     from desktop.seeds import open_or_create
 
-    path, _ = _db_path(args)
+    path, is_default = _db_path(args)
+    if is_default:  # no --db, no $CURATE_DB: the database the window had open last time
+        from desktop.ui.app import remembered_database
+
+        path = Path(remembered_database() or path)
     # a new database opened in the window gets the starter knowledge base and the seed articles
     db, _created = open_or_create(path, with_seeds=True)
     db.close()

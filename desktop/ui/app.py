@@ -34,6 +34,17 @@ def application() -> QApplication:
     return app  # type: ignore[return-value]
 
 
+def remembered_database() -> Optional[str]:
+    """The database the window had open last time, if that file still exists (``curate`` with no
+    ``--db`` and no ``$CURATE_DB`` reopens it)."""
+    from pathlib import Path
+
+    from .settings import Settings
+
+    last = Settings().last_database
+    return last if last and Path(last).is_file() else None
+
+
 def run(db_path: str) -> int:
     app = application()
     setup_logging()
