@@ -462,7 +462,7 @@ def test_inno_setup_script_wraps_the_bundle():
 
 
 def test_docs_list_the_system_libraries_qt_needs():
-    doc = (ROOT / "docs" / "installer.md").read_text(encoding="utf-8")
+    doc = (ROOT / "README.md").read_text(encoding="utf-8")
     for lib in ("libxcb-cursor0", "libxkbcommon-x11-0", "libegl1", "libfontconfig1"):
         assert lib in doc
     assert "150 MB" in doc and "build_installer.sh" in doc and "windows.iss" in doc
