@@ -71,6 +71,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("detect_article", "&Detect in this article", ("Ctrl+R",), "Article", group="Work"),
     ActionSpec("detect_all", "Detect in &all articles", ("Ctrl+Shift+R",), "Article", group="Work"),
     # View
+    ActionSpec("caret_mode", "&Caret mode (select text with the keyboard)", ("F7",), "View",
+               "A caret in the text: arrows move it, Shift+arrows select whole letters (aksharas); "
+               "then a number key or A adds the selection as a mention, B moves the selected mention to it",
+               checkable=True, group="Navigation"),
     ActionSpec("toggle_rejected", "Show &rejected mentions", ("Ctrl+H",), "View", checkable=True, group="View"),
     ActionSpec("zoom_in", "Zoom &in", ("Ctrl++", "Ctrl+="), "View", group="View"),
     ActionSpec("zoom_out", "Zoom &out", ("Ctrl+-",), "View", group="View"),

@@ -154,6 +154,7 @@ class MainWindow(CurationHandlers, BackgroundWork, QMainWindow):
         self.text_pane.mention_clicked.connect(self._pane_clicked)
         self.text_pane.context_menu_hook = self._text_context_menu
         self.text_pane.zoom_changed.connect(self._zoom_changed)
+        self.text_pane.caret_mode_changed.connect(lambda on: self._caret_mode_changed(on))
         lay = QVBoxLayout(self.centre)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.title_label)
@@ -493,6 +494,17 @@ class MainWindow(CurationHandlers, BackgroundWork, QMainWindow):
                                  f"{ms.get('confirmed', 0):,} confirmed")
 
     # -- view ------------------------------------------------------------------------------------
+
+    def do_caret_mode(self, on: bool) -> None:
+        self.text_pane.set_caret_mode(on)
+        if on:
+            self.show_message("Caret mode: arrows move, Shift+arrows select; a number key or A adds the "
+                              "selection as a mention, B moves the selected mention to it; F7 ends")
+
+    def _caret_mode_changed(self, on: bool) -> None:
+        act = self.actions["caret_mode"]
+        if act.isChecked() != on:
+            act.setChecked(on)
 
     def do_toggle_rejected(self, on: bool) -> None:
         self.text_pane.set_show_rejected(on)

@@ -10,15 +10,18 @@ converts (``desktop.text.Utf16Map``)."""
 
 from __future__ import annotations
 
+import bisect
 import html
 from dataclasses import dataclass
 from typing import Callable, Optional
 
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
-from PySide6.QtGui import QColor, QContextMenuEvent, QHelpEvent, QMouseEvent, QPalette, QTextCharFormat, QTextCursor
+from PySide6.QtGui import (
+    QColor, QContextMenuEvent, QHelpEvent, QKeyEvent, QMouseEvent, QPalette, QTextCharFormat, QTextCursor,
+)
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
-from desktop.text import Utf16Map
+from desktop.text import Utf16Map, grapheme_boundaries
 
 from .fonts import text_font
 from .settings import DEFAULT_FONT_SIZE, MAX_FONT_SIZE, MIN_FONT_SIZE
@@ -66,6 +69,11 @@ class TextPane(QPlainTextEdit):
     #: a mention was clicked (its id), or empty text was clicked (-1)
     mention_clicked = Signal(int)
     zoom_changed = Signal(int)
+    caret_mode_changed = Signal(bool)
+
+    #: keys the pane keeps for itself in caret mode (instead of the window's shortcuts)
+    CARET_KEYS = frozenset({Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down,
+                            Qt.Key.Key_Home, Qt.Key.Key_End, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown})
 
     def __init__(self, parent: Optional[QWidget] = None):
         super().__init__(parent)
@@ -86,6 +94,8 @@ class TextPane(QPlainTextEdit):
         self.context_menu_hook: Optional[Callable[[QMenu, Optional[int]], None]] = None
         self.last_tooltip = ""
         self.language = ""
+        self.caret_mode = False
+        self._bounds: Optional[list[int]] = None
         self._font_size = DEFAULT_FONT_SIZE
         self.set_font_size(DEFAULT_FONT_SIZE)
 
@@ -98,6 +108,7 @@ class TextPane(QPlainTextEdit):
             self.setFont(text_font(self._font_size, language))
         self.text = text
         self.map = Utf16Map(text)
+        self._bounds = None
         self.selected_id = None
         self.setPlainText(text)
         self.set_spans(spans, colours)
@@ -247,6 +258,81 @@ class TextPane(QPlainTextEdit):
         r2 = self.cursorRect(cur)
         x = (r1.x() + r2.x()) // 2 if r2.y() == r1.y() and r2.x() > r1.x() else r1.x() + 2
         return QPoint(x, r1.center().y())
+
+    # -- caret mode: selecting text with the keyboard --------------------------------------------
+
+    def set_caret_mode(self, on: bool) -> None:
+        """Caret browsing (F7): a visible caret that the arrow keys move; Shift+arrows select, one
+        whole grapheme cluster (akshara) at a time.  Off, the keys belong to the window."""
+        on = bool(on)
+        flags = Qt.TextInteractionFlag.TextSelectableByMouse
+        if on:
+            flags |= Qt.TextInteractionFlag.TextSelectableByKeyboard
+        self.setTextInteractionFlags(flags)
+        self.setCursorWidth(2 if on else 1)
+        changed = on != self.caret_mode
+        self.caret_mode = on
+        if on:
+            cur = self.textCursor()
+            if not cur.hasSelection():
+                s = self.span(self.selected_id)
+                if s is not None:
+                    cur.setPosition(self.map.to_utf16(s.start))
+                else:  # the first character on screen
+                    cur = self.cursorForPosition(QPoint(0, 0))
+                self.setTextCursor(cur)
+            self.setFocus()
+            self.ensureCursorVisible()
+        if changed:
+            self.caret_mode_changed.emit(on)
+
+    def grapheme_bounds(self) -> list[int]:
+        if self._bounds is None:
+            self._bounds = grapheme_boundaries(self.text)
+        return self._bounds
+
+    def _step_cluster(self, forward: bool, keep_anchor: bool) -> None:
+        """Move the caret one grapheme cluster (the core's clusters: conjuncts stay whole)."""
+        cur = self.textCursor()
+        pos = self.map.to_cp(cur.position())
+        bounds = self.grapheme_bounds()
+        if forward:
+            i = bisect.bisect_right(bounds, pos)
+            new = bounds[i] if i < len(bounds) else len(self.text)
+        else:
+            i = bisect.bisect_left(bounds, pos)
+            new = bounds[i - 1] if i > 0 else 0
+        mode = QTextCursor.MoveMode.KeepAnchor if keep_anchor else QTextCursor.MoveMode.MoveAnchor
+        if not keep_anchor and cur.hasSelection():  # like an editor: collapse to the side moved to
+            new = self.map.to_cp(cur.selectionEnd() if forward else cur.selectionStart())
+        cur.setPosition(self.map.to_utf16(new), mode)
+        self.setTextCursor(cur)
+        self.ensureCursorVisible()
+
+    def _caret_key(self, e: QKeyEvent) -> bool:
+        """Is this a key the pane handles itself in caret mode?"""
+        if not self.caret_mode or e.key() not in self.CARET_KEYS:
+            return False
+        mods = e.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if mods & ~(Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier):
+            return False  # Alt+arrows stay the window's (move a mention's start)
+        if mods & Qt.KeyboardModifier.ControlModifier and e.key() in (Qt.Key.Key_PageUp, Qt.Key.Key_PageDown):
+            return False  # Ctrl+PgUp/PgDn: previous/next article
+        return True
+
+    def event(self, e: QEvent) -> bool:
+        if e.type() == QEvent.Type.ShortcutOverride and isinstance(e, QKeyEvent) and self._caret_key(e):
+            e.accept()  # the key comes to keyPressEvent instead of triggering a window shortcut
+            return True
+        return super().event(e)
+
+    def keyPressEvent(self, e: QKeyEvent) -> None:
+        if self._caret_key(e) and e.key() in (Qt.Key.Key_Left, Qt.Key.Key_Right) \
+                and not e.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self._step_cluster(e.key() == Qt.Key.Key_Right, bool(e.modifiers() & Qt.KeyboardModifier.ShiftModifier))
+            e.accept()
+            return
+        super().keyPressEvent(e)
 
     # -- events ----------------------------------------------------------------------------------
 
