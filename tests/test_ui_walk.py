@@ -108,3 +108,33 @@ def test_caret_mode_keeps_curation_keys_and_alt_arrows(qtbot, db, tmp_path):
     assert w.text_pane.selection_cp() == (text.index("Dhaka"), text.index("Dhaka") + 5)
     press(qtbot, w, Qt.Key.Key_3)
     assert [m.text for m in queries.mentions(db, aid) if m.type == "LOC"] == ["Dhaka"]
+
+
+def test_status_bar_totals_follow_each_action_and_undo(qtbot, db, tmp_path):
+    text = "Rahim Uddin met Karim Ahmed in Dhaka."
+    (aid,) = add_articles(db, text)
+    rahim = suggest(db, aid, text, "Rahim Uddin")
+    suggest(db, aid, text, "Karim Ahmed")
+    w = make_window(qtbot, db, tmp_path / "s.ini")
+    w.open_article(aid, rahim)
+    assert "0 confirmed" in w.stats_label.text()
+    press(qtbot, w, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "1 confirmed" in w.stats_label.text())
+    assert "1 suggested" in w.stats_label.text()
+    qtbot.keyClick(w.text_pane, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: "0 confirmed" in w.stats_label.text())
+
+
+def test_title_names_the_database_once_and_a_new_article_clears_the_old_mention_line(qtbot, db, tmp_path):
+    from pathlib import Path
+
+    t1, t2 = "Rahim Uddin spoke.", "Karim Ahmed spoke."
+    a1, a2 = add_articles(db, t1, t2)
+    rahim = suggest(db, a1, t1, "Rahim Uddin")
+    w = make_window(qtbot, db, tmp_path / "s.ini")
+    assert w.windowTitle() == Path(db.path).name  # the platform adds " — Curate" once
+    w.open_article(a1, rahim)
+    assert "Rahim Uddin" in w.statusBar().currentMessage()
+    qtbot.keyClick(w.text_pane, Qt.Key.Key_BracketRight)  # next article
+    assert w.article_id == a2
+    assert "Rahim Uddin" not in w.statusBar().currentMessage()

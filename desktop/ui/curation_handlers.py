@@ -245,6 +245,7 @@ class CurationHandlers:
         self.reload_types()
         self.article_model.refresh_all_rows()
         self._update_undo_labels()
+        self._stats_timer.start()
         self.show_message(f"{verb.capitalize()}: {entry.summary}")
 
     def do_undo(self) -> None:

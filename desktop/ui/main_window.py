@@ -47,7 +47,7 @@ class MainWindow(CurationHandlers, BackgroundWork, QMainWindow):
         super().__init__(parent)
         self.db = db
         self.settings = settings if settings is not None else Settings()
-        self.setWindowTitle(f"Curate — {Path(db.path).name}")
+        self._set_title()
         self.setObjectName("MainWindow")
         self.setAcceptDrops(True)
         self.article_id: Optional[int] = None
@@ -88,6 +88,10 @@ class MainWindow(CurationHandlers, BackgroundWork, QMainWindow):
         self._update_stats()
         self._open_initial_article()
 
+    def _set_title(self) -> None:
+        # the platform appends the application's display name ("curate.db — Curate")
+        self.setWindowTitle(Path(self.db.path).name)
+
     # -- construction ----------------------------------------------------------------------------
 
     def _build_left(self) -> None:
@@ -126,6 +130,11 @@ class MainWindow(CurationHandlers, BackgroundWork, QMainWindow):
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.apply_filter)
+        # the status-bar totals follow every action, a moment later (one query for a burst of keys)
+        self._stats_timer = QTimer(self)
+        self._stats_timer.setSingleShot(True)
+        self._stats_timer.setInterval(200)
+        self._stats_timer.timeout.connect(self._update_stats)
         self.search_edit.textChanged.connect(lambda _t: self._search_timer.start())
         self.search_edit.returnPressed.connect(self.apply_filter)
         self.status_filter.currentIndexChanged.connect(lambda _i: self.apply_filter())
@@ -361,6 +370,8 @@ class MainWindow(CurationHandlers, BackgroundWork, QMainWindow):
 
     def open_article(self, article_id: Optional[int], mention_id: Optional[int] = None) -> None:
         art = queries.article(self.db, article_id) if article_id is not None else None
+        if article_id != self.article_id:
+            self.statusBar().clearMessage()  # a line about the previous article's mention is stale now
         if art is None:
             self.article_id = None
             self.article_text = ""
@@ -440,6 +451,7 @@ class MainWindow(CurationHandlers, BackgroundWork, QMainWindow):
         self.refresh_article()
         self.article_model.refresh_all_rows()
         self._update_undo_labels()
+        self._stats_timer.start()
 
     # -- running core actions --------------------------------------------------------------------
 
@@ -459,6 +471,7 @@ class MainWindow(CurationHandlers, BackgroundWork, QMainWindow):
         if refresh:
             self.refresh_article()
         self._update_undo_labels()
+        self._stats_timer.start()
         return result if result is not None else True
 
     def _need_mention(self) -> Optional[int]:
