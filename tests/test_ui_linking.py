@@ -1,7 +1,9 @@
 """The link panel, driven with keys and the mouse on the seed articles (offscreen)."""
 
+import gc
+
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 
 from desktop import curation, history, queries
@@ -13,6 +15,15 @@ from test_linking_support import make_article, suggest
 
 # the offscreen platform warns when a top-level window sets size hints; harmless
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")]
+
+
+@pytest.fixture(autouse=True)
+def _delete_widgets_after_test(qapp):
+    """pytest-qt closes a test's widgets with deleteLater(), which only runs in an event loop:
+    delete them now, so widgets do not pile up until the interpreter exits."""
+    yield
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
 
 
 @pytest.fixture
