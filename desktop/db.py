@@ -354,6 +354,40 @@ def _to_v2(c) -> None:
 MIGRATIONS = {2: _to_v2}
 
 
+def probe_existing(path: str | os.PathLike) -> None:
+    """Check, without changing anything, that ``path`` is a Curate database that can be opened
+    (for the window's File → Open Database…).  An empty SQLite file is fine (it gets the schema);
+    a missing file, a file of another kind, or another program's SQLite database raises
+    :class:`DatabaseError` with one clear line."""
+    p = Path(path)
+    if not p.exists():
+        raise DatabaseError(f"{p}: no such database")
+    if p.is_dir():
+        raise DatabaseError(f"{p}: is a directory, not a database file")
+    try:
+        with open(p, "rb") as fh:
+            head = fh.read(16)
+    except OSError as exc:
+        raise DatabaseError(f"{p}: cannot read the database file ({exc.strerror})") from None
+    if not head:
+        return
+    if head != _SQLITE_MAGIC:
+        raise DatabaseError(f"{p}: not a Curate database (the file is damaged or of another kind); it was left untouched")
+    try:
+        conn = sqlite3.connect(p.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0] or 0)
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise DatabaseError(_explain(exc, str(p))) from None
+    if tables and ("article" not in tables or version == 0):
+        raise DatabaseError(f"{p}: not a Curate database (an SQLite file of another program); it was left untouched")
+    if version > SCHEMA_VERSION:
+        raise DatabaseError(f"{p}: made by a newer Curate (schema {version}, this one knows {SCHEMA_VERSION})")
+
+
 def open_database(path: str | os.PathLike) -> Database:
     try:
         return Database(path)
