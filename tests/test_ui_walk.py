@@ -138,3 +138,164 @@ def test_title_names_the_database_once_and_a_new_article_clears_the_old_mention_
     qtbot.keyClick(w.text_pane, Qt.Key.Key_BracketRight)  # next article
     assert w.article_id == a2
     assert "Rahim Uddin" not in w.statusBar().currentMessage()
+
+
+# -- preferences -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def restore_threshold():
+    from desktop.linking import autolink
+
+    saved = autolink.SETTINGS.threshold
+    yield autolink.SETTINGS
+    autolink.SETTINGS.threshold = saved
+
+
+def test_preferences_dialog_stores_and_applies_threshold_font_and_rejected(qtbot, db, tmp_path, restore_threshold):
+    from desktop.ui.dialogs import PreferencesDialog
+    from desktop.ui.settings import Settings
+
+    w = make_window(qtbot, db, tmp_path / "s.ini")
+    w.actions["preferences"].trigger()
+    dlg = w.preferences_dialog
+    assert isinstance(dlg, PreferencesDialog) and dlg.isVisible()
+    assert dlg.threshold.value() == pytest.approx(restore_threshold.threshold)
+    assert (dlg.threshold.minimum(), dlg.threshold.maximum()) == (0.5, 1.0)
+    dlg.threshold.setValue(0.93)
+    dlg.font_size.setValue(19)
+    dlg.show_rejected.setChecked(True)
+    dlg.accept()
+    assert restore_threshold.threshold == pytest.approx(0.93)
+    assert w.text_pane.font_size == 19 and w.text_pane.show_rejected
+    assert w.actions["toggle_rejected"].isChecked()
+    stored = Settings(tmp_path / "s.ini")
+    assert (stored.autolink_threshold, stored.font_size, stored.show_rejected) == (0.93, 19, True)
+    # cancel changes nothing
+    w.actions["preferences"].trigger()
+    dlg = w.preferences_dialog
+    dlg.threshold.setValue(0.6)
+    dlg.reject()
+    assert restore_threshold.threshold == pytest.approx(0.93)
+
+
+def test_stored_threshold_is_applied_at_start_up_and_clamped(qtbot, db, tmp_path, restore_threshold):
+    from desktop.ui.settings import Settings
+
+    s = Settings(tmp_path / "s.ini")
+    s.qs.setValue("options/autolink_threshold", 0.71)
+    s.sync()
+    make_window(qtbot, db, tmp_path / "s.ini")
+    assert restore_threshold.threshold == pytest.approx(0.71)
+    s.qs.setValue("options/autolink_threshold", 3.0)
+    assert s.autolink_threshold == 1.0
+    s.qs.setValue("options/autolink_threshold", "junk")
+    from desktop.linking.autolink import LinkSettings
+
+    assert s.autolink_threshold == LinkSettings.threshold
+
+
+def test_auto_link_uses_the_threshold_from_the_preferences(qtbot, db, tmp_path, restore_threshold):
+    """The threshold decides: at 1.00 a fuzzy match is not linked, at 0.50 it is."""
+    from desktop.linking.autolink import autolink_article
+    from desktop.linking import rank
+
+    ent = curation.create_entity(db, "Muhammad Yunus", "PERSON")
+    text = "Mohammad Yunus arrived."
+    (aid,) = add_articles(db, text)
+    mid = suggest(db, aid, text, "Mohammad Yunus")
+    cands = rank(db, "Mohammad Yunus", "PERSON", article_id=aid)
+    assert cands[0].entity_id == ent.id and 0.5 < cands[0].score < 1.0  # another spelling: not exact
+    w = make_window(qtbot, db, tmp_path / "s.ini")
+    w.apply_preferences(autolink_threshold=1.0, font_size=13, show_rejected=False)
+    autolink_article(db, aid)
+    assert queries.mention(db, mid).entity_id is None
+    w.apply_preferences(autolink_threshold=0.5, font_size=13, show_rejected=False)
+    autolink_article(db, aid)
+    assert queries.mention(db, mid).entity_id == cands[0].entity_id
+
+
+# -- switching database --------------------------------------------------------------------------------
+
+
+def _panels_db(w):
+    return {name: getattr(w, name).db for name in ("link_panel", "relations_panel", "kb_browser", "history_dock")
+            if getattr(w, name) is not None}
+
+
+def test_open_database_switches_every_panel_and_is_remembered(qtbot, db, tmp_path):
+    from desktop.seeds import open_or_create
+    from desktop.ui.settings import Settings
+
+    t1 = "Rahim Uddin spoke in Dhaka."
+    (a1,) = add_articles(db, t1)
+    suggest(db, a1, t1, "Rahim Uddin")
+    other_path = tmp_path / "other.db"
+    other, _ = open_or_create(other_path, with_seeds=False)
+    t2 = "Sheikh Hasina visited Delhi.\nNarendra Modi welcomed her."
+    (b1,) = add_articles(other, t2)
+    hasina = suggest(other, b1, t2, "Sheikh Hasina")
+    other.close()
+
+    w = make_window(qtbot, db, tmp_path / "s.ini")
+    assert w.article_id == a1
+    assert w.open_database_file(other_path)
+    assert w.db is not db and w.db.path == str(other_path)
+    assert w.windowTitle() == "other.db"
+    assert w.article_model.ids == [b1] and w.article_id == b1
+    assert set(map(id, _panels_db(w).values())) == {id(w.db)}
+    assert w.text_pane.text == t2 and [s.id for s in w.text_pane.spans] == [hasina]
+    # curating works on the new database, and so does undo
+    press(qtbot, w, Qt.Key.Key_J)
+    press(qtbot, w, Qt.Key.Key_Return)
+    assert queries.mention(w.db, hasina).status == "confirmed"
+    qtbot.keyClick(w.text_pane, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert queries.mention(w.db, hasina).status == "suggested"
+    # the link panel looks at the new database (a mention id there would not exist in the old one)
+    if w.link_panel is not None:
+        assert w.link_panel.db is w.db
+    assert Settings(tmp_path / "s.ini").last_database == str(other_path.resolve())
+
+
+def test_new_database_is_created_with_the_knowledge_base_and_no_articles(qtbot, db, tmp_path):
+    t1 = "Rahim Uddin spoke in Dhaka."
+    add_articles(db, t1)
+    w = make_window(qtbot, db, tmp_path / "s.ini")
+    new_path = tmp_path / "sub" / "fresh.db"
+    assert w.open_database_file(new_path, create=True)
+    assert new_path.is_file()
+    st = queries.stats(w.db)
+    assert st["articles"] == 0 and st["entities"] > 0  # the starter knowledge base, no seed articles
+    assert w.article_model.rowCount() == 0 and w.article_id is None
+    assert "0 articles" in w.stats_label.text()
+    assert not w.actions["undo"].isEnabled()
+
+
+@pytest.mark.parametrize("kind", ["junk", "foreign", "missing"])
+def test_a_file_that_is_not_a_curate_database_keeps_the_current_one(qtbot, db, tmp_path, monkeypatch, kind):
+    import sqlite3
+
+    from desktop.ui import main_window
+
+    t1 = "Rahim Uddin spoke in Dhaka."
+    (a1,) = add_articles(db, t1)
+    bad = tmp_path / f"{kind}.db"
+    if kind == "junk":
+        bad.write_bytes(b"this is not a database at all, just some bytes" * 20)
+    elif kind == "foreign":
+        con = sqlite3.connect(bad)
+        con.execute("CREATE TABLE bookmarks (url TEXT)")
+        con.commit()
+        con.close()
+    before = bad.read_bytes() if bad.exists() else None
+    shown = []
+    monkeypatch.setattr(main_window.QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
+    w = make_window(qtbot, db, tmp_path / "s.ini")
+    assert not w.open_database_file(bad)
+    assert len(shown) == 1 and bad.name in shown[0] and "curate.db" in shown[0]
+    assert w.db is db and w.article_id == a1 and w.article_model.ids == [a1]
+    assert queries.article(db, a1) is not None  # the current database is still open and usable
+    assert (bad.read_bytes() if bad.exists() else None) == before  # left untouched
+    if kind != "missing":  # New Database… onto it is refused the same way
+        assert not w.open_database_file(bad, create=True)
+        assert w.db is db and bad.read_bytes() == before

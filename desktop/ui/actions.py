@@ -33,6 +33,10 @@ class ActionSpec:
 
 ACTIONS: tuple[ActionSpec, ...] = (
     # File
+    ActionSpec("open_database", "&Open database…", ("Ctrl+Alt+O",), "File",
+               "Switch to another Curate database file", group="Work"),
+    ActionSpec("new_database", "&New database…", ("Ctrl+Alt+N",), "File",
+               "Create an empty Curate database (with the starter knowledge base) and switch to it", group="Work"),
     ActionSpec("import_files", "&Import files…", ("Ctrl+O",), "File", "Import text, HTML, Markdown, JSONL or CSV files", group="Work"),
     ActionSpec("import_folder", "Import &folder…", ("Ctrl+Shift+O",), "File", "Import every supported file in a folder", group="Work"),
     ActionSpec("export", "&Export…", ("Ctrl+E",), "File", "Export annotations as CSV, JSONL or CoNLL", group="Work"),
@@ -42,6 +46,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("undo", "&Undo", ("Ctrl+Z",), "Edit", group="Curation"),
     ActionSpec("redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Edit", group="Curation"),
     ActionSpec("find", "&Search articles", ("Ctrl+F",), "Edit", "Full-text search over titles and texts", group="Navigation"),
+    ActionSpec("preferences", "&Preferences…", ("Ctrl+,",), "Edit",
+               "Auto-link threshold, text size, whether rejected mentions show", group="View"),
     # Mention
     ActionSpec("confirm", "&Confirm mention", ("Return", "Enter"), "Mention", "Confirm the selected mention", group="Curation"),
     ActionSpec("reject", "&Reject mention", ("Delete", "Backspace"), "Mention", "Reject the selected mention", group="Curation"),
@@ -91,7 +97,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
 
 MENUS = ("File", "Edit", "Mention", "Article", "View", "Help")
 #: separators after these actions in their menu
-SEPARATORS_AFTER = {"export", "cancel_job", "redo", "delete_mention", "add_type", "shrink_start",
+SEPARATORS_AFTER = {"new_database", "find", "export", "cancel_job", "redo", "delete_mention", "add_type", "shrink_start",
                     "prev_mention", "mark_in_progress", "prev_article", "zoom_reset", "focus_link"}
 
 

@@ -67,7 +67,9 @@ def run(db_path: str) -> int:
         if window.isVisible():  # quit without closing the window (e.g. the session ended)
             window.close()
         window.deleteLater()
-        db.close()
+        window.db.close()  # File → Open/New Database may have switched it (the old one is closed then)
+        if window.db is not db:
+            db.close()
 
 
 def selftest_window(db: Database) -> dict:

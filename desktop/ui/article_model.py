@@ -58,6 +58,11 @@ class ArticleModel(QAbstractTableModel):
         self.endResetModel()
         self.reloaded.emit()
 
+    def set_database(self, db: Database) -> None:
+        """Show another database's articles (same filter and sort)."""
+        self.db = db
+        self.reload()
+
     def set_filter(self, flt: ArticleFilter) -> None:
         if flt != self.filter:
             self.filter = flt

@@ -1,4 +1,4 @@
-"""Small dialogs: export (format, status filter, folder) and the keyboard cheat-sheet."""
+"""Small dialogs: export (format, status filter, folder), preferences and the keyboard cheat-sheet."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ from pathlib import Path
 from typing import Optional
 
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
-    QTextBrowser, QVBoxLayout, QWidget,
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
+    QLineEdit, QPushButton, QSpinBox, QTextBrowser, QVBoxLayout, QWidget,
 )
+
+from .settings import MAX_FONT_SIZE, MAX_THRESHOLD, MIN_FONT_SIZE, MIN_THRESHOLD, Settings
 
 FORMATS = (("csv", "CSV (articles, mentions, entities, relations; opens in Excel)"),
            ("jsonl", "JSONL (one article a line; doccano / spaCy)"),
@@ -68,6 +70,58 @@ class ExportDialog(QDialog):
     def values(self) -> tuple[str, str, str]:
         """(format, status, folder)"""
         return self.format_combo.currentData(), self.status_combo.currentData(), self.folder_edit.text().strip()
+
+
+class PreferencesDialog(QDialog):
+    """Edit → Preferences…: the options a curator may want to change.  The dialog only edits
+    values; :meth:`MainWindow.do_preferences` stores and applies them."""
+
+    def __init__(self, settings: Settings, parent: Optional[QWidget] = None):
+        super().__init__(parent)
+        self.setWindowTitle("Preferences")
+        self.threshold = QDoubleSpinBox(self)
+        self.threshold.setObjectName("prefThreshold")
+        self.threshold.setRange(MIN_THRESHOLD, MAX_THRESHOLD)
+        self.threshold.setDecimals(2)
+        self.threshold.setSingleStep(0.01)
+        self.threshold.setValue(settings.autolink_threshold)
+        self.threshold.setToolTip("A suggestion is linked automatically when its best candidate scores at least "
+                                  "this much and clearly beats the second; otherwise it waits for you")
+        self.font_size = QSpinBox(self)
+        self.font_size.setObjectName("prefFontSize")
+        self.font_size.setRange(MIN_FONT_SIZE, MAX_FONT_SIZE)
+        self.font_size.setSuffix(" pt")
+        self.font_size.setValue(settings.font_size)
+        self.show_rejected = QCheckBox("Show rejected mentions (struck through)", self)
+        self.show_rejected.setObjectName("prefShowRejected")
+        self.show_rejected.setChecked(settings.show_rejected)
+        form = QFormLayout()
+        form.addRow("&Auto-link threshold", self.threshold)
+        form.addRow("Text &font size", self.font_size)
+        form.addRow("&Rejected", self.show_rejected)
+        note = QLabel("Lower thresholds link more suggestions automatically (and get more of them wrong). "
+                      "The threshold applies to detection run from now on.", self)
+        note.setWordWrap(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+                                        | QDialogButtonBox.StandardButton.RestoreDefaults, self)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(self.restore_defaults)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(note)
+        lay.addWidget(self.buttons)
+
+    def restore_defaults(self) -> None:
+        from .settings import DEFAULT_FONT_SIZE, default_threshold
+
+        self.threshold.setValue(default_threshold())
+        self.font_size.setValue(DEFAULT_FONT_SIZE)
+        self.show_rejected.setChecked(False)
+
+    def values(self) -> dict:
+        return {"autolink_threshold": round(self.threshold.value(), 2), "font_size": self.font_size.value(),
+                "show_rejected": self.show_rejected.isChecked()}
 
 
 class CheatSheet(QDialog):

@@ -31,6 +31,11 @@ class HistoryDock(QDockWidget):
         self.setWidget(self.list)
         self.visibilityChanged.connect(lambda visible: visible and self.refresh())
 
+    def set_database(self, db: Database) -> None:
+        self.db = db
+        self.list.clear()
+        self.refresh()
+
     def refresh(self) -> None:
         """Re-read the log (only while the dock is shown: nothing to pay for when hidden)."""
         if not self.isVisible():

@@ -16,7 +16,7 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView, QApplication, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-    QMainWindow, QMenu, QMessageBox, QProgressBar, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
+    QFileDialog, QMainWindow, QMenu, QMessageBox, QProgressBar, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
 )
 
 from desktop import history, queries
@@ -221,40 +221,23 @@ class MainWindow(CurationHandlers, BackgroundWork, QMainWindow):
         """Link panel, relations panel and knowledge-base dock come from the linking work; the window
         runs without them."""
         self.link_panel = self.relations_panel = self.kb_browser = None
-        try:
-            from desktop.ui.link_panel import LinkPanel
-        except ImportError:
-            LinkPanel = None
-        if LinkPanel is not None:
-            self.link_panel = LinkPanel(self.db, self)
-            self.link_panel.changed.connect(self._external_change)
-            self.panel.add_tab(self.link_panel, "Link")
-        try:
-            from desktop.ui.relations_panel import RelationsPanel
-        except ImportError:
-            RelationsPanel = None
-        if RelationsPanel is not None:
-            self.relations_panel = RelationsPanel(self.db, self)
-            self.relations_panel.changed.connect(self._external_change)
-            self.panel.add_tab(self.relations_panel, "Relations")
-        try:
-            from desktop.ui.kb_browser import KbBrowser
-        except ImportError:
-            KbBrowser = None
-        if KbBrowser is not None:
-            self.kb_browser = KbBrowser(self.db, self)
-            if not self.kb_browser.objectName():
-                self.kb_browser.setObjectName("KbBrowser")
-            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.kb_browser)
-            self.kb_browser.jump_to_mention.connect(self.jump_to_mention)
-            if hasattr(self.kb_browser, "changed"):
-                self.kb_browser.changed.connect(self._external_change)
-            self.kb_browser.hide()
-            toggle = self.kb_browser.toggleViewAction()
-            toggle.setText("&Knowledge base")
-            toggle.setShortcut("Ctrl+K")
+        self.kb_toggle = None
+        link_panel = self._make_link_panel()
+        if link_panel is not None:
+            self.link_panel = link_panel
+            self.panel.add_tab(link_panel, "Link")
+        relations_panel = self._make_relations_panel()
+        if relations_panel is not None:
+            self.relations_panel = relations_panel
+            self.panel.add_tab(relations_panel, "Relations")
+        kb_browser = self._make_kb_browser()
+        if kb_browser is not None:
+            self.kb_browser = kb_browser
+            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, kb_browser)
+            kb_browser.hide()
+            self.kb_toggle = self._kb_toggle_action(kb_browser)
             self.menus["View"].addSeparator()
-            self.menus["View"].addAction(toggle)
+            self.menus["View"].addAction(self.kb_toggle)
         self.history_dock = HistoryDock(self.db, self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.history_dock)
         self.history_dock.hide()
@@ -263,6 +246,169 @@ class MainWindow(CurationHandlers, BackgroundWork, QMainWindow):
         toggle.setText("&History")
         toggle.setShortcut("Ctrl+Shift+H")
         self.menus["View"].addAction(toggle)
+
+    def _make_link_panel(self) -> Optional[QWidget]:
+        try:
+            from desktop.ui.link_panel import LinkPanel
+        except ImportError:
+            return None
+        panel = LinkPanel(self.db, self)
+        panel.changed.connect(self._external_change)
+        return panel
+
+    def _make_relations_panel(self) -> Optional[QWidget]:
+        try:
+            from desktop.ui.relations_panel import RelationsPanel
+        except ImportError:
+            return None
+        panel = RelationsPanel(self.db, self)
+        panel.changed.connect(self._external_change)
+        return panel
+
+    def _make_kb_browser(self) -> Optional[QWidget]:
+        try:
+            from desktop.ui.kb_browser import KbBrowser
+        except ImportError:
+            return None
+        dock = KbBrowser(self.db, self)
+        if not dock.objectName():
+            dock.setObjectName("KbBrowser")
+        dock.jump_to_mention.connect(self.jump_to_mention)
+        if hasattr(dock, "changed"):
+            dock.changed.connect(self._external_change)
+        return dock
+
+    @staticmethod
+    def _kb_toggle_action(dock):
+        toggle = dock.toggleViewAction()
+        toggle.setText("&Knowledge base")
+        toggle.setShortcut("Ctrl+K")
+        return toggle
+
+    def _rebuild_database_panels(self) -> None:
+        """The panels that took the database in their constructor are made again for ``self.db``
+        (same places: tab, dock area, visibility, menu entry)."""
+        if self.link_panel is not None:
+            new = self._make_link_panel()
+            self.panel.replace_tab(self.link_panel, new, "Link")
+            self.link_panel = new
+        if self.relations_panel is not None:
+            new = self._make_relations_panel()
+            self.panel.replace_tab(self.relations_panel, new, "Relations")
+            self.relations_panel = new
+        if self.kb_browser is not None:
+            old = self.kb_browser
+            visible = old.isVisible()
+            area = self.dockWidgetArea(old)
+            new = self._make_kb_browser()
+            self.addDockWidget(area, new)
+            if not visible:
+                new.hide()
+            toggle = self._kb_toggle_action(new)
+            self.menus["View"].insertAction(self.kb_toggle, toggle)
+            self.menus["View"].removeAction(self.kb_toggle)
+            self.kb_toggle = toggle
+            self.removeDockWidget(old)
+            old.setParent(None)
+            old.deleteLater()
+            self.kb_browser = new
+        self.history_dock.set_database(self.db)
+
+    # -- switching database ----------------------------------------------------------------------
+
+    def do_open_database(self) -> None:
+        start = str(Path(self.db.path).resolve().parent)
+        path, _ = QFileDialog.getOpenFileName(self, "Open a Curate database", start,
+                                              "Curate databases (*.db *.sqlite *.sqlite3);;All files (*)")
+        if path:
+            self.open_database_file(path)
+
+    def do_new_database(self) -> None:
+        start = str(Path(self.db.path).resolve().parent / "curate-new.db")
+        path, _ = QFileDialog.getSaveFileName(self, "New Curate database", start, "Curate databases (*.db)")
+        if path:
+            if not Path(path).suffix:
+                path += ".db"
+            self.open_database_file(path, create=True)
+
+    def open_database_file(self, path: str | Path, *, create: bool = False) -> bool:
+        """Switch the window to the database at ``path`` (``create``: a new one with the starter
+        knowledge base, no articles).  A file that is not a Curate database shows one message and
+        the current database stays open."""
+        from desktop.db import probe_existing
+        from desktop.seeds import open_or_create
+
+        if self.runner.busy:
+            self.show_message("Wait for the running job to finish (or cancel it) before switching database", error=True)
+            return False
+        p = Path(path)
+        if p.exists() and p.resolve() == Path(self.db.path).resolve():
+            self.show_message(f"{p.name} is already open")
+            return True
+        try:
+            if create:
+                if p.exists() and p.stat().st_size > 0:
+                    probe_existing(p)  # an existing file is opened only when it is a Curate database
+                db, _created = open_or_create(p, with_seeds=False)
+            else:
+                probe_existing(p)
+                db = Database(p, create=False)
+        except CurateError as exc:
+            self.last_error = str(exc)
+            log.warning("cannot open database: %s", exc)
+            QMessageBox.warning(self, "Cannot open the database",
+                                f"{exc}\n\nStill working in {Path(self.db.path).name}.")
+            return False
+        self.set_database(db)
+        return True
+
+    def set_database(self, db: Database) -> None:
+        """Everything in the window follows ``db``; the previous database is closed."""
+        old = self.db
+        self.db = db
+        self._set_title()
+        self.article_id = None
+        self.article_model.set_database(db)
+        self._rebuild_database_panels()
+        self.reload_types()
+        self.apply_filter()
+        self._update_undo_labels()
+        self._update_stats()
+        self._open_first_article()
+        self.settings.last_database = str(Path(db.path).resolve())
+        self.settings.last_article = self.article_id
+        self.settings.sync()
+        if old is not db:
+            old.close()
+        self.show_message(f"Opened {db.path}")
+
+    def _open_first_article(self) -> None:
+        if self.article_model.rowCount():
+            self.open_article(self.article_model.ids[0])
+        else:
+            self.open_article(None)
+
+    # -- preferences -----------------------------------------------------------------------------
+
+    def do_preferences(self) -> None:
+        from .dialogs import PreferencesDialog
+
+        dlg = PreferencesDialog(self.settings, self)
+        self.preferences_dialog = dlg
+        dlg.accepted.connect(lambda: self.apply_preferences(**dlg.values()))
+        dlg.finished.connect(lambda _r: dlg.deleteLater())
+        dlg.open()
+
+    def apply_preferences(self, *, autolink_threshold: float, font_size: int, show_rejected: bool) -> None:
+        s = self.settings
+        s.autolink_threshold = autolink_threshold
+        applied = s.apply_autolink_threshold()
+        self.text_pane.set_font_size(font_size)
+        s.font_size = self.text_pane.font_size
+        self.actions["toggle_rejected"].setChecked(show_rejected)
+        s.show_rejected = show_rejected
+        s.sync()
+        self.show_message(f"Preferences saved (auto-link threshold {applied:.2f})")
 
     # -- settings --------------------------------------------------------------------------------
 
@@ -279,6 +425,7 @@ class MainWindow(CurationHandlers, BackgroundWork, QMainWindow):
             if sizes and len(sizes) == splitter.count():
                 splitter.setSizes(sizes)
         self.text_pane.set_font_size(s.font_size)
+        s.apply_autolink_threshold()
         self.actions["toggle_rejected"].setChecked(s.show_rejected)
         self.text_pane.set_show_rejected(s.show_rejected)
 

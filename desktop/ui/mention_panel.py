@@ -123,6 +123,20 @@ class MentionPanel(QWidget):
     def add_tab(self, widget: QWidget, title: str) -> None:
         self.tabs.addTab(widget, title)
 
+    def replace_tab(self, old: QWidget, new: QWidget, title: str) -> None:
+        """Put ``new`` where ``old`` was (same place, still current if it was); ``old`` is deleted."""
+        i = self.tabs.indexOf(old)
+        current = self.tabs.currentWidget() is old
+        if i < 0:
+            self.tabs.addTab(new, title)
+        else:
+            self.tabs.removeTab(i)
+            self.tabs.insertTab(i, new, title)
+        if current:
+            self.tabs.setCurrentWidget(new)
+        old.setParent(None)
+        old.deleteLater()
+
     def set_spans(self, spans: list[Span], colours: dict[str, str]) -> None:
         self._syncing = True
         try:

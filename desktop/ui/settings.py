@@ -16,6 +16,14 @@ from desktop.paths import APP_AUTHOR, APP_NAME
 
 DEFAULT_FONT_SIZE = 13
 MIN_FONT_SIZE, MAX_FONT_SIZE = 8, 40
+#: automatic linking: the best candidate's minimum score (``desktop.linking.autolink.SETTINGS.threshold``)
+MIN_THRESHOLD, MAX_THRESHOLD = 0.50, 1.00
+
+
+def default_threshold() -> float:
+    from desktop.linking.autolink import LinkSettings
+
+    return float(LinkSettings.threshold)
 
 
 def default_settings_path() -> Path:
@@ -99,6 +107,24 @@ class Settings:
     @show_rejected.setter
     def show_rejected(self, value: bool) -> None:
         self.qs.setValue("options/show_rejected", bool(value))
+
+    @property
+    def autolink_threshold(self) -> float:
+        value = self._get("options/autolink_threshold", default_threshold(), float)
+        if value != value:  # NaN
+            value = default_threshold()
+        return round(max(MIN_THRESHOLD, min(MAX_THRESHOLD, value)), 2)
+
+    @autolink_threshold.setter
+    def autolink_threshold(self, value: float) -> None:
+        self.qs.setValue("options/autolink_threshold", round(max(MIN_THRESHOLD, min(MAX_THRESHOLD, float(value))), 2))
+
+    def apply_autolink_threshold(self) -> float:
+        """Hand the stored threshold to the linking core (at start-up and after a change)."""
+        from desktop.linking import autolink
+
+        autolink.SETTINGS.threshold = self.autolink_threshold
+        return autolink.SETTINGS.threshold
 
     @property
     def last_database(self) -> str:
