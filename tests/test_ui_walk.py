@@ -299,3 +299,23 @@ def test_a_file_that_is_not_a_curate_database_keeps_the_current_one(qtbot, db, t
     if kind != "missing":  # New Database… onto it is refused the same way
         assert not w.open_database_file(bad, create=True)
         assert w.db is db and bad.read_bytes() == before
+
+
+def test_lists_are_compact_enough_to_show_counts_and_many_mentions(qtbot, db, tmp_path):
+    text = " ".join(f"Name{i} Person{i} spoke." for i in range(12))
+    (aid,) = add_articles(db, text)
+    for i in range(12):
+        suggest(db, aid, text, f"Name{i} Person{i}")
+    w = make_window(qtbot, db, tmp_path / "s.ini")
+    w.resize(1400, 900)
+    w.open_article(aid)
+    QApplication.processEvents()
+    header = w.article_view.horizontalHeader()
+    model = w.article_model
+    assert model.headerData(4, Qt.Orientation.Horizontal) == "Conf."
+    assert "Confirmed" in model.headerData(4, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    # every count column is inside the list's viewport (no horizontal scrolling needed to see it)
+    right = header.sectionViewportPosition(4) + header.sectionSize(4)
+    assert right <= w.article_view.viewport().width()
+    table = w.panel.table
+    assert table.verticalHeader().defaultSectionSize() <= table.fontMetrics().height() + 6

@@ -21,9 +21,11 @@ COLUMNS = (
     ("Title", "title", "title"),
     ("Lang", "language", "language"),
     ("Status", "status", "status"),
-    ("Suggested", "suggested", "suggested"),
-    ("Confirmed", "confirmed", "confirmed"),
+    ("Sugg.", "suggested", "suggested"),
+    ("Conf.", "confirmed", "confirmed"),
 )
+#: the full names, as header tooltips (the short labels leave the title column room in a narrow list)
+HEADER_TIPS = ("Title", "Language", "Article status", "Suggested mentions (not yet decided)", "Confirmed mentions")
 STATUS_LABELS = {"new": "new", "in_progress": "in progress", "done": "done"}
 
 Index = QModelIndex | QPersistentModelIndex
@@ -118,6 +120,8 @@ class ArticleModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
             return COLUMNS[section][0]
+        if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+            return HEADER_TIPS[section]
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

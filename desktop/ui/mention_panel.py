@@ -96,6 +96,8 @@ class MentionPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
+        # compact rows, like the article list: more of an article's mentions fit above the link panel
+        self.table.verticalHeader().setDefaultSectionSize(max(20, self.table.fontMetrics().height() + 6))
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.setWordWrap(False)
         self.table.clicked.connect(self._clicked)
