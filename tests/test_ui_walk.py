@@ -319,3 +319,32 @@ def test_lists_are_compact_enough_to_show_counts_and_many_mentions(qtbot, db, tm
     assert right <= w.article_view.viewport().width()
     table = w.panel.table
     assert table.verticalHeader().defaultSectionSize() <= table.fontMetrics().height() + 6
+
+
+def test_sigterm_ends_the_event_loop_so_settings_are_saved(qtbot, db, monkeypatch):
+    import os
+    import signal
+    import sys
+    from pathlib import Path
+
+    from desktop.ui import app as appmod
+    from desktop.ui.settings import Settings
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    (aid,) = add_articles(db, "Rahim Uddin spoke.")
+    before = signal.getsignal(signal.SIGTERM)
+    quits = []
+    monkeypatch.setattr(QApplication, "quit", lambda *a: quits.append(1))
+
+    def fake_exec(_app=None):
+        os.kill(os.getpid(), signal.SIGTERM)  # the handler runs at the next bytecode
+        for _ in range(3):
+            pass
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", fake_exec)
+    assert appmod.run(db.path) == 0
+    assert quits == [1]
+    assert signal.getsignal(signal.SIGTERM) is before  # put back after the loop
+    s = Settings()
+    assert s.last_database == str(Path(db.path).resolve()) and s.last_article == aid

@@ -45,6 +45,37 @@ def remembered_database() -> Optional[str]:
     return last if last and Path(last).is_file() else None
 
 
+def quit_on_signals(app: QApplication):
+    """SIGTERM (the session ends, ``kill``) and SIGINT (Ctrl+C in the terminal) end the event loop
+    the normal way, so the window closes and saves its settings (last article, geometry).  Returns
+    a function that puts the previous handlers back."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    previous = {}
+
+    def handler(_signum, _frame):
+        app.quit()
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        try:
+            previous[sig] = signal.signal(sig, handler)
+        except (ValueError, OSError):  # pragma: no cover - not the main thread
+            pass
+    # Python runs signal handlers only between bytecodes: wake up now and then while Qt waits
+    timer = QTimer()
+    timer.timeout.connect(lambda: None)
+    timer.start(300)
+
+    def restore() -> None:
+        timer.stop()
+        for sig, h in previous.items():
+            signal.signal(sig, h)
+
+    return restore
+
+
 def run(db_path: str) -> int:
     app = application()
     setup_logging()
@@ -61,9 +92,11 @@ def run(db_path: str) -> int:
     window = MainWindow(db)
     window.show()
     window.text_pane.setFocus()
+    restore_signals = quit_on_signals(app)
     try:
         return app.exec()
     finally:
+        restore_signals()
         if window.isVisible():  # quit without closing the window (e.g. the session ended)
             window.close()
         window.deleteLater()
