@@ -348,3 +348,26 @@ def test_sigterm_ends_the_event_loop_so_settings_are_saved(qtbot, db, monkeypatc
     assert signal.getsignal(signal.SIGTERM) is before  # put back after the loop
     s = Settings()
     assert s.last_database == str(Path(db.path).resolve()) and s.last_article == aid
+
+
+def test_mark_done_skips_finished_articles_and_wraps_around(qtbot, db, tmp_path):
+    a1, a2, a3, a4 = add_articles(db, "First text.", "Second text.", "Third text.", "Fourth text.")
+    curation.set_article_status(db, a3, "done")
+    w = make_window(qtbot, db, tmp_path / "s.ini")
+    w.open_article(a2)
+    ctrl_d = (Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(w.text_pane, *ctrl_d)
+    assert queries.article(db, a2).status == "done"
+    assert w.article_id == a4  # a3 is done already: skipped
+    qtbot.keyClick(w.text_pane, *ctrl_d)
+    assert w.article_id == a1  # the end of the list: back to the first one not done
+    assert "first article not done" in w.statusBar().currentMessage()
+    w.SCAN_ROWS = 0  # the same answer through the database query
+    w.open_article(a4)
+    curation.set_article_status(db, a4, "new")
+    w.article_model.refresh_all_rows()
+    qtbot.keyClick(w.text_pane, *ctrl_d)
+    assert w.article_id == a1
+    qtbot.keyClick(w.text_pane, *ctrl_d)
+    assert w.article_id == a1 and "every article in the list is done" in w.statusBar().currentMessage()
+    assert {queries.article(db, a).status for a in (a1, a2, a3, a4)} == {"done"}

@@ -202,10 +202,50 @@ class CurationHandlers:
             self.show_message(f"Confirmed {n if n is not True else 0} suggestions")
 
     def do_mark_done(self) -> None:
+        """Mark the article done and open the next one that is not done yet (in list order,
+        wrapping around), so a curator never lands on finished work."""
         aid = self.article_id
-        if aid is not None and self.run_action(lambda: curation.set_article_status(self.db, aid, "done")):
-            self._update_stats()
-            self.do_next_article()
+        if aid is None or not self.run_action(lambda: curation.set_article_status(self.db, aid, "done")):
+            return
+        self._update_stats()
+        nxt = self._next_unfinished(aid)
+        if nxt is None:
+            self.show_message("Marked done — every article in the list is done")
+            return
+        row, cur = self.article_model.row_of(nxt), self.article_model.row_of(aid)
+        self.open_article(nxt)
+        if row is not None and cur is not None and row < cur:
+            self.show_message("Marked done — that was the last one; back to the first article not done yet")
+
+    #: rows looked at one by one (cached pages) before asking the database
+    SCAN_ROWS = 400
+
+    def _next_unfinished(self, after: int) -> Optional[int]:
+        model = self.article_model
+        ids = model.ids
+        start = model.row_of(after)
+        start = -1 if start is None else start
+        for row in range(start + 1, min(len(ids), start + 1 + self.SCAN_ROWS)):
+            r = model.row_data(row)
+            if r is not None and r.status != "done":
+                return r.id
+        from dataclasses import replace
+
+        from desktop import queries
+
+        flt = self.current_filter()
+        if flt.status == "done":
+            return None
+        if flt.status:
+            todo = set(queries.article_ids(self.db, flt))
+        else:
+            todo = set(queries.article_ids(self.db, replace(flt, status="new")))
+            todo |= set(queries.article_ids(self.db, replace(flt, status="in_progress")))
+        todo.discard(after)
+        if not todo:
+            return None
+        order = ids[start + 1:] + ids[:start + 1]
+        return next((i for i in order if i in todo), None)
 
     def do_mark_in_progress(self) -> None:
         aid = self.article_id
