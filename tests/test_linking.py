@@ -167,3 +167,16 @@ def test_spell_out_acronyms():
     assert spell_out("এসসিও") == "SCO"
     assert spell_out("Kazakhstan") is None
     assert spell_out("ভারত") is None
+
+
+def test_index_cache_keeps_only_a_few_databases(tmp_path):
+    from desktop.db import Database
+    from desktop.linking import candidates
+
+    candidates.invalidate()
+    for i in range(candidates._CACHE_SIZE + 3):
+        d = Database(tmp_path / f"k{i}.db")
+        curation.create_entity(d, f"Place {i}", "LOC")
+        assert rank(d, f"Place {i}", "LOC")[0].name == f"Place {i}"
+        d.close()
+    assert len(candidates._CACHE) == candidates._CACHE_SIZE

@@ -151,6 +151,7 @@ def name_tokens(surface: str) -> list[str]:
 # -- the cached index ------------------------------------------------------------------------------
 
 _CACHE: dict[str, _Index] = {}
+_CACHE_SIZE = 4
 _LOCK = threading.Lock()
 
 
@@ -181,7 +182,10 @@ def index_for(s: Session, db_key: str) -> _Index:
             return idx
     idx = _build(s, sig)
     with _LOCK:
+        _CACHE.pop(db_key, None)
         _CACHE[db_key] = idx
+        while len(_CACHE) > _CACHE_SIZE:  # keep the most recently built (one database in the app)
+            _CACHE.pop(next(iter(_CACHE)))
     return idx
 
 
