@@ -371,3 +371,20 @@ def test_mark_done_skips_finished_articles_and_wraps_around(qtbot, db, tmp_path)
     qtbot.keyClick(w.text_pane, *ctrl_d)
     assert w.article_id == a1 and "every article in the list is done" in w.statusBar().currentMessage()
     assert {queries.article(db, a).status for a in (a1, a2, a3, a4)} == {"done"}
+
+
+def test_cheat_sheet_names_actions_not_their_live_labels_and_explains_caret_mode(qtbot, db, tmp_path):
+    text = "Rahim Uddin spoke."
+    (aid,) = add_articles(db, text)
+    mid = suggest(db, aid, text, "Rahim Uddin")
+    w = make_window(qtbot, db, tmp_path / "s.ini")
+    w.open_article(aid, mid)
+    press(qtbot, w, Qt.Key.Key_Return)  # now the Undo action reads "Undo Confirm …"
+    assert w.actions["undo"].text() != "&Undo"
+    press(qtbot, w, Qt.Key.Key_F1)
+    dlg = w.cheat_sheet_dialog
+    lines = dlg.text.splitlines()
+    assert "Undo" in lines and not any(line.startswith("Undo ") for line in lines)
+    assert "F7" in dlg.text and "Caret mode" in dlg.text
+    assert "Type: PERSON" in dlg.text
+    dlg.close()

@@ -170,6 +170,8 @@ class Actions:
             if name.startswith("type_") and not act.isEnabled():
                 continue
             keys = " / ".join(QKeySequence(s).toString(QKeySequence.SequenceFormat.NativeText) for s in spec.shortcuts)
-            groups.setdefault(spec.group, []).append((keys, act.text().replace("&", "")))
+            # the spec's words, not the live label ("Undo Mark … done"); number keys show their type
+            label = act.text() if name.startswith("type_") else spec.text
+            groups.setdefault(spec.group, []).append((keys, label.replace("&", "")))
         order = ["Curation", "Boundaries", "Navigation", "Work", "View"]
         return [(g, groups[g]) for g in order if g in groups]

@@ -129,9 +129,12 @@ class CheatSheet(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Keyboard cheat-sheet")
         self.resize(560, 640)
-        parts = ["<p>Click a highlight to select it; select text and press a number key to add a mention "
-                 "(the selection snaps to whole characters and drops spaces and punctuation). "
-                 "Every action is saved at once and can be undone.</p>"]
+        parts = ["<p>J and K move between suggestions (or click a highlight); Enter confirms, Delete rejects, "
+                 "a number key sets the type. To add a missed mention, select its text — with the mouse, or "
+                 "with the keyboard in caret mode (F7: arrows move, Shift+arrows select) — and press a number "
+                 "key. The selection snaps to whole characters (never half an akshara) and drops spaces and "
+                 "punctuation. In caret mode Shift+arrows select text; outside it they move the selected "
+                 "mention's end. Every action is saved at once and can be undone.</p>"]
         for group, rows in groups:
             parts.append(f"<h3>{html.escape(group)}</h3><table cellspacing='0' cellpadding='3'>")
             for keys, what in rows:
