@@ -388,3 +388,16 @@ def test_cheat_sheet_names_actions_not_their_live_labels_and_explains_caret_mode
     assert "F7" in dlg.text and "Caret mode" in dlg.text
     assert "Type: PERSON" in dlg.text
     dlg.close()
+
+
+def test_moving_to_a_mention_drops_a_stale_selection_so_a_type_key_retypes_it(qtbot, db, tmp_path):
+    text = "Rahim Uddin met Karim Ahmed in Dhaka."
+    (aid,) = add_articles(db, text)
+    rahim = suggest(db, aid, text, "Rahim Uddin")
+    w = make_window(qtbot, db, tmp_path / "s.ini")
+    w.open_article(aid)
+    w.text_pane.select_cp(text.index("Dhaka"), text.index("Dhaka") + 5)  # selected, then changed mind
+    press(qtbot, w, Qt.Key.Key_J)
+    assert w.selected_mention == rahim and w.text_pane.selection_cp() is None
+    press(qtbot, w, Qt.Key.Key_2)
+    assert [(m.text, m.type) for m in queries.mentions(db, aid)] == [("Rahim Uddin", queries.entity_types(db)[1].name)]

@@ -204,14 +204,13 @@ class TextPane(QPlainTextEdit):
         self.render_highlights()
         s = self.span(self.selected_id)
         if s is not None and scroll:
+            # moving to a mention (J/K, the mention list) leaves any text selection behind: a type key
+            # then changes the mention's type instead of adding the old selection as a new mention;
+            # the caret (caret mode) starts from the mention
             cur = QTextCursor(self.document())
             cur.setPosition(self.map.to_utf16(s.start))
-            # move the view, not the (mouse) selection
-            saved = self.textCursor()
             self.setTextCursor(cur)
             self.ensureCursorVisible()
-            if saved.hasSelection():
-                self.setTextCursor(saved)
 
     def selection_cp(self) -> Optional[tuple[int, int]]:
         """The current text selection in code points, or None."""
