@@ -401,3 +401,19 @@ def test_moving_to_a_mention_drops_a_stale_selection_so_a_type_key_retypes_it(qt
     assert w.selected_mention == rahim and w.text_pane.selection_cp() is None
     press(qtbot, w, Qt.Key.Key_2)
     assert [(m.text, m.type) for m in queries.mentions(db, aid)] == [("Rahim Uddin", queries.entity_types(db)[1].name)]
+
+
+def test_escape_in_the_search_box_returns_to_the_text_and_keeps_the_mention(qtbot, db, tmp_path):
+    text = "Rahim Uddin spoke."
+    (aid,) = add_articles(db, text)
+    mid = suggest(db, aid, text, "Rahim Uddin")
+    w = make_window(qtbot, db, tmp_path / "s.ini")
+    w.open_article(aid, mid)
+    qtbot.keyClick(w.text_pane, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is w.search_edit
+    qtbot.keyClicks(w.search_edit, "Rahim")
+    qtbot.keyClick(w.search_edit, Qt.Key.Key_Escape)
+    assert QApplication.focusWidget() is w.text_pane
+    assert w.selected_mention == mid  # Escape there did not also deselect
+    press(qtbot, w, Qt.Key.Key_Escape)  # in the text it deselects as before
+    assert w.selected_mention is None

@@ -190,6 +190,9 @@ class CurationHandlers:
             self.select_mention(prev)
 
     def do_deselect(self) -> None:
+        if self._typing_in_field():  # Escape in the search box (or a filter): back to the text
+            self.text_pane.setFocus()
+            return
         self.text_pane.clear_selection()
         self.select_mention(None)
 
