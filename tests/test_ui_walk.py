@@ -417,3 +417,23 @@ def test_escape_in_the_search_box_returns_to_the_text_and_keeps_the_mention(qtbo
     assert w.selected_mention == mid  # Escape there did not also deselect
     press(qtbot, w, Qt.Key.Key_Escape)  # in the text it deselects as before
     assert w.selected_mention is None
+
+
+def test_file_menu_open_and_new_database_go_through_the_file_dialogs(qtbot, db, tmp_path, monkeypatch):
+    from desktop.ui import main_window
+
+    w = make_window(qtbot, db, tmp_path / "s.ini")
+    file_menu = [a.objectName() for a in w.menus["File"].actions()]
+    assert {"action_open_database", "action_new_database"} <= set(file_menu)
+    assert "action_preferences" in [a.objectName() for a in w.menus["Edit"].actions()]
+    monkeypatch.setattr(main_window.QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: (str(tmp_path / "made"), "")))
+    w.actions["new_database"].trigger()
+    assert w.db.path == str(tmp_path / "made.db") and (tmp_path / "made.db").is_file()
+    monkeypatch.setattr(main_window.QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *a, **k: (db.path, "")))
+    w.actions["open_database"].trigger()
+    assert w.db.path == db.path
+    monkeypatch.setattr(main_window.QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: ("", "")))
+    w.actions["open_database"].trigger()  # cancelled: nothing changes
+    assert w.db.path == db.path
