@@ -461,3 +461,22 @@ def test_history_dock_lists_actions_and_opens_their_article(qtbot, db, tmp_path,
     w.open_article(small["a2"])
     dock.list.itemActivated.emit(dock.list.item(0))
     assert w.article_id == small["a1"]
+
+
+def test_undoing_a_merge_refreshes_an_open_kb_browser(qtbot, db, tmp_path, small):
+    from desktop import kb
+
+    w = make_window(qtbot, db, tmp_path / "s.ini")
+    if w.kb_browser is None:
+        pytest.fail("the knowledge-base dock is missing")
+    a = curation.create_entity(db, "Rahim Uddin", "PERSON")
+    b = curation.create_entity(db, "Rahim Udin", "PERSON")
+    w.kb_browser.show()
+    w.kb_browser.refresh()
+    names = lambda: {r.name for r in w.kb_browser.model.rows()}  # noqa: E731
+    assert {"Rahim Uddin", "Rahim Udin"} <= names()
+    kb.merge(db, a.id, b.id)
+    w.kb_browser.refresh()
+    assert "Rahim Udin" not in names()
+    key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert "Rahim Udin" in names()  # the dock followed the undo without being asked

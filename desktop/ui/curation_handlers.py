@@ -287,6 +287,8 @@ class CurationHandlers:
             self.refresh_article()
         self.reload_types()
         self.article_model.refresh_all_rows()
+        if getattr(self, "kb_browser", None) is not None:
+            self.kb_browser.refresh()  # an undone merge/split/rename shows at once (cheap when hidden)
         self._update_undo_labels()
         self._stats_timer.start()
         self.show_message(f"{verb.capitalize()}: {entry.summary}")

@@ -595,6 +595,8 @@ class MainWindow(CurationHandlers, BackgroundWork, QMainWindow):
 
     def _external_change(self) -> None:
         """The link panel, relations panel or KB browser changed something."""
+        if self.kb_browser is not None and self.sender() is not self.kb_browser:
+            self.kb_browser.refresh()  # e.g. a new entity or alias made in the link panel
         self.refresh_article()
         self.article_model.refresh_all_rows()
         self._update_undo_labels()
