@@ -158,6 +158,10 @@ def test_new_entity_from_mention(panel, seeded, qtbot):
     assert panel.editor.entity_id == ent.id and panel.editor.name_edit.text() == m.text
     # the new entity is now a candidate for the same surface
     assert rank(seeded, m.text, m.type)[0].entity_id == ent.id
+    # the next key goes on with curation, it does not type over the new name
+    assert not panel.editor.name_edit.hasFocus()
+    qtbot.keyClick(panel.candidates, Qt.Key.Key_J)
+    assert panel.editor.name_edit.text() == m.text and queries.entity(seeded, ent.id).name == m.text
     history.undo(seeded)
     assert queries.entity(seeded, ent.id) is None
     assert queries.mention(seeded, m.id).entity_id is None

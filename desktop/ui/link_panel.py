@@ -393,8 +393,9 @@ class LinkPanel(QWidget):
             self._error(exc)
             return None
         self._after_link(m.id)
-        self.editor.name_edit.setFocus()
-        self.editor.name_edit.selectAll()
+        # focus stays in the candidate list, so the curator's next key (J, Enter…) goes on with
+        # curation instead of typing over the new entity's name; the form beside it is one Tab away
+        self.candidates.setFocus()
         return ent.id
 
     def _after_link(self, mention_id: int) -> None:
