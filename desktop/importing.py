@@ -318,7 +318,7 @@ def prepare(draft: Draft) -> Optional[dict]:
         return None
     title = textmod.clean_text(draft.title).replace("\n", " ") if draft.title else ""
     return {
-        "title": (title or textmod.first_line(body))[:500],
+        "title": (title or textmod.title_line(body))[:500],
         "text": body,
         "source": draft.source,
         "language": textmod.detect_language(body),

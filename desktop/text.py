@@ -38,6 +38,57 @@ def first_line(text: str, limit: int = 200) -> str:
     return ""
 
 
+_CRUMB_SPLIT = _re.compile(r"\s+(?:/|>|»|›|\|)\s+")
+_TRAILING = _re.compile(r"[\s.:।॥|\-–—]+$")
+
+
+def _boilerplate() -> tuple[frozenset[str], tuple[str, ...]]:
+    """(whole lines, line prefixes) from ``resources/import/boilerplate.tsv``."""
+    global _BOILERPLATE
+    if _BOILERPLATE is None:
+        from desktop.paths import resource
+
+        whole, prefixes = set(), []
+        try:
+            lines = resource("import", "boilerplate.tsv").read_text(encoding="utf-8").splitlines()
+        except OSError:
+            lines = []
+        for row in lines:
+            if not row.strip() or row.startswith("#"):
+                continue
+            pattern = row.split("\t")[-1].strip().casefold()
+            if pattern.endswith("*"):
+                prefixes.append(pattern[:-1].strip())
+            elif pattern:
+                whole.add(pattern)
+        _BOILERPLATE = (frozenset(whole), tuple(prefixes))
+    return _BOILERPLATE
+
+
+_BOILERPLATE: tuple[frozenset[str], tuple[str, ...]] | None = None
+
+
+def title_line(text: str, limit: int = 200) -> str:
+    """The headline of a text without one: the first line that is not web boilerplate.
+
+    A breadcrumb (``Home / National / Headline``) gives its last part; a photo caption or
+    credit (``প্রতিনিধি চিত্র।``, ``File photo``; ``resources/import/boilerplate.tsv``) is
+    skipped. Falls back to the first non-empty line."""
+    whole, prefixes = _boilerplate()
+    for line in text.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        parts = _CRUMB_SPLIT.split(line)
+        if len(parts) >= 2 and parts[0].strip().casefold() in whole | {"home"}:
+            line = parts[-1].strip()
+        key = _TRAILING.sub("", line).casefold()
+        if not key or key in whole or any(key.startswith(p) for p in prefixes if p) and len(key.split()) <= 6:
+            continue
+        return line[:limit]
+    return first_line(text, limit)
+
+
 # -- scripts and language -------------------------------------------------------------------------
 
 # Unicode blocks of the three scripts (stdlib `re` with ranges is ~10x faster than \p{Script=...}

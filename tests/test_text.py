@@ -1,5 +1,6 @@
 """Text utilities: graphemes, selection snapping, UTF-16 mapping, language, keys."""
 
+import pytest
 import unicodedata
 
 from hypothesis import given, strategies as st
@@ -62,3 +63,19 @@ def test_clean_text_and_keys():
     assert match_key("য\u09bc") == match_key("\u09df")
     assert match_key("Kazakh–India ‘x’") == match_key("kazakh-india 'x'")
     assert match_key("জয়\u200cশঙ্কর") == match_key("জয়শঙ্কর")
+
+
+@pytest.mark.parametrize("text,title", [
+    ("Home / National / भारत-कजाकिस्तान सहयोग पर सहमत\n\nभारत-कजाकिस्तान सहयोग पर सहमत\n", "भारत-कजाकिस्तान सहयोग पर सहमत"),
+    ("প্রতিনিধি চিত্র।\nসন্ত্রাস দমনে সহযোগিতায় একমত দুই দেশ\nবাকি লেখা", "সন্ত্রাস দমনে সহযোগিতায় একমত দুই দেশ"),
+    ("File photo.\nFloods hit Assam again\n", "Floods hit Assam again"),
+    ("Photo: PTI\nRain in Kolkata\n", "Rain in Kolkata"),
+    ("Photography exhibition opens in Dhaka with works by forty young artists from the region\n",
+     "Photography exhibition opens in Dhaka with works by forty young artists from the region"),
+    ("\n\n  A plain headline  \nbody", "A plain headline"),
+    ("ছবি\n", "ছবি"),  # nothing better: the first line after all
+])
+def test_title_skips_breadcrumbs_and_captions(text, title):
+    from desktop.text import title_line
+
+    assert title_line(text) == title
