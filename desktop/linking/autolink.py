@@ -25,7 +25,7 @@ from typing import Optional
 from sqlmodel import select
 
 from desktop.db import Database
-from desktop.linking.candidates import index_for, initials, name_tokens, rank_in_index
+from desktop.linking.candidates import ARTICLE_BONUS, index_for, initials, name_tokens, rank_in_index
 from desktop.linking.data import rows
 from desktop.models import Mention
 from desktop.text import match_key
@@ -86,67 +86,97 @@ def spell_out(word: str) -> Optional[str]:
 
 def autolink_article(db: Database, article_id: int, *, threshold: Optional[float] = None) -> int:
     """Link the article's unlinked suggestions where the answer is clear; returns how many."""
-    threshold = SETTINGS.threshold if threshold is None else threshold
-    with db.transaction() as s:
-        mentions = list(s.exec(select(Mention).where(Mention.article_id == article_id)
-                               .order_by(Mention.start, Mention.end)))
-        if not mentions:
-            return 0
-        idx = index_for(s, str(db.engine.url))
-        link: dict[int, int] = {m.id: m.entity_id for m in mentions
-                                if m.entity_id is not None and m.status != "rejected"}
-        open_ = [m for m in mentions if m.status == "suggested" and m.entity_id is None]
-        boost = frozenset(link.values())
+    return autolink_articles(db, [article_id], threshold=threshold)
 
-        for m in open_:  # 1. clearly best candidate
-            cands = rank_in_index(idx, m.text, m.type, boost=boost, limit=2)
-            if not cands or cands[0].score < threshold:
-                continue
-            if len(cands) > 1 and cands[0].score - cands[1].score < SETTINGS.margin:
-                continue
-            link[m.id] = cands[0].entity_id
 
-        live = [m for m in mentions if m.status != "rejected"]
-        toks = {m.id: set(name_tokens(m.text)) for m in live}
-        for m in open_:  # 2. short forms take the link of an earlier full name
-            if m.id in link or not toks[m.id]:
-                continue
-            found = {link[e.id] for e in live
-                     if e.start < m.start and e.type == m.type and e.id in link
-                     and toks[m.id] <= toks[e.id]}
-            if len(found) == 1:
-                link[m.id] = found.pop()
+#: types whose mentions are values, not entities of the knowledge base
+UNLINKED_TYPES = frozenset({"DATE"})
+BATCH = 200
 
-        spelled = {m.id: spell_out(m.text) for m in live}
-        for m in open_:  # 3. acronyms and expansions
-            if m.id in link:
-                continue
-            found = set()
-            mine = spelled[m.id]
-            for e in live:
-                if e.id == m.id or e.type != m.type or e.id not in link:
-                    continue
-                if mine and initials(e.text) == mine:
-                    found.add(link[e.id])
-                elif spelled[e.id] and initials(m.text) == spelled[e.id]:
-                    found.add(link[e.id])
-            if mine and not found:  # an entity linked here whose alias the acronym abbreviates
-                found = idx.acronyms.get((m.type, mine), set()) & set(link.values())
-            if len(found) == 1:
-                link[m.id] = found.pop()
 
-        n = 0
-        for m in open_:
-            eid = link.get(m.id)
-            if eid is not None and idx.entities.get(eid, ("", m.type))[1] == m.type:
-                m.entity_id = eid
-                s.add(m)
-                n += 1
-        return n
+def _link_one_article(s, idx, mentions: list[Mention], threshold: float, memo: dict) -> int:
+    link: dict[int, int] = {m.id: m.entity_id for m in mentions
+                            if m.entity_id is not None and m.status != "rejected"}
+    open_ = [m for m in mentions if m.status == "suggested" and m.entity_id is None
+             and m.type not in UNLINKED_TYPES]
+    if not open_:
+        return 0
+    boost = frozenset(link.values())
+
+    for m in open_:  # 1. clearly best candidate
+        key = (m.text, m.type)
+        base = memo.get(key)
+        if base is None:
+            # without the fuzzy scan over every alias (its cost grows with the knowledge base);
+            # the link panel's ranking has it
+            base = memo[key] = rank_in_index(idx, m.text, m.type, limit=3, fuzzy=False)
+        cands = sorted(((min(1.0, c.score + ARTICLE_BONUS) if c.entity_id in boost else c.score, c.entity_id)
+                        for c in base), reverse=True)
+        if not cands or cands[0][0] < threshold:
+            continue
+        if len(cands) > 1 and cands[0][0] - cands[1][0] < SETTINGS.margin:
+            continue
+        link[m.id] = cands[0][1]
+
+    live = [m for m in mentions if m.status != "rejected"]
+    toks = {m.id: set(name_tokens(m.text)) for m in live}
+    for m in open_:  # 2. short forms take the link of an earlier full name
+        if m.id in link or not toks[m.id]:
+            continue
+        found = {link[e.id] for e in live
+                 if e.start < m.start and e.type == m.type and e.id in link
+                 and toks[m.id] <= toks[e.id]}
+        if len(found) == 1:
+            link[m.id] = found.pop()
+
+    spelled = {m.id: spell_out(m.text) for m in live}
+    for m in open_:  # 3. acronyms and expansions
+        if m.id in link:
+            continue
+        found = set()
+        mine = spelled[m.id]
+        for e in live:
+            if e.id == m.id or e.type != m.type or e.id not in link:
+                continue
+            if mine and initials(e.text) == mine:
+                found.add(link[e.id])
+            elif spelled[e.id] and initials(m.text) == spelled[e.id]:
+                found.add(link[e.id])
+        if mine and not found:  # an entity linked here whose alias the acronym abbreviates
+            found = idx.acronyms.get((m.type, mine), set()) & set(link.values())
+        if len(found) == 1:
+            link[m.id] = found.pop()
+
+    n = 0
+    for m in open_:
+        eid = link.get(m.id)
+        if eid is not None and idx.entities.get(eid, ("", m.type))[1] == m.type:
+            m.entity_id = eid
+            s.add(m)
+            n += 1
+    return n
 
 
 def autolink_articles(db: Database, article_ids, *, threshold: Optional[float] = None) -> int:
-    return sum(autolink_article(db, a, threshold=threshold) for a in article_ids)
+    """Auto-link over many articles: one index, one ranking per distinct surface, one
+    transaction per batch of articles."""
+    threshold = SETTINGS.threshold if threshold is None else threshold
+    ids = list(article_ids)
+    memo: dict = {}
+    n = 0
+    idx = None
+    for i in range(0, len(ids), BATCH):
+        chunk = ids[i:i + BATCH]
+        with db.transaction() as s:
+            if idx is None:
+                idx = index_for(s, str(db.engine.url))
+            by_article: dict[int, list[Mention]] = {}
+            for m in s.exec(select(Mention).where(Mention.article_id.in_(chunk))  # type: ignore[union-attr]
+                            .order_by(Mention.article_id, Mention.start, Mention.end)):
+                by_article.setdefault(m.article_id, []).append(m)
+            for mentions in by_article.values():
+                n += _link_one_article(s, idx, mentions, threshold, memo)
+    return n
 
 
 __all__ = ["SETTINGS", "LinkSettings", "autolink_article", "autolink_articles", "spell_out", "initials"]

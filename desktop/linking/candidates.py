@@ -24,6 +24,7 @@ counts, highest ids, latest history row) is compared on every call.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -138,14 +139,15 @@ def _is_title(pk: str) -> bool:
     return pk in title_keys()
 
 
-def name_tokens(surface: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def name_tokens(surface: str) -> tuple[str, ...]:
     """Phonetic keys of the words of a surface that are not titles."""
     out = []
     for tok in keys.tokens(surface):
         pk = keys.phonetic_key(tok)
         if pk and not _is_title(pk):
             out.append(pk)
-    return out
+    return tuple(out)
 
 
 # -- the cached index ------------------------------------------------------------------------------
@@ -205,7 +207,9 @@ def _similarity(a: str, b: str) -> float:
 
 
 def rank_in_index(idx: _Index, surface: str, type: str, *, boost: frozenset[int] = frozenset(),
-                  limit: int = 10) -> list[LinkCandidate]:
+                  limit: int = 10, fuzzy: bool = True) -> list[LinkCandidate]:
+    """Candidates from the index; ``fuzzy=False`` skips the fuzzy scan over every alias of the
+    type (the one step whose cost grows with the knowledge base), for bulk auto-linking."""
     best: dict[int, tuple[float, str]] = {}
 
     def offer(eid: int, score: float, reason: str) -> None:
@@ -230,7 +234,7 @@ def rank_in_index(idx: _Index, surface: str, type: str, *, boost: frozenset[int]
     rb = keys.roman(base) if num else r
     for eid, ar in idx.phon_base.get((type, pb), ()):
         offer(eid, SCORE_CROSS_NUMBER + 0.1 * _similarity(rb, ar), "cross-script, number ignored")
-    choices = idx.fuzzy_choices.get(type)
+    choices = idx.fuzzy_choices.get(type) if fuzzy else None
     if r and choices:
         ids = idx.fuzzy_ids[type]
         for _choice, sc, i in process.extract(r, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF,

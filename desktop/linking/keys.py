@@ -53,7 +53,7 @@ def _anusvara(m: re.Match) -> str:
     return "\u0902" if m.group(1) else "\u0982"
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=262144)
 def norm_key(text: str) -> str:
     """Same-script key with the spelling variants above folded (see the module doc)."""
     k = match_key(text)
@@ -86,7 +86,7 @@ def _translit_run(m: re.Match) -> str:
     return out.replace("ṃ", "n").replace("ḥ", "").replace("\u09bc", "").replace("\u093c", "").replace("~", "")
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=262144)
 def roman(text: str) -> str:
     """Lower-case ASCII romanisation: Indic runs transliterated (IAST, then accents dropped),
     Latin kept, digits made ASCII, separators removed."""
@@ -148,7 +148,7 @@ def _latin_prepare(word: str) -> str:
 _TOKEN = re.compile(r"[^\s\-‐-―_/]+")
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=262144)
 def phonetic_key(text: str) -> str:
     """Cross-script key: romanise, then reduce each word to its consonant skeleton.  Digits are
     kept as they are (ASCII); word boundaries and hyphens are dropped."""
