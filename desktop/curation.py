@@ -64,8 +64,23 @@ def _validate_span(article: Article, start: int, end: int) -> tuple[int, int]:
     if not (0 <= start < end <= len(article.text)):
         raise CurateError(f"span {start}-{end} is outside the article (length {len(article.text)})")
     if not textmod.is_grapheme_aligned(article.text, start, end):
-        start, end = textmod.snap_to_graphemes(article.text, start, end)
+        keep_end = textmod.is_suffix_boundary(article.text, end, _case_endings(), key=_fold)
+        new_start, new_end = textmod.snap_to_graphemes(article.text, start, end)
+        start, end = new_start, (end if keep_end else new_end)
     return start, end
+
+
+def _fold(s: str) -> str:
+    from desktop.detection.normalize import fold
+
+    return fold(s)
+
+
+def _case_endings() -> frozenset[str]:
+    """Case endings after which a span may end mid-cluster (see text.is_suffix_boundary)."""
+    from desktop.detection.lexicon import lexicon
+
+    return frozenset(e for endings in lexicon().suffixes.values() for e in endings)
 
 
 # -- mentions ---------------------------------------------------------------------------------------

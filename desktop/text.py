@@ -186,6 +186,25 @@ def snap_selection(text: str, start: int, end: int) -> tuple[int, int]:
     return snap_to_graphemes(text, start, end)
 
 
+_WORD_TAIL = _re.compile(r"[^\s\d.,;:!?।॥()\[\]{}\"'‘’“”/\-–—]*")
+
+
+def is_suffix_boundary(text: str, end: int, suffixes: "frozenset[str] | set[str]", key=None) -> bool:
+    """True when ``end`` falls inside a word just before one of ``suffixes`` that makes up the
+    rest of that word: a morpheme boundary such as কাজাখস্তান|ের.
+
+    Span boundaries are grapheme-cluster boundaries, with this one exception: Bengali case
+    endings that begin with a dependent vowel sign (ের, ে, ায়) fuse with the stem's last
+    consonant into one cluster, yet the name ends before the ending (issue 3). Such a span is
+    kept as detected; anything else is widened to whole clusters. ``key`` folds the rest of the
+    word the way ``suffixes`` were folded."""
+    if not 0 < end < len(text) or not suffixes:
+        return False
+    tail = _WORD_TAIL.match(text, end)
+    rest = tail.group(0) if tail else ""
+    return bool(rest) and (key(rest) if key else rest) in suffixes
+
+
 def is_grapheme_aligned(text: str, start: int, end: int) -> bool:
     bounds = grapheme_boundaries(text)
     i = bisect.bisect_left(bounds, start)

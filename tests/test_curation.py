@@ -140,3 +140,25 @@ def test_history_who_and_when(db, art):
     curation.add_mention(db, art, 0, 5, "PERSON")
     (h,) = history.entries(db)
     assert h.user and h.at is not None and h.summary.startswith("Add PERSON")
+
+
+def test_a_stem_before_a_vowel_sign_case_ending_keeps_its_end(db):
+    """কাজাখস্তান|ের splits the cluster নে, but it is the name without its case ending: set_span,
+    add_mention and type changes keep it; a mid-cluster end that is no ending is widened."""
+    from desktop import curation, text as textmod
+    from desktop.importing import Draft, import_drafts
+
+    body = "কাজাখস্তানের রাজধানী আস্তানা। ভারতীয় দল"
+    (aid,) = import_drafts(db, [Draft(text=body, title="t")]).article_ids
+    end = body.index("ের")
+    assert not textmod.is_grapheme_aligned(body, 0, end)
+    m = curation.add_mention(db, aid, 0, end, "LOC")
+    assert (m.start, m.end, m.text) == (0, end, "কাজাখস্তান")
+    m = curation.set_type(db, m.id, "ORG")
+    m = curation.set_span(db, m.id, 0, end)
+    assert (m.start, m.end) == (0, end)
+    # ভারত|ীয় ("Indian") is no case ending: the end snaps to the whole cluster তী
+    s2 = body.index("ভারত")
+    m2 = curation.add_mention(db, aid, s2, s2 + len("ভারত"), "LOC")
+    assert not textmod.is_grapheme_aligned(body, s2, s2 + len("ভারত"))
+    assert textmod.is_grapheme_aligned(body, m2.start, m2.end) and m2.text == "ভারতী"
