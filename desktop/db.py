@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Iterator
 
 import regex
-from sqlalchemy import event, text
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import NullPool

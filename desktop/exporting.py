@@ -283,7 +283,7 @@ def _export_conll(db, files: AtomicFiles, status, progress, should_cancel) -> No
     articles, grouped, _ = _grouped_mentions(db, status)
     with files.open("annotations.conll") as fh:
         for i, a in enumerate(articles.values()):
-            fh.write(f"-DOCSTART- -X- -X- O\n\n")
+            fh.write("-DOCSTART- -X- -X- O\n\n")
             buf = io.StringIO()
             for para in _paragraph_spans(a.text):
                 toks = bio_tokens(a.text[para[0]:para[1]], _shift(grouped.get(a.id, []), para))

@@ -33,3 +33,34 @@ def seeds_dir():
     from desktop.paths import seeds_dir
 
     return seeds_dir()
+
+
+@pytest.fixture
+def seeded(db, seeds_dir):
+    """A database with the starter knowledge base and the five seed articles (detected)."""
+    from desktop.detection.service import seed_knowledge_base
+    from desktop.importing import import_paths
+
+    seed_knowledge_base(db)
+    assert import_paths(db, [seeds_dir]).imported == 5
+    return db
+
+
+@pytest.fixture(autouse=True)
+def _delete_widgets_after_gui_test(request):
+    """pytest-qt closes a test's widgets with deleteLater(), which only runs in an event loop:
+    delete them now (GUI tests only), so widgets do not pile up until the interpreter exits."""
+    yield
+    if request.node.get_closest_marker("gui") is None:
+        return
+    import gc
+    import sys
+
+    if "PySide6.QtWidgets" not in sys.modules:
+        return
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is not None:
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        gc.collect()

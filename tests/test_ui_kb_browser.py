@@ -1,14 +1,11 @@
 """The knowledge-base browser dock, driven with keys and the mouse (offscreen)."""
 
-import gc
 
 import pytest
-from PySide6.QtCore import QEvent, QItemSelectionModel, Qt
-from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox
 
 from desktop import curation, history, kb, queries
-from desktop.detection.service import seed_knowledge_base
-from desktop.importing import import_paths
 from desktop.ui.kb_browser import EntityPickerDialog, KbBrowser
 from test_linking_support import make_article, suggest
 
@@ -16,20 +13,6 @@ from test_linking_support import make_article, suggest
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")]
 
 
-@pytest.fixture(autouse=True)
-def _delete_widgets_after_test(qapp):
-    """pytest-qt closes a test's widgets with deleteLater(), which only runs in an event loop:
-    delete them now, so widgets do not pile up until the interpreter exits."""
-    yield
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    gc.collect()
-
-
-@pytest.fixture
-def seeded(db, seeds_dir):
-    seed_knowledge_base(db)
-    assert import_paths(db, [seeds_dir]).imported == 5
-    return db
 
 
 @pytest.fixture

@@ -1,14 +1,11 @@
 """The link panel, driven with keys and the mouse on the seed articles (offscreen)."""
 
-import gc
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 
 from desktop import curation, history, queries
-from desktop.detection.service import seed_knowledge_base
-from desktop.importing import import_paths
 from desktop.linking.candidates import rank
 from desktop.ui.link_panel import LinkPanel
 from test_linking_support import make_article, suggest
@@ -17,21 +14,6 @@ from test_linking_support import make_article, suggest
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")]
 
 
-@pytest.fixture(autouse=True)
-def _delete_widgets_after_test(qapp):
-    """pytest-qt closes a test's widgets with deleteLater(), which only runs in an event loop:
-    delete them now, so widgets do not pile up until the interpreter exits."""
-    yield
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    gc.collect()
-
-
-@pytest.fixture
-def seeded(db, seeds_dir):
-    seed_knowledge_base(db)
-    report = import_paths(db, [seeds_dir])
-    assert report.imported == 5
-    return db
 
 
 @pytest.fixture

@@ -1,34 +1,16 @@
 """The relations panel: add, list, delete and undo relations on a seed article (offscreen)."""
 
-import gc
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
 
 from desktop import history, queries, relations
-from desktop.detection.service import seed_knowledge_base
-from desktop.importing import import_paths
 from desktop.ui.relations_panel import RelationsPanel
 
 # the offscreen platform warns when a top-level window sets size hints; harmless
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")]
 
 
-@pytest.fixture(autouse=True)
-def _delete_widgets_after_test(qapp):
-    """pytest-qt closes a test's widgets with deleteLater(), which only runs in an event loop:
-    delete them now, so widgets do not pile up until the interpreter exits."""
-    yield
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    gc.collect()
-
-
-@pytest.fixture
-def seeded(db, seeds_dir):
-    seed_knowledge_base(db)
-    assert import_paths(db, [seeds_dir]).imported == 5
-    return db
 
 
 @pytest.fixture

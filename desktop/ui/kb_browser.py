@@ -14,13 +14,15 @@ from __future__ import annotations
 
 from typing import Optional, Sequence
 
-from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractTableModel, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QDockWidget, QFormLayout, QHBoxLayout,
     QHeaderView, QInputDialog, QLabel, QLineEdit, QMessageBox, QPushButton, QSplitter, QTableView,
     QTabWidget, QTreeView, QVBoxLayout, QWidget,
 )
+
+from desktop.ui.rowmodel import RowTableModel
 
 from desktop import kb, queries
 from desktop.errors import CurateError
@@ -96,7 +98,7 @@ class ClaimKeys(QObject):
 # -- models --------------------------------------------------------------------------------------
 
 
-class EntityTableModel(QAbstractTableModel):
+class EntityTableModel(RowTableModel):
     """Rows of :class:`desktop.kb.EntityRow` (what :func:`desktop.kb.find_entities` returns)."""
 
     HEADERS = ("Name", "Type", "Wikidata", "Aliases", "Mentions")
@@ -124,17 +126,6 @@ class EntityTableModel(QAbstractTableModel):
             if r.id == entity_id:
                 return i
         return -1
-
-    def rowCount(self, parent=QModelIndex()):  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()):  # noqa: N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not (0 <= index.row() < len(self._rows)):
@@ -165,7 +156,7 @@ class EntityTableModel(QAbstractTableModel):
         self.layoutChanged.emit()
 
 
-class EntityMentionModel(QAbstractTableModel):
+class EntityMentionModel(RowTableModel):
     """Rows of :class:`desktop.kb.EntityMention`: every mention linked to one entity."""
 
     HEADERS = ("Article", "Mention", "Status", "Offset")
@@ -174,24 +165,8 @@ class EntityMentionModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[kb.EntityMention] = []
 
-    def set_rows(self, rows: Sequence[kb.EntityMention]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
     def mention_at(self, row: int) -> Optional[kb.EntityMention]:
         return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent=QModelIndex()):  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()):  # noqa: N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not (0 <= index.row() < len(self._rows)):

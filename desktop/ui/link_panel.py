@@ -18,12 +18,14 @@ from __future__ import annotations
 
 from typing import Optional
 
-from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView, QAbstractSpinBox, QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView,
     QLabel, QLineEdit, QPlainTextEdit, QPushButton, QTableView, QTextEdit, QVBoxLayout, QWidget,
 )
+
+from desktop.ui.rowmodel import RowTableModel
 
 from desktop import curation, kb, queries
 from desktop.errors import CurateError
@@ -36,7 +38,7 @@ CONTEXT_CHARS = 30
 _DIGITS = {getattr(Qt.Key, f"Key_{i}"): i for i in range(1, 10)}
 
 
-class CandidateModel(QAbstractTableModel):
+class CandidateModel(RowTableModel):
     """Ranked candidates for one mention; the linked entity is marked."""
 
     HEADERS = ("#", "Entity", "Type", "Wikidata", "Score", "Why")
@@ -57,17 +59,6 @@ class CandidateModel(QAbstractTableModel):
 
     def candidate_at(self, row: int) -> Optional[LinkCandidate]:
         return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent=QModelIndex()):  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()):  # noqa: N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not (0 <= index.row() < len(self._rows)):

@@ -8,13 +8,15 @@ deletes the selected one (Delete key or button).  Every change is one undoable c
 
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from typing import Optional
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView,
     QVBoxLayout, QWidget,
 )
+
+from desktop.ui.rowmodel import RowTableModel
 
 from desktop import queries, relations
 from desktop.errors import CurateError
@@ -23,7 +25,7 @@ from desktop.ui.kb_browser import KeyCatcher, message_label, show_message
 LABEL_CHARS = 40
 
 
-class RelationTableModel(QAbstractTableModel):
+class RelationTableModel(RowTableModel):
     """Rows of :class:`desktop.relations.RelationRow`."""
 
     HEADERS = ("Head", "Relation", "Tail")
@@ -32,27 +34,8 @@ class RelationTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[relations.RelationRow] = []
 
-    def set_rows(self, rows: Sequence[relations.RelationRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rows(self) -> list[relations.RelationRow]:
-        return list(self._rows)
-
     def relation_at(self, row: int) -> Optional[relations.RelationRow]:
         return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent=QModelIndex()):  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()):  # noqa: N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not (0 <= index.row() < len(self._rows)):
