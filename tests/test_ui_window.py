@@ -480,3 +480,24 @@ def test_undoing_a_merge_refreshes_an_open_kb_browser(qtbot, db, tmp_path, small
     assert "Rahim Udin" not in names()
     key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert "Rahim Udin" in names()  # the dock followed the undo without being asked
+
+
+def test_confirming_a_link_offers_it_for_the_same_surface_elsewhere(qtbot, db, tmp_path, small):
+    t3 = "Sheikh Hasina spoke in Dhaka.\n"
+    (a3,) = add_articles(db, t3)
+    elsewhere = suggest(db, a3, t3, "Sheikh Hasina")
+    ent = curation.create_entity(db, "Sheikh Hasina", "PERSON")
+    curation.link(db, small["hasina"], ent.id)
+    w = make_window(qtbot, db, tmp_path / "s.ini")
+    w.open_article(small["a2"])
+    w.select_mention(small["hasina"])
+    key(qtbot, w, Qt.Key.Key_Return)
+    assert queries.mention(db, small["hasina"]).status == "confirmed"
+    assert "Ctrl+Shift+L" in w.statusBar().currentMessage()
+    assert queries.mention(db, elsewhere).entity_id is None  # only offered, nothing done yet
+    w.select_mention(small["hasina"])
+    key(qtbot, w, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    dlg = w.link_panel.apply_dialog
+    assert dlg is not None
+    qtbot.mouseClick(dlg.all_button, Qt.MouseButton.LeftButton)  # "Link all"
+    assert queries.mention(db, elsewhere).entity_id == ent.id

@@ -55,6 +55,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("add_from_selection", "&Add mention from selection", ("A",), "Mention",
                "Add the selected text as a mention of the selected mention's type (or the first type); "
                "a number key picks the type", group="Curation"),
+    ActionSpec("apply_link_elsewhere", "Apply &link to the same surface elsewhere…", ("Ctrl+Shift+L",), "Mention",
+               "Link the unlinked mentions with the same text in other articles to this mention's entity "
+               "(all, or one by one)", group="Curation"),
     ActionSpec("add_type", "New entity &type…", ("Ctrl+T",), "Mention",
                "Add an entity type (it gets the next number key)", group="Curation"),
     ActionSpec("span_from_selection", "Set &boundaries from selection", ("B",), "Mention",

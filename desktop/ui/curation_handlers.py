@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 from typing import Callable, Optional
 
-from desktop import curation, history
+from desktop import kb, curation, history
 from desktop.errors import CurateError
 from desktop.text import grapheme_boundaries, snap_selection
 
@@ -28,8 +28,32 @@ class CurationHandlers:
             self.article_view.setFocus()
             return
         mid = self._need_mention()
-        if mid is not None and self.run_action(lambda: curation.confirm(self.db, mid)):
+        m = mid is not None and self.run_action(lambda: curation.confirm(self.db, mid))
+        if m:
             self._advance_after(mid)
+            if m.entity_id is not None:
+                self._offer_link_elsewhere(m)
+
+    def _offer_link_elsewhere(self, m) -> None:
+        """Confirming a linked mention offers its link for the same surface in other articles —
+        in the status bar, so the keyboard flow is not interrupted (Ctrl+Shift+L applies it)."""
+        try:
+            pairs = kb.apply_link_to_surface(self.db, m.id, dry_run=True)
+        except CurateError:
+            return
+        if pairs:
+            n_art = len({a for _, a in pairs})
+            self.show_message(f"‘{m.text}’ is unlinked in {len(pairs)} more place(s) in {n_art} other article(s) — "
+                              "Ctrl+Shift+L links them too", timeout=15000)
+
+    def do_apply_link_elsewhere(self) -> None:
+        mid = self._need_mention()
+        if mid is None:
+            return
+        if getattr(self, "link_panel", None) is None:
+            return
+        if self.link_panel.offer_apply_to_surface(mid) is None:
+            self.show_message("No unlinked mentions with this text in other articles (or this mention is not linked)")
 
     def do_reject(self) -> None:
         mid = self._need_mention()
