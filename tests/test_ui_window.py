@@ -501,3 +501,19 @@ def test_confirming_a_link_offers_it_for_the_same_surface_elsewhere(qtbot, db, t
     assert dlg is not None
     qtbot.mouseClick(dlg.all_button, Qt.MouseButton.LeftButton)  # "Link all"
     assert queries.mention(db, elsewhere).entity_id == ent.id
+
+
+def test_a_stem_before_a_vowel_sign_ending_is_drawn_to_the_end_of_its_cluster(qtbot, db, tmp_path):
+    text = "মন্ত্রী ম্যাক্সিম রাইজেনকভের সাথে দেখা করেন।"
+    (aid,) = add_articles(db, text)
+    start = text.index("ম্যাক্সিম")
+    end = text.index("ের")  # the stem ends inside the cluster ভে
+    mid = curation.add_mention(db, aid, start, end, "PERSON", status="suggested", source="rule").id
+    assert queries.mention(db, mid).text == "ম্যাক্সিম রাইজেনকভ"
+    w = make_window(qtbot, db, tmp_path / "s.ini")
+    w.open_article(aid)
+    pane = w.text_pane
+    assert pane.display_end(end) == end + 1  # through the vowel sign
+    sel = next(x for x in pane.extraSelections() if x.cursor.selectionStart() == start)
+    assert sel.cursor.selectionEnd() == end + 1  # text before is BMP-only: UTF-16 == code points
+    assert queries.mention(db, mid).end == end  # the stored span is unchanged

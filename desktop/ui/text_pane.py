@@ -174,7 +174,7 @@ class TextPane(QPlainTextEdit):
         self.highlighted = []
         doc_len = self.document().characterCount() - 1
         for s in self.visible_spans():
-            a, b = self.map.to_utf16(s.start), self.map.to_utf16(s.end)
+            a, b = self.map.to_utf16(s.start), self.map.to_utf16(self.display_end(s.end))
             if not (0 <= a < b <= doc_len):
                 continue
             sel = QTextEdit.ExtraSelection()
@@ -284,6 +284,17 @@ class TextPane(QPlainTextEdit):
             self.ensureCursorVisible()
         if changed:
             self.caret_mode_changed.emit(on)
+
+    def display_end(self, end: int) -> int:
+        """Where a highlight ending at ``end`` is drawn to: the end of its character cluster.
+
+        A stem that ends before a Bengali case ending starting with a vowel sign (রাইজেনকভ|ের)
+        ends inside a cluster; Qt would then leave the whole cluster unhighlighted, the last
+        consonant included (and a pre-base vowel sign is drawn before it). Drawing to the cluster's
+        end shows the whole stem; the stored span is unchanged."""
+        bounds = self.grapheme_bounds()
+        i = bisect.bisect_left(bounds, end)
+        return bounds[i] if i < len(bounds) else end
 
     def grapheme_bounds(self) -> list[int]:
         if self._bounds is None:
@@ -399,7 +410,7 @@ class TextPane(QPlainTextEdit):
         s = self.span(mention_id)
         if s is None:
             return None
-        a, b = self.map.to_utf16(s.start), self.map.to_utf16(s.end)
+        a, b = self.map.to_utf16(s.start), self.map.to_utf16(self.display_end(s.end))
         for sel in self.extraSelections():
             if sel.cursor.selectionStart() == a and sel.cursor.selectionEnd() == b:
                 return QTextCharFormat(sel.format)
