@@ -350,3 +350,16 @@ def test_vowel_length_variants_meet_in_the_normalised_view():
     assert fold("व्लादिमीर") == fold("व्लादिमिर")
     v = NormView("মুহাম্মদ ইউনূস")
     assert len(v.norm) == len(v.text)  # one for one: offsets unchanged
+
+
+def test_half_nasal_and_anusvara_meet_and_offsets_map_back():
+    from desktop.detection.normalize import NormView, fold
+
+    assert fold("ताशकन्द") == fold("ताशकंद") and fold("हिन्दी") == fold("हिंदी")
+    text = "बैठक ताशकन्द में 😀 हुई, ताशकंद में भी"
+    v = NormView(text)
+    key = fold("ताशकंद")
+    starts = [i for i in range(len(v.norm)) if v.norm.startswith(key, i)]
+    assert len(starts) == 2
+    spans = [(v.start(i), v.end(i + len(key))) for i in starts]
+    assert [text[a:b] for a, b in spans] == ["ताशकन्द", "ताशकंद"]

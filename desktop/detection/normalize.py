@@ -1,7 +1,8 @@
 """The normalised matching view of a text, with an offset map back to the stored text.
 
 Matching happens on a folded copy of the article: dash and quote variants unified, long and
-short i/u vowels (and Devanagari candrabindu/anusvara) made one, joiners
+short i/u vowels (and Devanagari candrabindu/anusvara, and a half nasal before a consonant /
+anusvara) made one, joiners
 (ZWJ/ZWNJ/ZWSP) removed, nukta letters decomposed (क़ → क + ़, য় → য + ়), every whitespace
 character a plain space, and case folded.  The same folding makes the keys of the aliases
 (:func:`fold`), so an alias matches whatever variant the article uses.
@@ -51,6 +52,30 @@ def _fold_char(ch: str) -> str:
     return ch.translate(_ONE_TO_ONE).lower()
 
 
+#: Devanagari writes a nasal before a consonant either as a half letter or as anusvara
+#: (ताशकन्द / ताशकंद, हिन्दी / हिंदी): the half nasal (nasal + virama before a consonant) folds to ं
+_NASAL = re.compile("[\u0919\u091e\u0923\u0928\u092e]\u094d(?=[\u0915-\u0939])")
+
+
+def _fold_nasals(norm: str, src: "list[int] | None", n: int) -> "tuple[str, list[int] | None]":
+    if "\u094d" not in norm or not _NASAL.search(norm):
+        return norm, src
+    if src is None:
+        src = list(range(n + 1))
+    parts: list[str] = []
+    out_src: list[int] = []
+    pos = 0
+    for m in _NASAL.finditer(norm):
+        parts.append(norm[pos:m.start()])
+        out_src.extend(src[pos:m.start()])
+        parts.append("\u0902")
+        out_src.append(src[m.start()])
+        pos = m.end()
+    parts.append(norm[pos:])
+    out_src.extend(src[pos:])  # includes the final len(text) entry
+    return "".join(parts), out_src
+
+
 class NormView:
     """``norm`` is the folded text; :meth:`start` / :meth:`end` map spans back."""
 
@@ -60,8 +85,7 @@ class NormView:
         self.text = text
         quick = text.translate(_ONE_TO_ONE).lower()
         if len(quick) == len(text) and not _SPECIAL.search(text):
-            self.norm = quick
-            self.src: list[int] | None = None
+            self.norm, self.src = _fold_nasals(quick, None, len(text))
             return
         parts: list[str] = []
         src: list[int] = []
@@ -71,8 +95,7 @@ class NormView:
                 parts.append(f)
                 src.extend([i] * len(f))
         src.append(len(text))
-        self.norm = "".join(parts)
-        self.src = src
+        self.norm, self.src = _fold_nasals("".join(parts), src, len(text))
 
     def start(self, i: int) -> int:
         """Stored-text offset of the span starting at folded offset ``i``."""
