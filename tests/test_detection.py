@@ -363,3 +363,17 @@ def test_half_nasal_and_anusvara_meet_and_offsets_map_back():
     assert len(starts) == 2
     spans = [(v.start(i), v.end(i + len(key))) for i in starts]
     assert [text[a:b] for a, b in spans] == ["ताशकन्द", "ताशकंद"]
+
+
+def test_heldout_gold_offsets_match_their_text():
+    import json
+    from pathlib import Path
+
+    from desktop.text import clean_text
+
+    data = json.loads((Path(__file__).parent / "fixtures" / "gold" / "heldout.json").read_text(encoding="utf-8"))
+    assert {"bn", "hi", "en"} <= {name.split("_")[0] for name in data}
+    for v in data.values():
+        assert clean_text(v["text"]) == v["text"]
+        for m in v["mentions"]:
+            assert v["text"][m["start"]:m["end"]] == m["text"]
