@@ -377,3 +377,13 @@ def test_heldout_gold_offsets_match_their_text():
         assert clean_text(v["text"]) == v["text"]
         for m in v["mentions"]:
             assert v["text"][m["start"]:m["end"]] == m["text"]
+
+
+@pytest.mark.parametrize("text,name", [
+    ("দলের অধিনায়ক রফিক আহমেদ বলেন, দল প্রস্তুত", "রফিক আহমেদ"),
+    ("मुख्य कोच सुरेश वर्मा ने कहा कि", "सुरेश वर्मा"),
+    ("Head Coach Martin Lowe said the team", "Martin Lowe"),
+    ("রাজ্য সভাপতি অনিমেষ পাত্র কমিশনের সিদ্ধান্তকে স্বাগত", "অনিমেষ পাত্র"),
+])
+def test_sports_and_party_offices_are_titles_and_a_name_ends_before_an_org_word(text, name):
+    assert spans(Detector().detect(text), "PERSON") == [(name, "PERSON")]

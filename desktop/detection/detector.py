@@ -202,7 +202,11 @@ class Detector:
                     break  # a known name starts here: the lists handle it
                 if sc == "indic" and w not in surnames and w not in lex.letters and w.endswith(lex.nonname_endings):
                     break  # a locative or a verb (পদে, বলেছেন): the name, if any, ended
-                if w in lex.org_keywords:
+                stem_org = sc == "indic" and "\u0980" <= w[0] <= "\u09ff" \
+                    and w[:len(w) - rules.strip_unknown_ending(w)] in lex.org_keywords
+                if w in lex.org_keywords or stem_org:
+                    if sc == "indic" and toks:
+                        break  # "<name> কমিশনের": the name ended before an organisation's head word
                     toks = []
                     break  # "General Assembly", "Secretary General's Council": not a person
                 if sc == "latin":
