@@ -210,6 +210,12 @@ def main(argv=None) -> int:
     print(f"Detector.detect / reference: {t_det / t_ref:.2f}x")
     print(f"re-detect one {len(big.encode()) / 1000:.1f} KB article: detect_article {t_one * 1000:.1f} ms, "
           f"Detector.detect alone {t_one_det * 1000:.1f} ms (target < 50 ms)")
+    try:
+        import resource
+
+        print(f"peak RSS of the whole run: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    except ImportError:  # Windows
+        pass
     return 0
 
 
