@@ -181,8 +181,8 @@ class Database:
     def search(self, query: str, limit: int = 200) -> list[tuple[int, str, str]]:
         """Articles matching `query`: (article_id, title, snippet), best first.
 
-        Each word of the query is a prefix, so a stem finds its inflected forms (দ্বিবেদী finds
-        দ্বিবেদীর); quotes and FTS operators typed by the user are treated as plain text."""
+        Each word of the query is a prefix, so a stem finds its inflected forms (ঢাকা finds
+        ঢাকায়); quotes and FTS operators typed by the user are treated as plain text."""
         fts_query = fts_query_from_user(query)
         if not fts_query:
             return []

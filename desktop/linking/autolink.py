@@ -6,7 +6,7 @@
    scores at least ``SETTINGS.threshold`` and beats the second by ``SETTINGS.margin``.
 2. **Short forms** — a mention whose name words (titles such as General / জেনারেল left out)
    are all among the words of an earlier linked mention of the same type takes that link
-   (জেনারেল দ্বিবেদী → উপেন্দ্র দ্বিবেদী, জয়শঙ্কর → এস জয়শঙ্কর); when earlier mentions
+   (General Rao → Anil Kumar Rao, জেনারেল রায় → অনিল কুমার রায়); when earlier mentions
    of different entities fit, nothing is linked.
 3. **Acronyms** — an acronym (Latin capitals, or Latin letters spelled out in Bengali or
    Devanagari: এসসিও) takes the link of a same-type mention whose word initials spell it,
