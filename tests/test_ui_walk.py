@@ -7,36 +7,19 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from desktop import curation, queries
-from desktop.importing import Draft, import_drafts
 from desktop.text import grapheme_boundaries
+
+from ui_support import add_articles, make_window, suggest  # noqa: E402
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")]
 
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 
 
-def make_window(qtbot, db, settings_path):
-    from desktop.ui.main_window import MainWindow
-    from desktop.ui.settings import Settings
-
-    w = MainWindow(db, Settings(settings_path))
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    w.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
-    w.text_pane.setFocus()
-    return w
 
 
-def add_articles(db, *texts):
-    rep = import_drafts(db, [Draft(text=t, title=t.split("\n")[0][:40], source=f"t{i}") for i, t in enumerate(texts)])
-    return rep.article_ids
 
 
-def suggest(db, aid, text, surface, type_="PERSON"):
-    start = text.index(surface)
-    return curation.add_mention(db, aid, start, start + len(surface), type_, status="suggested", source="gazetteer").id
 
 
 def press(qtbot, w, k, mod=Qt.KeyboardModifier.NoModifier, times=1):
