@@ -6,7 +6,7 @@ entities.  Offsets are code points into the article text.
 
 from __future__ import annotations
 
-from typing import Iterable, Optional
+from typing import Iterable, Optional, TypeVar
 
 from sqlmodel import Session, select
 
@@ -23,21 +23,19 @@ def _short(s: str, n: int = 40) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
-def _mention(s: Session, mention_id: int) -> Mention:
-    m = s.get(Mention, mention_id)
-    if m is None:
-        raise CurateError(f"mention {mention_id} does not exist")
-    return m
+M = TypeVar("M")
 
 
-def _article(s: Session, article_id: int) -> Article:
-    a = s.get(Article, article_id)
-    if a is None:
-        raise CurateError(f"article {article_id} does not exist")
-    return a
+def require(s: Session, model: type[M], row_id: int) -> M:
+    """The row ``row_id`` of ``model``, or a CurateError naming it ("entity 7 does not exist")."""
+    obj = s.get(model, row_id)
+    if obj is None:
+        raise CurateError(f"{model.__name__.lower()} {row_id} does not exist")
+    return obj
 
 
-def _check_type(s: Session, type_name: str) -> None:
+def check_type(s: Session, type_name: str) -> None:
+    """CurateError unless ``type_name`` is in the entity-type table."""
     if s.exec(select(EntityType).where(EntityType.name == type_name)).first() is None:
         raise CurateError(f"unknown entity type {type_name!r}")
 
@@ -101,8 +99,8 @@ def add_mention(
     whole grapheme clusters; an existing mention with the same span and type is confirmed
     instead of duplicated."""
     with db.transaction() as s:
-        art = _article(s, article_id)
-        _check_type(s, type)
+        art = require(s, Article, article_id)
+        check_type(s, type)
         start, end = _validate_span(art, start, end)
         t = Tracker(s)
         same = s.exec(
@@ -128,11 +126,11 @@ def set_status(db: Database, mention_id: int, status: str) -> Mention:
         raise CurateError(f"unknown mention status {status!r}")
     verb = {"confirmed": "Confirm", "rejected": "Reject", "suggested": "Reset"}[status]
     with db.transaction() as s:
-        m = _mention(s, mention_id)
+        m = require(s, Mention, mention_id)
         t = Tracker(s)
         t.update(m, status=status)
         _learn_alias(t, m)
-        _touch_article(t, _article(s, m.article_id))
+        _touch_article(t, require(s, Article, m.article_id))
         t.record(verb.lower(), f"{verb} ‘{_short(m.text)}’", m.article_id)
         return m
 
@@ -148,8 +146,8 @@ def reject(db: Database, mention_id: int) -> Mention:
 def set_type(db: Database, mention_id: int, type: str) -> Mention:
     """Change a mention's type; the curator has decided, so it is confirmed."""
     with db.transaction() as s:
-        _check_type(s, type)
-        m = _mention(s, mention_id)
+        check_type(s, type)
+        m = require(s, Mention, mention_id)
         t = Tracker(s)
         entity_id = m.entity_id
         if entity_id is not None:
@@ -157,7 +155,7 @@ def set_type(db: Database, mention_id: int, type: str) -> Mention:
             if ent is not None and ent.type != type:
                 entity_id = None  # a link must agree with the type
         t.update(m, type=type, status="confirmed", entity_id=entity_id)
-        _touch_article(t, _article(s, m.article_id))
+        _touch_article(t, require(s, Article, m.article_id))
         t.record("type", f"Type of ‘{_short(m.text)}’ → {type}", m.article_id)
         return m
 
@@ -166,8 +164,8 @@ def set_span(db: Database, mention_id: int, start: int, end: int) -> Mention:
     """Move a mention's boundaries (snapped to grapheme clusters).  The detector's original span
     is kept so re-detection does not propose it again."""
     with db.transaction() as s:
-        m = _mention(s, mention_id)
-        art = _article(s, m.article_id)
+        m = require(s, Mention, mention_id)
+        art = require(s, Article, m.article_id)
         start, end = _validate_span(art, start, end)
         t = Tracker(s)
         fields = dict(start=start, end=end, text=art.text[start:end], status="confirmed")
@@ -181,7 +179,7 @@ def set_span(db: Database, mention_id: int, start: int, end: int) -> Mention:
 
 def delete_mention(db: Database, mention_id: int) -> None:
     with db.transaction() as s:
-        m = _mention(s, mention_id)
+        m = require(s, Mention, mention_id)
         t = Tracker(s)
         t.delete(m)
         t.record("delete", f"Delete ‘{_short(m.text)}’", m.article_id)
@@ -190,12 +188,10 @@ def delete_mention(db: Database, mention_id: int) -> None:
 def link(db: Database, mention_id: int, entity_id: Optional[int]) -> Mention:
     """Link a mention to an entity (None unlinks).  The entity's type must match the mention's."""
     with db.transaction() as s:
-        m = _mention(s, mention_id)
+        m = require(s, Mention, mention_id)
         t = Tracker(s)
         if entity_id is not None:
-            ent = s.get(Entity, entity_id)
-            if ent is None:
-                raise CurateError(f"entity {entity_id} does not exist")
+            ent = require(s, Entity, entity_id)
             if ent.type != m.type:
                 raise CurateError(f"cannot link a {m.type} mention to the {ent.type} entity ‘{ent.name}’")
             t.update(m, entity_id=entity_id, status="confirmed")
@@ -204,7 +200,7 @@ def link(db: Database, mention_id: int, entity_id: Optional[int]) -> Mention:
         else:
             t.update(m, entity_id=None)
             summary = f"Unlink ‘{_short(m.text)}’"
-        _touch_article(t, _article(s, m.article_id))
+        _touch_article(t, require(s, Article, m.article_id))
         t.record("link", summary, m.article_id)
         return m
 
@@ -212,7 +208,7 @@ def link(db: Database, mention_id: int, entity_id: Optional[int]) -> Mention:
 def confirm_all(db: Database, article_id: int) -> int:
     """Confirm every suggestion in the article; returns how many."""
     with db.transaction() as s:
-        art = _article(s, article_id)
+        art = require(s, Article, article_id)
         t = Tracker(s)
         n = 0
         for m in s.exec(select(Mention).where(Mention.article_id == article_id, Mention.status == "suggested")):
@@ -228,7 +224,7 @@ def set_article_status(db: Database, article_id: int, status: str) -> Article:
     if status not in ARTICLE_STATUSES:
         raise CurateError(f"unknown article status {status!r} (one of {', '.join(ARTICLE_STATUSES)})")
     with db.transaction() as s:
-        art = _article(s, article_id)
+        art = require(s, Article, article_id)
         t = Tracker(s)
         t.update(art, status=status)
         t.record("article_status", f"Mark ‘{_short(art.title)}’ {status.replace('_', ' ')}", article_id)
@@ -253,7 +249,7 @@ def create_entity(
     if not name:
         raise CurateError("an entity needs a name")
     with db.transaction() as s:
-        _check_type(s, type)
+        check_type(s, type)
         t = Tracker(s)
         ent = t.insert(Entity(name=name, type=type, external_id=external_id or None, description=description))
         seen = set()
@@ -265,7 +261,7 @@ def create_entity(
                 t.insert(Alias(entity_id=ent.id, text=a, key=k, language=textmod.script_of(a)))
         art_id = None
         if link_mention_id is not None:
-            m = _mention(s, link_mention_id)
+            m = require(s, Mention, link_mention_id)
             if m.type != type:
                 raise CurateError(f"cannot link a {m.type} mention to a {type} entity")
             t.update(m, entity_id=ent.id, status="confirmed")

@@ -26,6 +26,7 @@ from sqlmodel import Session, func, or_, select
 from desktop import text as textmod
 from desktop.db import Database
 from desktop.errors import CurateError, InputError
+from desktop.curation import check_type, require
 from desktop.history import Tracker, action
 from desktop.linking import keys
 from desktop.models import Alias, Article, Entity, EntityType, Mention, utcnow
@@ -56,18 +57,6 @@ def validate_qid(value: Optional[str]) -> Optional[str]:
     if not QID.match(v):
         raise CurateError(f"‘{value}’ is not a Wikidata id (Q followed by digits, e.g. Q232)")
     return v
-
-
-def _entity(s: Session, entity_id: int) -> Entity:
-    e = s.get(Entity, entity_id)
-    if e is None:
-        raise CurateError(f"entity {entity_id} does not exist")
-    return e
-
-
-def _check_type(s: Session, type_name: str) -> None:
-    if s.exec(select(EntityType).where(EntityType.name == type_name)).first() is None:
-        raise CurateError(f"unknown entity type {type_name!r}")
 
 
 def _aliases(s: Session, entity_id: int) -> list[Alias]:
@@ -194,7 +183,7 @@ def edit_entity(db: Database, entity_id: int, *, name: Optional[str] = None, typ
     A new name is also kept as an alias; a new type is given to the mentions linked to it, so
     links keep agreeing with types."""
     with db.transaction() as s:
-        ent = _entity(s, entity_id)
+        ent = require(s, Entity, entity_id)
         t = Tracker(s)
         fields: dict = {}
         if name is not None:
@@ -203,7 +192,7 @@ def edit_entity(db: Database, entity_id: int, *, name: Optional[str] = None, typ
                 raise CurateError("an entity needs a name")
             fields["name"] = name
         if type is not None and type != ent.type:
-            _check_type(s, type)
+            check_type(s, type)
             fields["type"] = type
         if description is not None:
             fields["description"] = description.strip()
@@ -227,7 +216,7 @@ def rename_entity(db: Database, entity_id: int, name: str) -> Entity:
 
 def add_alias(db: Database, entity_id: int, text: str, language: Optional[str] = None) -> Alias:
     with db.transaction() as s:
-        ent = _entity(s, entity_id)
+        ent = require(s, Entity, entity_id)
         t = Tracker(s)
         a = _new_alias(t, entity_id, text, "curator", language)
         if a is None:
@@ -242,7 +231,7 @@ def remove_alias(db: Database, alias_id: int) -> None:
         a = s.get(Alias, alias_id)
         if a is None:
             raise CurateError(f"alias {alias_id} does not exist")
-        ent = _entity(s, a.entity_id)
+        ent = require(s, Entity, a.entity_id)
         t = Tracker(s)
         t.delete(a)
         t.record("kb_alias", f"Remove alias ‘{_short(a.text)}’ from ‘{_short(ent.name)}’")
@@ -255,8 +244,8 @@ def merge(db: Database, survivor_id: int, other_id: int) -> Entity:
     if survivor_id == other_id:
         raise CurateError("cannot merge an entity with itself")
     with db.transaction() as s:
-        keep = _entity(s, survivor_id)
-        other = _entity(s, other_id)
+        keep = require(s, Entity, survivor_id)
+        other = require(s, Entity, other_id)
         if keep.type != other.type:
             raise CurateError(f"cannot merge the {other.type} ‘{other.name}’ into the {keep.type} ‘{keep.name}’")
         if keep.external_id and other.external_id and keep.external_id != other.external_id:
@@ -292,7 +281,7 @@ def split(db: Database, entity_id: int, alias_ids: Iterable[int], name: Optional
     if not alias_ids:
         raise CurateError("choose the aliases to split off")
     with db.transaction() as s:
-        ent = _entity(s, entity_id)
+        ent = require(s, Entity, entity_id)
         own = {a.id: a for a in _aliases(s, entity_id)}
         missing = [i for i in alias_ids if i not in own]
         if missing:
@@ -318,7 +307,7 @@ def delete_entity(db: Database, entity_id: int) -> int:
     """Delete an entity with its aliases, unlinking its mentions (every row is recorded, so
     undo restores all).  Returns how many mentions were unlinked."""
     with db.transaction() as s:
-        ent = _entity(s, entity_id)
+        ent = require(s, Entity, entity_id)
         t = Tracker(s)
         n = 0
         for m in s.exec(select(Mention).where(Mention.entity_id == entity_id)):
@@ -364,7 +353,7 @@ def apply_link_to_surface(db: Database, mention_id: int, article_ids: Optional[I
         out = [(o.id, o.article_id) for o in targets]
         if dry_run or not targets:
             return out
-        ent = _entity(s, src.entity_id)
+        ent = require(s, Entity, src.entity_id)
         t = Tracker(s)
         for o in targets:
             t.update(o, entity_id=ent.id, status="confirmed")
