@@ -107,13 +107,14 @@ class Mention(SQLModel, table=True):
     __tablename__ = "mention"
 
     id: Optional[int] = Field(default=None, primary_key=True)
+    # no index of its own: ix_mention_article_span starts with article_id
     article_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("article.id", ondelete="CASCADE"), nullable=False, index=True)
+        sa_column=Column(Integer, ForeignKey("article.id", ondelete="CASCADE"), nullable=False)
     )
     start: int
     end: int
     text: str
-    type: str = Field(index=True)
+    type: str  # five values: an index would cost every write more than it saves a read
     status: str = Field(default="suggested", index=True)
     source: str = Field(default="manual")
     entity_id: Optional[int] = Field(

@@ -161,3 +161,22 @@ def test_check_finds_bad_offsets(db):
         s.add(Mention(article_id=1, start=0, end=3, text="xyz", type="PERSON"))
     problems = db.check()
     assert any("mention 1" in p for p in problems)
+
+
+def test_migration_to_v3_drops_write_only_mention_indexes(tmp_path):
+    path = tmp_path / "v2.db"
+    db = Database(path)
+    db.close()
+    con = sqlite3.connect(path)
+    con.executescript("CREATE INDEX ix_mention_article_id ON mention (article_id);"
+                      "CREATE INDEX ix_mention_type ON mention (type); PRAGMA user_version = 2;")
+    con.close()
+    db = Database(path)
+    assert db.schema_version() == SCHEMA_VERSION >= 3
+    with db.engine.connect() as c:
+        names = {r[0] for r in c.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='index'")}
+        plan = " ".join(r[-1] for r in c.exec_driver_sql(
+            "EXPLAIN QUERY PLAN SELECT id FROM mention WHERE article_id = 1"))
+    assert "ix_mention_article_id" not in names and "ix_mention_type" not in names
+    assert "ix_mention_article_span" in plan  # reads by article still use an index
+    assert db.check() == []

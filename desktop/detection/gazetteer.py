@@ -30,9 +30,24 @@ class GazetteerEntry:
     language: str = ""
 
 
+def _word_char(ch: str) -> bool:
+    return ch.isalnum() or ch > "\u02ff" and (ch in "\u200c\u200d" or unicodedata.category(ch)[0] == "M")
+
+
+class _WordChars(dict):
+    """char -> is a word character, filled on first use (a dict lookup is what the hot loops pay)."""
+
+    def __missing__(self, ch: str) -> bool:
+        value = self[ch] = _word_char(ch)
+        return value
+
+
+WORD_CHAR = _WordChars()
+
+
 def is_word_char(ch: str) -> bool:
     """Letters, digits, combining marks (Indic vowel signs, virama, nukta) and joiners."""
-    return ch.isalnum() or ch > "\u02ff" and (ch in "\u200c\u200d" or unicodedata.category(ch)[0] == "M")
+    return WORD_CHAR[ch]
 
 
 def is_bengali(ch: str) -> bool:
@@ -41,13 +56,14 @@ def is_bengali(ch: str) -> bool:
 
 def ends_before_suffix(norm: str, e: int, bn_suffixes) -> bool:
     """True when a Bengali word continues at ``e`` with nothing but a case ending."""
-    if not bn_suffixes or not is_bengali(norm[e - 1]):
+    if not bn_suffixes or not "\u0980" <= norm[e - 1] <= "\u09ff":
         return False
     n = len(norm)
     j = e
-    while j < n and j - e < 6 and is_word_char(norm[j]):
+    wc = WORD_CHAR
+    while j < n and j - e < 6 and wc[norm[j]]:
         j += 1
-    return not (j < n and is_word_char(norm[j])) and norm[e:j] in bn_suffixes
+    return not (j < n and wc[norm[j]]) and norm[e:j] in bn_suffixes
 
 
 def whole_word(norm: str, s: int, e: int, bn_suffixes) -> bool:
@@ -131,12 +147,13 @@ class Index:
             return
         n = len(norm)
         bn_suffixes = lex.suffixes.get("bn", frozenset())
+        wc = WORD_CHAR
         for last, info in self.automaton.iter(norm):
             s = last - info.length + 1
-            if s > 0 and is_word_char(norm[s - 1]):
+            if s > 0 and wc[norm[s - 1]]:
                 continue
             e = last + 1
-            if e < n and is_word_char(norm[e]) and not ends_before_suffix(norm, e, bn_suffixes):
+            if e < n and wc[norm[e]] and not ends_before_suffix(norm, e, bn_suffixes):
                 continue
             if info.need_cap or info.need_upper:
                 src = text[view.start(s):view.end(e)]

@@ -178,7 +178,15 @@ def build_detector(db: Database) -> Detector:
 # -- writing suggestions ----------------------------------------------------------------------------
 
 
-def _new_suggestions(article_id: int, cands: list[Candidate], existing) -> list[dict]:
+#: the columns :func:`_new_suggestions` fills, in order (status and timestamps are constants)
+_COLUMNS = ["article_id", "start", "end", "text", "type", "source", "confidence", "value", "entity_id"]
+
+
+def _new_suggestions(article_id: int, cands: list[Candidate], existing) -> list[tuple]:
+    """Rows (in ``_COLUMNS`` order) for the candidates the rules above allow."""
+    if not existing:
+        return [(article_id, c.start, c.end, c.text, c.type, c.source, c.confidence, c.value, c.entity_id)
+                for c in cands]
     same: set[tuple[int, int, str]] = set()
     blocked_spans: set[tuple[int, int]] = set()
     occupied: list[tuple[int, int]] = []
@@ -191,16 +199,13 @@ def _new_suggestions(article_id: int, cands: list[Candidate], existing) -> list[
         if o_start is not None and o_end is not None:
             blocked_spans.add((o_start, o_end))
     occupied.sort()
-    now = utcnow()
     out = []
     for c in cands:
         if (c.start, c.end, c.type) in same or (c.start, c.end) in blocked_spans:
             continue
         if any(s < c.end and c.start < e for s, e in occupied):
             continue
-        out.append(dict(article_id=article_id, start=c.start, end=c.end, text=c.text, type=c.type,
-                        status="suggested", source=c.source, confidence=c.confidence, value=c.value,
-                        entity_id=c.entity_id, created_at=now, updated_at=now))
+        out.append((article_id, c.start, c.end, c.text, c.type, c.source, c.confidence, c.value, c.entity_id))
     return out
 
 
@@ -241,7 +246,7 @@ def detect_articles(
         with db.transaction() as s:
             texts = dict(s.exec(select(Article.id, Article.text).where(Article.id.in_(chunk))).all())
             existing = _existing(s, chunk)
-            rows_out: list[dict] = []
+            rows_out: list[tuple] = []
             chars = 0
             for aid in chunk:
                 if should_cancel is not None and should_cancel():
@@ -258,10 +263,12 @@ def detect_articles(
                     progress(i, total)
                 if chars >= BATCH_CHARS:
                     break
-            db.insert_many(s, Mention.__table__, rows_out)
+            now = utcnow()
+            db.insert_rows(s, Mention.__table__, _COLUMNS, rows_out,
+                           constants={"status": "suggested", "created_at": now, "updated_at": now})
             report.added += len(rows_out)
             if link:
-                to_link.update(r["article_id"] for r in rows_out if r["entity_id"] is None)
+                to_link.update(r[0] for r in rows_out if r[8] is None)
     if to_link and not report.cancelled:
         from desktop.linking.autolink import autolink_articles
 
