@@ -8,6 +8,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from desktop.detection import Candidate, Detector, GazetteerEntry, resolve_overlaps
 from desktop.detection.lexicon import lexicon
@@ -387,3 +389,42 @@ def test_heldout_gold_offsets_match_their_text():
 ])
 def test_sports_and_party_offices_are_titles_and_a_name_ends_before_an_org_word(text, name):
     assert spans(Detector().detect(text), "PERSON") == [(name, "PERSON")]
+
+
+def _greedy_reference(raws):
+    """The precedence rule stated plainly: greedy over all raws, no clustering."""
+    from desktop.detection.detector import SOURCE_RANK
+
+    order = sorted(raws, key=lambda r: (-(r.end - r.start), -SOURCE_RANK.get(r.source, 0), -r.confidence, r.start))
+    chosen = []
+    for r in order:
+        if all(r.end <= c.start or c.end <= r.start for c in chosen):
+            chosen.append(r)
+    return sorted(chosen, key=lambda r: (r.start, r.end))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(1, 8), st.sampled_from(["gazetteer", "rule", "learned"]),
+                          st.sampled_from([0.6, 0.75, 0.9])), max_size=25))
+def test_resolve_overlaps_matches_plain_greedy(specs):
+    from desktop.detection.detector import resolve_overlaps
+    from desktop.detection.rules import Raw
+
+    raws = [Raw(s, s + n, "ORG", src, conf) for s, n, src, conf in specs]
+    got = resolve_overlaps(raws)
+    assert [(r.start, r.end, r.source, r.confidence) for r in got] == \
+        [(r.start, r.end, r.source, r.confidence) for r in _greedy_reference(raws)]
+    assert all(a.end <= b.start for a, b in zip(got, got[1:]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("aB -\u2013\u2019\u200c\u200dকষয়\u09df\u09bc\u09c0\u09bfনূরक़ाबुलताशकन्दहिदी\u0901\u0902 \t")),
+                        max_size=12), max_size=8))
+def test_fold_matches_the_article_view(texts):
+    """Alias keys are folded without an offset map (fold, fold_many); they must be exactly what
+    the article's matching view makes of the same characters."""
+    from desktop.detection.normalize import fold_many
+
+    for t in texts:
+        assert fold(t) == " ".join(NormView(unicodedata.normalize("NFC", t)).norm.split())
+    assert fold_many(texts) == [fold(t) for t in texts]

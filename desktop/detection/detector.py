@@ -6,6 +6,7 @@ See the package docstring for the design and the overlap precedence.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Iterable
 
 from desktop.detection import rules
@@ -34,21 +35,54 @@ class Candidate:
     entity_id: int | None = None   # KB entity when an alias matched unambiguously
 
 
+def _precedence(r: Raw):
+    return -(r.end - r.start), -SOURCE_RANK.get(r.source, 0), -r.confidence, r.start
+
+
 def resolve_overlaps(raws: Iterable[Raw]) -> list[Raw]:
     """Greedy in precedence order: longer span; then learned > gazetteer > rule; then higher
-    confidence; then earlier.  No two results overlap (whatever their types)."""
-    order = sorted(raws, key=lambda r: (-(r.end - r.start), -SOURCE_RANK.get(r.source, 0), -r.confidence, r.start))
-    taken = bytearray()
+    confidence; then earlier.  No two results overlap (whatever their types).
+
+    Raws are first cut into clusters of transitively overlapping spans; a raw alone in its
+    cluster (most of them) is kept as it is, and the greedy choice runs inside each cluster,
+    which gives the same result as running it over all raws at once."""
+    order = sorted(raws, key=_START)
     chosen: list[Raw] = []
+    cluster: list[Raw] = []
+    cluster_end = -1
     for r in order:
-        if len(taken) < r.end:
-            taken.extend(b"\0" * (r.end - len(taken)))
-        if any(taken[r.start:r.end]):
-            continue
-        taken[r.start:r.end] = b"\1" * (r.end - r.start)
-        chosen.append(r)
-    chosen.sort(key=lambda r: (r.start, r.end))
+        if r.start >= cluster_end:
+            if len(cluster) == 1:
+                chosen.append(cluster[0])
+            elif cluster:
+                chosen += _greedy(cluster)
+            cluster = [r]
+            cluster_end = r.end
+        else:
+            cluster.append(r)
+            if r.end > cluster_end:
+                cluster_end = r.end
+    if len(cluster) == 1:
+        chosen.append(cluster[0])
+    elif cluster:
+        chosen += _greedy(cluster)
+    chosen.sort(key=_SPAN)
     return chosen
+
+
+def _greedy(cluster: list[Raw]) -> list[Raw]:
+    taken: list[tuple[int, int]] = []
+    out = []
+    for r in sorted(cluster, key=_precedence):
+        if any(s < r.end and r.start < e for s, e in taken):
+            continue
+        taken.append((r.start, r.end))
+        out.append(r)
+    return out
+
+
+_START = attrgetter("start")
+_SPAN = attrgetter("start", "end")
 
 
 def _script(word: str) -> str:
@@ -151,7 +185,7 @@ class Detector:
         for r in resolve_overlaps(raws):
             a, b = view.start(r.start), view.end(r.end)
             if a < b:
-                out.append(Candidate(a, b, text[a:b], r.type, r.source, round(r.confidence, 2), r.value, r.entity_id))
+                out.append(Candidate(a, b, text[a:b], r.type, r.source, r.confidence, r.value, r.entity_id))
         return out
 
     # -- persons after titles ------------------------------------------------------------------

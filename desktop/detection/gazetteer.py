@@ -9,19 +9,18 @@ in Bengali a hit may also end where a case ending from ``suffixes.tsv`` starts (
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 import ahocorasick
+import regex
 
 from desktop.detection.lexicon import Lexicon
-from desktop.detection.normalize import fold
+from desktop.detection.normalize import fold, fold_many
 
 
-@dataclass(frozen=True)
-class GazetteerEntry:
+class GazetteerEntry(NamedTuple):
     """One surface the detector should find: an alias of a KB entity, a bundled starter name,
-    or a surface the curator confirmed."""
+    or a surface the curator confirmed.  (A named tuple: a detector is built from every alias.)"""
 
     text: str
     type: str
@@ -74,23 +73,31 @@ def whole_word(norm: str, s: int, e: int, bn_suffixes) -> bool:
 class _Key:
     """Everything stored under one folded key."""
 
-    __slots__ = ("length", "types", "cues", "need_cap", "need_upper", "hits")
+    __slots__ = ("length", "cues", "need_cap", "need_upper", "hits")
 
     def __init__(self, length: int):
         self.length = length
-        self.types: dict[str, list] = {}   # type -> [entity ids set, source]
         self.cues: set[str] = set()
         self.need_cap = True
         self.need_upper = True
         self.hits: tuple = ()   # (type, source, confidence, entity id or None), filled by Index
 
 
+_NON_LATIN_LETTER = regex.compile(r"[^\p{Latin}\P{L}]")
+_NOT_ASCII_LETTER = regex.compile(r"[^A-Za-z]+")
+
+
 def _latin_flags(surface: str) -> tuple[bool, bool]:
-    letters = [c for c in surface if c.isalpha()]
-    if not letters or not all(c.isascii() or "\u00c0" <= c <= "\u024f" for c in letters):
+    """(must start with a capital, must be all capitals) for a Latin-script alias."""
+    if surface.isascii():
+        letters = _NOT_ASCII_LETTER.sub("", surface)
+    elif _NON_LATIN_LETTER.search(surface):
         return False, False
-    upper = len(letters) <= 6 and all(c.isupper() for c in letters)
-    return letters[0].isupper(), upper
+    else:
+        letters = "".join(c for c in surface if c.isalpha())
+    if not letters:
+        return False, False
+    return letters[0].isupper(), len(letters) <= 6 and letters.isupper()
 
 
 class Index:
@@ -98,23 +105,44 @@ class Index:
 
     def __init__(self, entries: Iterable[GazetteerEntry], cues: dict[str, Iterable[str]], *,
                  suppressed_keys: Iterable[str] = ()):
-        keys: dict[str, _Key] = {}
+        entries = list(entries)
         suppressed = {fold(k) for k in suppressed_keys}
-        for e in entries:
-            k = fold(e.text)
+        groups: dict[str, list[GazetteerEntry]] = {}
+        for e, k in zip(entries, fold_many([e.text for e in entries])):
             if not k or k in suppressed:
                 continue
-            info = keys.get(k)
-            if info is None:
-                info = keys[k] = _Key(len(k))
-            slot = info.types.setdefault(e.type, [set(), "gazetteer"])
-            if e.entity_id is not None:
-                slot[0].add(e.entity_id)
-            if e.source != "gazetteer":
-                slot[1] = "learned"
-            cap, upper = _latin_flags(e.text)
-            info.need_cap &= cap
-            info.need_upper &= upper
+            group = groups.get(k)
+            if group is None:
+                groups[k] = [e]
+            else:
+                group.append(e)
+        keys: dict[str, _Key] = {}
+        for k, group in groups.items():
+            info = keys[k] = _Key(len(k))
+            if len(group) == 1:  # most keys: one alias of one entity
+                e = group[0]
+                info.need_cap, info.need_upper = _latin_flags(e.text)
+                info.hits = ((e.type, "gazetteer" if e.source == "gazetteer" else "learned",
+                              0.9 if e.source == "gazetteer" else 0.95, e.entity_id),)
+                continue
+            types: dict[str, list] = {}   # type -> [entity ids, source]
+            for e in group:
+                slot = types.setdefault(e.type, [set(), "gazetteer"])
+                if e.entity_id is not None:
+                    slot[0].add(e.entity_id)
+                if e.source != "gazetteer":
+                    slot[1] = "learned"
+                cap, upper = _latin_flags(e.text)
+                info.need_cap &= cap
+                info.need_upper &= upper
+            hits = []
+            for typ, (ids, source) in types.items():
+                eid = next(iter(ids)) if len(ids) == 1 else None
+                conf = (0.95 if source == "learned" else 0.9) if len(types) == 1 else 0.6
+                if eid is None and ids:
+                    conf -= 0.15  # the alias names several entities: not linked
+                hits.append((typ, source, round(conf, 2), eid))
+            info.hits = tuple(hits)
         for kind, words in cues.items():
             for w in words:
                 k = fold(w)
@@ -125,15 +153,6 @@ class Index:
                     info = keys[k] = _Key(len(k))
                     info.need_cap = info.need_upper = False
                 info.cues.add(kind)
-        for info in keys.values():
-            hits = []
-            for typ, (ids, source) in info.types.items():
-                eid = next(iter(ids)) if len(ids) == 1 else None
-                conf = (0.95 if source == "learned" else 0.9) if len(info.types) == 1 else 0.6
-                if eid is None and ids:
-                    conf -= 0.15  # the alias names several entities: not linked
-                hits.append((typ, source, round(conf, 2), eid))
-            info.hits = tuple(hits)
         self.size = len(keys)
         self.automaton = ahocorasick.Automaton()
         for k, info in keys.items():

@@ -110,8 +110,29 @@ class NormView:
         return self.src[j - 1] + 1
 
 
+#: the whole folding as one table, for strings whose offsets nobody needs (alias keys)
+_FULL = {**_ONE_TO_ONE, **dict.fromkeys(map(ord, _JOINERS)),
+         **{ord(c): unicodedata.normalize("NFD", c) for c in _NUKTA_LETTERS}}
+
+
+def _fold_plain(text: str) -> str:
+    out = text.translate(_FULL).lower()
+    if "\u094d" in out:
+        out = _NASAL.sub("\u0902", out)
+    return out
+
+
 def fold(text: str) -> str:
-    """The folded form of a short string (alias keys); whitespace runs collapse to one space."""
-    text = unicodedata.normalize("NFC", text)
-    out = NormView(text).norm
-    return " ".join(out.split())
+    """The folded form of a short string (alias keys); whitespace runs collapse to one space.
+    The same characters as :class:`NormView` produces for it."""
+    return " ".join(_fold_plain(unicodedata.normalize("NFC", text)).split())
+
+
+def fold_many(texts: list[str]) -> list[str]:
+    """``[fold(t) for t in texts]``, folding them as one string (building a detector folds
+    every alias of the knowledge base)."""
+    if not texts:
+        return []
+    nfc = unicodedata.normalize
+    joined = "\x00".join(nfc("NFC", t).replace("\x00", " ") for t in texts)
+    return [" ".join(part.split()) for part in _fold_plain(joined).split("\x00")]
