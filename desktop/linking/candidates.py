@@ -23,6 +23,7 @@ counts, highest ids, latest history row) is compared on every call.
 
 from __future__ import annotations
 
+import gc
 import re
 from functools import lru_cache
 import threading
@@ -73,32 +74,43 @@ class _Index:
     alias_count: int = 0
 
     def add(self, eid: int, type_: str, text: str) -> None:
-        mk = match_key(text)
-        if not mk:
+        k = alias_keys(text)
+        if k is None:
             return
+        mk, nk, r, pk, pb, rb, toks, ini = k
         self.alias_count += 1
         self.exact[(type_, mk)].add(eid)
-        nk = keys.norm_key(text)
         if nk:
             self.norm[(type_, nk)].add(eid)
-        r = keys.roman(text)
-        pk = keys.phonetic_key(text)
         if pk:
             self.phon[(type_, pk)].append((eid, r))
-        base, num = keys.split_number(text)
-        pb = keys.phonetic_key(base) if num else pk
         if pb:
-            self.phon_base[(type_, pb)].append((eid, keys.roman(base)))
-        for tok in keys.tokens(text):
-            tp = keys.phonetic_key(tok)
-            if tp and not _is_title(tp):
-                self.tokens[(type_, tp)].add(eid)
-        ini = initials(text)
-        if len(ini) >= 2:
+            self.phon_base[(type_, pb)].append((eid, rb))
+        for tp in toks:
+            self.tokens[(type_, tp)].add(eid)
+        if ini:
             self.acronyms[(type_, ini)].add(eid)
         if r:
             self.fuzzy_choices[type_].append(r)
             self.fuzzy_ids[type_].append(eid)
+
+
+@lru_cache(maxsize=262144)
+def alias_keys(text: str):
+    """Every key of one alias, computed once per process (an index rebuild after a curation
+    action then costs dictionary inserts only): (match key, normalised key, romanisation,
+    phonetic key, phonetic key without a number, its romanisation, name-word keys, initials),
+    or None for an empty alias."""
+    mk = match_key(text)
+    if not mk:
+        return None
+    r = keys.roman(text)
+    pk = keys.phonetic_key(text)
+    base, num = keys.split_number(text)
+    pb = keys.phonetic_key(base) if num else pk
+    rb = keys.roman(base) if pb else ""
+    ini = initials(text)
+    return (mk, keys.norm_key(text), r, pk, pb, rb, name_tokens(text), ini if len(ini) >= 2 else "")
 
 
 _SMALL_WORDS = frozenset({"of", "the", "and", "for", "on", "in", "at", "to", "a", "an", "&"})
@@ -166,13 +178,21 @@ def _signature(s: Session) -> tuple:
 
 def _build(s: Session, signature: tuple) -> _Index:
     idx = _Index(signature=signature)
-    for eid, name, type_, qid in s.exec(select(Entity.id, Entity.name, Entity.type, Entity.external_id)):
-        idx.entities[eid] = (name, type_, qid)
-        idx.add(eid, type_, name)
-    for eid, text in s.exec(select(Alias.entity_id, Alias.text)):
-        ent = idx.entities.get(eid)
-        if ent is not None:
-            idx.add(eid, ent[1], text)
+    conn = s.connection()  # Core rows: the ORM's per-row work is most of a rebuild with keys cached
+    was = gc.isenabled()
+    gc.disable()  # ~10 small objects an alias and no cycles: the collector's passes are pure cost
+    try:
+        for eid, name, type_, qid in conn.execute(
+                select(Entity.id, Entity.name, Entity.type, Entity.external_id)).all():
+            idx.entities[eid] = (name, type_, qid)
+            idx.add(eid, type_, name)
+        for eid, text in conn.execute(select(Alias.entity_id, Alias.text)).all():
+            ent = idx.entities.get(eid)
+            if ent is not None:
+                idx.add(eid, ent[1], text)
+    finally:
+        if was:
+            gc.enable()
     return idx
 
 
