@@ -50,3 +50,26 @@ def test_roman_and_tokens():
     assert roman("আস্তানা") == "astana"
     assert roman("KAZIND-2024") == "kazind2024"
     assert tokens("জেনারেল উপেন্দ্র দ্বিবেদী") == [norm_key("জেনারেল"), norm_key("উপেন্দ্র"), norm_key("দ্বিবেদী")]
+
+
+def test_prime_romanises_like_one_word_at_a_time():
+    """Building the index romanises all aliases in one library call per script; the result must
+    be what romanising each word alone gives (the newline joins must not leak context)."""
+    from desktop.linking import keys
+    from desktop.detection.service import bundled_entities
+
+    texts = [a for e in bundled_entities().values() for a in e["aliases"]]
+    texts += ["রাম্‌ শ্যাম", "क़ुतुब मीनार", "সংস্কৃতি", "हिंदी-हिन्दी"]
+    alone = {}
+    for t in texts:
+        for run in keys._INDIC_RUN.findall(keys.match_key(t)):
+            alone[run] = keys._post(keys.sanscript.transliterate(run, keys._scheme(run), keys.sanscript.IAST))
+    saved = dict(keys._RUNS)
+    keys._RUNS.clear()
+    try:
+        keys.prime(texts)
+        assert len(alone) > 100
+        assert {run: keys._RUNS.get(run) for run in alone} == alone
+    finally:
+        keys._RUNS.clear()
+        keys._RUNS.update(saved)

@@ -182,11 +182,13 @@ def _build(s: Session, signature: tuple) -> _Index:
     was = gc.isenabled()
     gc.disable()  # ~10 small objects an alias and no cycles: the collector's passes are pure cost
     try:
-        for eid, name, type_, qid in conn.execute(
-                select(Entity.id, Entity.name, Entity.type, Entity.external_id)).all():
+        entities = conn.execute(select(Entity.id, Entity.name, Entity.type, Entity.external_id)).all()
+        aliases = conn.execute(select(Alias.entity_id, Alias.text)).all()
+        keys.prime([e[1] for e in entities] + [a[1] for a in aliases])
+        for eid, name, type_, qid in entities:
             idx.entities[eid] = (name, type_, qid)
             idx.add(eid, type_, name)
-        for eid, text in conn.execute(select(Alias.entity_id, Alias.text)).all():
+        for eid, text in aliases:
             ent = idx.entities.get(eid)
             if ent is not None:
                 idx.add(eid, ent[1], text)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Iterable
 
 from indic_transliteration import sanscript
 
@@ -78,12 +79,48 @@ _SCHEMES = {"bn": sanscript.BENGALI, "hi": sanscript.DEVANAGARI}
 _INDIC_RUN = re.compile(r"[\u0900-\u097f]+|[\u0980-\u09ff]+")
 
 
+#: Indic word -> its romanisation (before accents are dropped); filled one word at a time, or
+#: for many words at once by :func:`prime`
+_RUNS: dict[str, str] = {}
+_RUNS_MAX = 500_000
+
+
+def _scheme(run: str) -> str:
+    return sanscript.DEVANAGARI if run[0] <= "\u097f" else sanscript.BENGALI
+
+
+def _post(out: str) -> str:
+    # IAST: anusvara ṃ is a nasal before a consonant, visarga and the nukta sign drop
+    return out.replace("ṃ", "n").replace("ḥ", "").replace("\u09bc", "").replace("\u093c", "").replace("~", "")
+
+
 def _translit_run(m: re.Match) -> str:
     run = m.group(0)
-    scheme = sanscript.DEVANAGARI if run[0] <= "\u097f" else sanscript.BENGALI
-    # IAST: anusvara ṃ is a nasal before a consonant, visarga and the nukta sign drop
-    out = sanscript.transliterate(run, scheme, sanscript.IAST)
-    return out.replace("ṃ", "n").replace("ḥ", "").replace("\u09bc", "").replace("\u093c", "").replace("~", "")
+    out = _RUNS.get(run)
+    if out is None:
+        out = _post(sanscript.transliterate(run, _scheme(run), sanscript.IAST))
+        if len(_RUNS) < _RUNS_MAX:
+            _RUNS[run] = out
+    return out
+
+
+def prime(texts: Iterable[str]) -> None:
+    """Romanise the Indic words of many texts with one library call per script (building the
+    linking index romanises every alias; the library's cost is mostly per call).  Words are
+    joined by newlines, which the transliteration keeps; if the pieces don't come back one for
+    one, nothing is stored and words are done one at a time as usual."""
+    todo: dict[str, set[str]] = {sanscript.BENGALI: set(), sanscript.DEVANAGARI: set()}
+    for t in texts:
+        for run in _INDIC_RUN.findall(match_key(t)):
+            if run not in _RUNS:
+                todo[_scheme(run)].add(run)
+    for scheme, runs in todo.items():
+        if not runs or len(_RUNS) + len(runs) > _RUNS_MAX:
+            continue
+        words = sorted(runs)
+        out = sanscript.transliterate("\n".join(words), scheme, sanscript.IAST).split("\n")
+        if len(out) == len(words):
+            _RUNS.update(zip(words, map(_post, out)))
 
 
 @lru_cache(maxsize=262144)
