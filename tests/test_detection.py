@@ -428,3 +428,20 @@ def test_fold_matches_the_article_view(texts):
     for t in texts:
         assert fold(t) == " ".join(NormView(unicodedata.normalize("NFC", t)).norm.split())
     assert fold_many(texts) == [fold(t) for t in texts]
+
+
+def test_recall_by_automaton_finds_what_str_find_finds(monkeypatch):
+    """A long article with many names to look for again switches from str.find to one automaton
+    pass; both must give the same suggestions."""
+    from desktop.detection import detector as det_mod
+
+    names = [f"General Alpha{chr(65 + i)} Beta{chr(70 + i)}" for i in range(20)]
+    text = ". ".join(names) + ". " + " and ".join(n.split(" ", 1)[1] for n in names) + ". " + \
+        " ".join(f"Beta{chr(70 + i)} spoke." for i in range(20))
+    det = Detector([])
+    monkeypatch.setattr(det_mod, "_RECALL_FIND_MAX", 10_000)
+    by_find = det.detect(text)
+    monkeypatch.setattr(det_mod, "_RECALL_FIND_MAX", 0)
+    by_automaton = det.detect(text)
+    assert by_find == by_automaton
+    assert sum(c.text.startswith("Beta") for c in by_find) >= 20  # surnames alone were recalled
