@@ -200,10 +200,11 @@ class Detector:
                     break
                 if s in alias_starts:
                     break  # a known name starts here: the lists handle it
-                if sc == "indic" and w not in surnames and w not in lex.letters and w.endswith(lex.nonname_endings):
+                bn = sc == "indic" and "\u0980" <= w[0] <= "\u09ff"
+                named = sc == "indic" and (w in surnames or rules.is_name_word(w, lex))
+                if sc == "indic" and not named and w not in lex.letters and w.endswith(lex.nonname_endings):
                     break  # a locative or a verb (পদে, বলেছেন): the name, if any, ended
-                stem_org = sc == "indic" and "\u0980" <= w[0] <= "\u09ff" \
-                    and w[:len(w) - rules.strip_unknown_ending(w)] in lex.org_keywords
+                stem_org = bn and w[:len(w) - rules.strip_unknown_ending(w, lex)] in lex.org_keywords
                 if w in lex.org_keywords or stem_org:
                     if sc == "indic" and toks:
                         break  # "<name> কমিশনের": the name ended before an organisation's head word
@@ -215,19 +216,24 @@ class Detector:
                 elif len(w) > 2 and rules.acronym_letters(w, src, lex) and len(toks) + 1 >= 1 \
                         and len(rules.acronym_letters(w, src, lex) or "") >= 2:
                     break  # an acronym (সিআইএসসি) after a name is not part of it
-                cut = rules.strip_unknown_ending(w) if "\u0980" <= w[0] <= "\u09ff" else 0
+                cut = 0
+                if bn and not named:
+                    cut, end_before = self._name_ending(norm, words, w, e, not toks, title_spans)
+                    if end_before:
+                        break
                 toks.append((s, e - cut))
                 if cut or w in surnames or len(toks) >= _MAX_NAME_WORDS[sc]:
                     break
                 p = e
-                if sc == "latin" and p < len(norm) and norm[p] == "." and e - s == 1:
-                    p += 1  # an initial: "S. Jaishankar"
+                if p < len(norm) and norm[p] == "." and (
+                        sc == "latin" and e - s == 1 or sc == "indic" and (w in lex.letters or e - s <= 2)):
+                    p += 1  # an initial: "S. Jaishankar", "एस. जयशंकर"
                 elif p < len(norm) and norm[p] not in " \t":
                     break
             if not toks:
                 continue
-            # a trailing single-letter initial is not a name
-            while toks and toks[-1][1] - toks[-1][0] == 1:
+            # a trailing initial is not a name
+            while toks and (toks[-1][1] - toks[-1][0] == 1 or norm[toks[-1][0]:toks[-1][1]] in lex.letters):
                 toks.pop()
             if not toks:
                 continue
@@ -246,6 +252,45 @@ class Detector:
             if len(toks) > 1:
                 surnames.add(norm[toks[-1][0]:toks[-1][1]])
         return out
+
+    def _name_ending(self, norm, words: Words, w, e, first, title_spans) -> tuple[int, bool]:
+        """A Bengali word after a title that may carry a case ending: (characters to cut, end the
+        name before the word).  A genitive can only end a name: right after the title -র (মোদীর,
+        হাসিনার) is kept when another name word follows (ভ্লাদিমির পুটিন); later in a name an
+        ambiguous -ার word (a common noun's genitive as often as a name's) ends the name before it,
+        and so does any word whose stem is a known common word (an event or organisation word)."""
+        lex = self.lex
+        cut = rules.strip_unknown_ending(w, lex)
+        ambiguous = 0 if cut else rules.strip_unknown_ending(w, lex, ambiguous=True)
+        if not cut and not ambiguous:
+            return 0, False
+        stem = w[:len(w) - (cut or ambiguous)]
+        if stem in lex.event_keywords or stem in lex.org_keywords or stem in lex.stopwords \
+                or stem in lex.summit_words or stem in lex.titles:
+            return 0, True
+        single_r = cut == 1 or ambiguous == 1
+        if first and single_r and self._name_follows(norm, words, e, title_spans):
+            return 0, False  # a given name ending in -র: the name goes on
+        if ambiguous and not first:
+            return 0, True
+        return cut or ambiguous, False
+
+    def _name_follows(self, norm, words: Words, e, title_spans) -> bool:
+        """True when the word after ``e`` (after spaces only) could go on a name."""
+        lex = self.lex
+        t = words.next(e)
+        if t is None or t[0] == e:
+            return False
+        w = norm[t[0]:t[1]]
+        if _script(w) != "indic" or w in lex.stopwords or w in lex.months or t[0] in title_spans \
+                or any(ch.isdigit() for ch in w):
+            return False
+        if rules.is_name_word(w, lex):
+            return True
+        if w.endswith(lex.nonname_endings) or w in lex.org_keywords:
+            return False
+        stem = w[:len(w) - (rules.strip_unknown_ending(w, lex) or rules.strip_unknown_ending(w, lex, True))]
+        return not (stem in lex.org_keywords or stem in lex.event_keywords or stem in lex.stopwords)
 
     # -- acronyms defined in parentheses -----------------------------------------------------
 
@@ -299,7 +344,7 @@ class Detector:
             w = norm[t[0]:t[1]]
             if w in lex.stopwords and w not in lex.connectors or any(c.isdigit() for c in w):
                 break
-            if toks and "\u0980" <= w[:1] <= "\u09ff" and rules.strip_unknown_ending(w):
+            if toks and "\u0980" <= w[:1] <= "\u09ff" and rules.strip_unknown_ending(w, lex):
                 break  # a genitive before the name qualifies it: ভারতের | বিদেশ মন্ত্রক
             toks.append(t)
             counted += w not in lex.connectors
@@ -309,7 +354,7 @@ class Detector:
         if len(toks) < 2 and not (toks and norm[toks[0][0]:toks[0][1]] in lex.org_keywords):
             return None
         head = norm[toks[0][0]:toks[0][1]]
-        cut = rules.strip_unknown_ending(head) if "\u0980" <= head[:1] <= "\u09ff" else 0
+        cut = rules.strip_unknown_ending(head, lex) if "\u0980" <= head[:1] <= "\u09ff" else 0
         if head not in lex.org_keywords and head[:len(head) - cut] not in lex.org_keywords:
             return None
         if _script(head) == "latin":
