@@ -131,6 +131,7 @@ class Detector:
         for ev in self._quoted_events(norm, words, events):
             raws.append(ev)
             memory.append((norm[ev.start:ev.end], ev, 0))
+        raws += self._indic_orgs(norm, words, raws, title_spans)
         if memory:
             raws += self._recall(norm, text, view, memory)
         org_ends = {}
@@ -364,6 +365,50 @@ class Detector:
                 return None
         end = toks[0][1] - (cut if head not in lex.org_keywords else 0)
         return Raw(toks[-1][0], end, "ORG", "rule", 0.8), "ORG", None
+
+    # -- Indic organisation names ending in a head word -----------------------------------------
+
+    def _indic_orgs(self, norm, words: Words, raws, title_spans) -> list[Raw]:
+        """নির্বাচন কমিশন, বাংলাদেশ ক্রিকেট বোর্ড, सर्वोच्च न्यायालय: one to four modifier words
+        before a Bengali or Hindi organisation head word (``org`` in words.tsv; a Bengali head may
+        carry a case ending: কমিশনের).  The name starts after a stop word, a title, a digit,
+        punctuation, a person, a word from ``org_stop`` (নতুন, विपक्षी, participles like "held") or a
+        word with an ``org_break_ending`` — a genitive qualifies the name and is left out (ভারতের |
+        পররাষ্ট্র মন্ত্রণালয়, भारत के | विदेश मंत्रालय); a known place is kept when only ``org_weak``
+        words stand between it and the head (ঢাকা বিশ্ববিদ্যালয়, বাংলাদেশ ক্রিকেট বোর্ড).  A bare head
+        word is no name, nor are only ``org_weak`` modifiers (জাতীয় দল, केंद्रीय समिति); a head
+        followed by a transliterated "of" (``org_of``) is left to the lists."""
+        lex = self.lex
+        bn_suffixes = lex.suffixes.get("bn", frozenset())
+        persons = [(r.start, r.end) for r in raws if r.type == "PERSON"]
+        places = {r.start: r.end for r in raws if r.type == "LOC"}
+        out: list[Raw] = []
+        for last, length in rules.org_heads(lex).iter(norm):
+            hs, he = last - length + 1, last + 1
+            if not whole_word(norm, hs, he, bn_suffixes):
+                continue
+            nxt = words.next(he)
+            if nxt is not None and norm[nxt[0]:nxt[1]] in lex.org_of:
+                continue  # "<head> অফ ...": the name goes on in English word order
+            mods: list[tuple[int, int]] = []
+            pos = hs
+            while len(mods) < 4:
+                t = words.prev(pos)
+                if t is None or t[1] == pos or norm[t[1]:pos].strip(" \t"):
+                    break
+                w = norm[t[0]:t[1]]
+                if _script(w) != "indic" or any(ch.isdigit() for ch in w) or w in lex.stopwords \
+                        or w in lex.months or w in lex.org_stop or w in lex.connectors or w in lex.titles \
+                        or t[0] in title_spans or w.endswith(lex.org_break_endings) \
+                        or any(ps <= t[0] < pe for ps, pe in persons):
+                    break
+                if places.get(t[0]) == t[1] and any(norm[a:b] not in lex.org_weak for a, b in mods):
+                    break  # a place before a name (<place> | <name> <head>) is its subject, not part of it
+                mods.append(t)
+                pos = t[0]
+            if any(norm[a:b] not in lex.org_weak for a, b in mods):
+                out.append(Raw(mods[-1][0], he, "ORG", "rule", 0.7))
+        return out
 
     # -- quoted names of exercises and operations ----------------------------------------------
 
