@@ -382,10 +382,12 @@ class Detector:
         bn_suffixes = lex.suffixes.get("bn", frozenset())
         persons = [(r.start, r.end) for r in raws if r.type == "PERSON"]
         places = {r.start: r.end for r in raws if r.type == "LOC"}
+        # a full name before "(ACR)" or a place's organisation found by a rule: its start stands
+        ruled = {r.end for r in raws if r.type == "ORG" and r.source == "rule"}
         out: list[Raw] = []
         for last, length in rules.org_heads(lex).iter(norm):
             hs, he = last - length + 1, last + 1
-            if not whole_word(norm, hs, he, bn_suffixes):
+            if he in ruled or not whole_word(norm, hs, he, bn_suffixes):
                 continue
             nxt = words.next(he)
             if nxt is not None and norm[nxt[0]:nxt[1]] in lex.org_of:
