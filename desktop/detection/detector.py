@@ -233,6 +233,10 @@ class Detector:
                     break
             if not toks:
                 continue
+            if len(toks) > 1 and lex.light_verbs:
+                after = words.next(toks[-1][1])
+                if after is not None and after[0] > toks[-1][1] and norm[after[0]:after[1]] in lex.light_verbs:
+                    toks.pop()  # "<name> উল্লেখ করেছেন": the noun of a compound verb is no name
             # a trailing initial is not a name
             while toks and (toks[-1][1] - toks[-1][0] == 1 or norm[toks[-1][0]:toks[-1][1]] in lex.letters):
                 toks.pop()
@@ -376,7 +380,8 @@ class Detector:
         word with an ``org_break_ending`` — a genitive qualifies the name and is left out (ভারতের |
         পররাষ্ট্র মন্ত্রণালয়, भारत के | विदेश मंत्रालय); a known place is kept when only ``org_weak``
         words stand between it and the head (ঢাকা বিশ্ববিদ্যালয়, বাংলাদেশ ক্রিকেট বোর্ড).  A bare head
-        word is no name, nor are only ``org_weak`` modifiers (জাতীয় দল, केंद्रीय समिति); a head
+        word is no name, nor are only ``org_weak`` modifiers (জাতীয় দল, केंद्रीय समिति), nor one
+        modifier before an ``org_loose`` head that also means a team (ভারতীয় দল); a head
         followed by a transliterated "of" (``org_of``) is left to the lists."""
         lex = self.lex
         bn_suffixes = lex.suffixes.get("bn", frozenset())
@@ -408,6 +413,8 @@ class Detector:
                     break  # a place before a name (<place> | <name> <head>) is its subject, not part of it
                 mods.append(t)
                 pos = t[0]
+            if norm[hs:he] in lex.org_loose and len(mods) < 2:
+                continue  # ভারতীয় দল: a team, not a party's name
             if any(norm[a:b] not in lex.org_weak for a, b in mods):
                 out.append(Raw(mods[-1][0], he, "ORG", "rule", 0.7))
         return out

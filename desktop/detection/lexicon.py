@@ -58,6 +58,8 @@ class Lexicon:
     org_weak: frozenset[str] = frozenset()              # modifiers too generic to name an org alone
     org_stop: frozenset[str] = frozenset()              # words before a head that are not in the name
     org_break_endings: tuple[str, ...] = ()             # word endings that are not inside an org name
+    light_verbs: frozenset[str] = frozenset()           # করেছেন in "উল্লেখ করেছেন": the noun before is no name
+    org_loose: frozenset[str] = frozenset()             # heads that also mean a team/group: 2 modifiers
     org_of: frozenset[str] = frozenset()                # "of" after a head: the name goes on (অফ)
 
 
@@ -103,6 +105,8 @@ def lexicon() -> Lexicon:
         name_endings=tuple(fold(r[2]) for r in names if r[0] == "ending"),
         org_weak=frozenset(by_kind.get("org_weak", ())),
         org_stop=frozenset(by_kind.get("org_stop", ())),
+        light_verbs=frozenset(by_kind.get("light_verb", ())),
+        org_loose=frozenset(by_kind.get("org_loose", ())),
         org_of=frozenset(by_kind.get("org_of", ())),
         org_break_endings=tuple(sorted(by_kind.get("org_break_ending", ()), key=len, reverse=True)),
     )
