@@ -149,3 +149,18 @@ def test_name_words_and_org_lists_are_loaded():
     assert not rules.is_name_word(fold("মহড়া"), lex)
     assert fold("জাতীয়") in lex.org_weak and fold("विपक्षी") in lex.org_stop
     assert fold("কমিশন") in lex.org_keywords and fold("प्राधिकरण") in lex.org_keywords
+
+
+def test_initials_before_a_known_surname_join_it_and_keep_its_entity():
+    det = Detector([GazetteerEntry("जयशंकर", "PERSON", 5), GazetteerEntry("নাড্ডা", "PERSON", 6)])
+    (c,) = det.detect("विदेश मंत्री एस. जयशंकर ने कहा")
+    assert (c.text, c.type, c.entity_id) == ("एस. जयशंकर", "PERSON", 5)
+    (c,) = det.detect("সভাপতি জে.পি. নাড্ডা বলেন")
+    assert (c.text, c.entity_id) == ("জে.পি. নাড্ডা", 6)
+    # a one-letter word without a dot is no initial (এ is also "this")
+    assert [c.text for c in det.detect("এ নাড্ডা বলেন")] == ["নাড্ডা"]
+
+
+def test_a_time_word_after_a_name_ends_it(det):
+    assert spans(det.detect("प्रधानमंत्री सुरेश पटेल अगले महीने जापान जाएंगे"), "PERSON") == \
+        [("सुरेश पटेल", "PERSON")]

@@ -132,6 +132,7 @@ class Detector:
             raws.append(ev)
             memory.append((norm[ev.start:ev.end], ev, 0))
         raws += self._indic_orgs(norm, words, raws, title_spans)
+        raws += self._initials_before_known(norm, text, view, words, raws)
         if memory:
             raws += self._recall(norm, text, view, memory)
         org_ends = {}
@@ -417,6 +418,38 @@ class Detector:
                 continue  # ভারতীয় দল: a team, not a party's name
             if any(norm[a:b] not in lex.org_weak for a, b in mods):
                 out.append(Raw(mods[-1][0], he, "ORG", "rule", 0.7))
+        return out
+
+    def _initials_before_known(self, norm, text, view, words: Words, raws) -> list[Raw]:
+        """A known person's name after initials (एस. जयशंकर, জে.পি. নাড্ডা, S. Jaishankar when only
+        the surname is known): the initials join the name, linked to the same entity.  An initial
+        is one Latin capital or an Indic letter name (letters.tsv) followed by ".", or an Indic
+        letter name of two or more characters that is not a stop word (এস জয়শঙ্কর)."""
+        lex = self.lex
+        out: list[Raw] = []
+        for r in raws:
+            if r.type != "PERSON" or r.source == "rule":
+                continue
+            start = r.start
+            for _ in range(3):
+                q = start
+                dot = q > 0 and norm[q - 1] == "."
+                while q > 0 and norm[q - 1] in " .":
+                    q -= 1
+                dot = dot or norm[q:start].startswith(".")
+                t = words.prev(q)
+                if t is None or t[1] != q or q == start and not dot:
+                    break
+                w = norm[t[0]:t[1]]
+                if _script(w) == "latin":
+                    ok = dot and len(w) == 1 and text[view.start(t[0])].isupper()
+                else:
+                    ok = w in lex.letters and (dot or len(w) >= 2 and w not in lex.stopwords)
+                if not ok or t[0] > 0 and norm[t[0] - 1] == "-":
+                    break
+                start = t[0]
+            if start < r.start:
+                out.append(Raw(start, r.end, "PERSON", r.source, r.confidence, None, r.entity_id))
         return out
 
     # -- quoted names of exercises and operations ----------------------------------------------
