@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from desktop.detection import rules
-from desktop.detection.gazetteer import GazetteerEntry, Index, is_word_char, whole_word
+from desktop.detection.gazetteer import GazetteerEntry, Index, ends_before_suffix, is_word_char, whole_word
 from desktop.detection.lexicon import Lexicon, lexicon
 from desktop.detection.normalize import NormView, fold
 from desktop.detection.rules import Raw, Words
@@ -386,18 +386,34 @@ class Detector:
         followed by a transliterated "of" (``org_of``) is left to the lists."""
         lex = self.lex
         bn_suffixes = lex.suffixes.get("bn", frozenset())
-        persons = [(r.start, r.end) for r in raws if r.type == "PERSON"]
-        places = {r.start: r.end for r in raws if r.type == "LOC"}
-        # a full name before "(ACR)" or a place's organisation found by a rule: its start stands
-        ruled = {r.end for r in raws if r.type == "ORG" and r.source == "rule"}
+        n = len(norm)
+        not_mod = rules.not_org_modifiers(lex)
+        of_words = tuple(" " + w for w in lex.org_of) or ("\0",)
+        persons = places = ruled = None
         out: list[Raw] = []
+        if not rules.has_indic(norm):
+            return out
         for last, length in rules.org_heads(lex).iter(norm):
             hs, he = last - length + 1, last + 1
-            if he in ruled or not whole_word(norm, hs, he, bn_suffixes):
+            if hs > 0 and norm[hs - 1] != " " and is_word_char(norm[hs - 1]):
+                continue  # inside a word (সেনা in সেনাবাহিনী's tail, दल in प्रतिनिधिदल)
+            if he < n and norm[he] != " " and is_word_char(norm[he]) \
+                    and not ends_before_suffix(norm, he, bn_suffixes):
                 continue
-            nxt = words.next(he)
-            if nxt is not None and norm[nxt[0]:nxt[1]] in lex.org_of:
-                continue  # "<head> অফ ...": the name goes on in English word order
+            if ruled is None:
+                persons = set()
+                for r in raws:
+                    if r.type == "PERSON":
+                        persons.update(range(r.start, r.end))
+                places = {r.start: r.end for r in raws if r.type == "LOC"}
+                # a full name before "(ACR)" or a place's organisation found by a rule stands
+                ruled = {r.end for r in raws if r.type == "ORG" and r.source == "rule"}
+            if he in ruled:
+                continue
+            if norm.startswith(of_words, he):
+                nxt = words.next(he)
+                if nxt is not None and norm[nxt[0]:nxt[1]] in lex.org_of:
+                    continue  # "<head> অফ ...": the name goes on in English word order
             mods: list[tuple[int, int]] = []
             pos = hs
             while len(mods) < 4:
@@ -405,10 +421,8 @@ class Detector:
                 if t is None or t[1] == pos or norm[t[1]:pos].strip(" \t"):
                     break
                 w = norm[t[0]:t[1]]
-                if _script(w) != "indic" or any(ch.isdigit() for ch in w) or w in lex.stopwords \
-                        or w in lex.months or w in lex.org_stop or w in lex.connectors or w in lex.titles \
-                        or t[0] in title_spans or w.endswith(lex.org_break_endings) \
-                        or any(ps <= t[0] < pe for ps, pe in persons):
+                if w in not_mod or t[0] in title_spans or t[0] in persons or w.endswith(lex.org_break_endings) \
+                        or _script(w) != "indic" or any(map(str.isdigit, w)):
                     break
                 if places.get(t[0]) == t[1] and any(norm[a:b] not in lex.org_weak for a, b in mods):
                     break  # a place before a name (<place> | <name> <head>) is its subject, not part of it
@@ -427,9 +441,11 @@ class Detector:
         letter name of two or more characters that is not a stop word (এস জয়শঙ্কর)."""
         lex = self.lex
         out: list[Raw] = []
-        for r in raws:
-            if r.type != "PERSON" or r.source == "rule":
-                continue
+        for r in [r for r in raws if r.type == "PERSON" and r.source != "rule" and r.start > 1
+                  and norm[r.start - 1] == " "]:
+            before = norm[max(0, r.start - 9):r.start - 1]
+            if "." not in before and before.rsplit(" ", 1)[-1] not in lex.letters:
+                continue  # no initial right before: the usual case, decided cheaply
             start = r.start
             for _ in range(3):
                 q = start

@@ -41,6 +41,7 @@ _DAY_AFTER = regex.compile(r"\.?\s*(?P<d1>\d{1,2})(?:\s*-\s*(?P<d2>\d{1,2}))?(?:
 _YEAR_AFTER = regex.compile(r"\.?,?\s*(?P<y>\d{4})(?!\d)")
 _YEAR_BEFORE = regex.compile(r"(?P<y>\d{4})\s*$")
 _LATIN = regex.compile(r"[A-Za-z\u00c0-\u024f]")
+_INDIC = regex.compile(r"[\u0900-\u09ff]")
 
 
 def _int(s: str | None) -> int | None:
@@ -227,6 +228,11 @@ def strip_unknown_ending(word: str, lex: Lexicon, ambiguous: bool = False) -> in
     return best
 
 
+def has_indic(text: str) -> bool:
+    """True when the text has a Devanagari or Bengali letter."""
+    return _INDIC.search(text) is not None
+
+
 @lru_cache(maxsize=4)
 def org_heads(lex: Lexicon):
     """An automaton of the Indic organisation head words (কমিশন, मंत्रालय), value = length."""
@@ -236,6 +242,13 @@ def org_heads(lex: Lexicon):
             auto.add_word(w, len(w))
     auto.make_automaton()
     return auto
+
+
+@lru_cache(maxsize=4)
+def not_org_modifiers(lex: Lexicon) -> frozenset[str]:
+    """Words that are never inside an Indic organisation's name before its head word: stop words,
+    months, ``org_stop`` words, connectors and titles."""
+    return lex.stopwords | frozenset(lex.months) | lex.org_stop | lex.connectors | lex.titles
 
 
 def is_name_word(word: str, lex: Lexicon) -> bool:
