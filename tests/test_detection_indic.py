@@ -52,6 +52,9 @@ def test_a_run_of_words_ending_in_an_organisation_head_word_is_an_org(det, text,
     "केंद्र सरकार ने अधिसूचना जारी की।",
     "দুই দেশের সেনাবাহিনী মহড়া দেয়।",              # a genitive before a bare head
     "শহরের সরকারি হাসপাতালে ভিড়।",
+    "सीमा पर तैनात सेना ने घुसपैठ रोकी।",             # a participle is no part of a name
+    "गांव के लोग अस्पताल पहुंचे।",
+    "মন্ত্রকের সদর দফতরে বৈঠক হয়।",                  # headquarters: a generic office
 ])
 def test_generic_phrases_and_bare_head_words_are_not_orgs(det, text):
     assert spans(det.detect(text), "ORG") == []
