@@ -26,12 +26,12 @@ def det():
 
 
 @pytest.mark.parametrize("text,name", [
-    ("নির্বাচন কমিশন সোমবার তফসিল ঘোষণা করে।", "নির্বাচন কমিশন"),
-    ("জাতীয় নিরাপত্তা পরিষদের বৈঠক বসছে।", "জাতীয় নিরাপত্তা পরিষদ"),   # head with a case ending
+    ("দুর্নীতি দমন কমিশন বুধবার মামলা করে।", "দুর্নীতি দমন কমিশন"),
+    ("জাতীয় অর্থনৈতিক পরিষদের বৈঠক বসছে।", "জাতীয় অর্থনৈতিক পরিষদ"),   # head with a case ending
     ("তিনি খুলনা বিশ্ববিদ্যালয়ে পড়েন।", "খুলনা বিশ্ববিদ্যালয়"),
-    ("বাংলাদেশ হকি ফেডারেশন জানিয়েছে, দল প্রস্তুত।", "বাংলাদেশ হকি ফেডারেশন"),
-    ("ভারতীয় সেনাবাহিনীর একটি দল পৌঁছেছে।", "ভারতীয় সেনাবাহিনী"),
-    ("विदेश मंत्रालय के प्रवक्ता ने बताया।", "विदेश मंत्रालय"),
+    ("নেপাল হকি ফেডারেশন জানিয়েছে, খেলা হবে।", "নেপাল হকি ফেডারেশন"),
+    ("শ্রীলঙ্কা নৌবাহিনীর একটি জাহাজ পৌঁছেছে।", "শ্রীলঙ্কা নৌবাহিনী"),
+    ("वाणिज्य मंत्रालय की ओर से बयान आया।", "वाणिज्य मंत्रालय"),
     ("राष्ट्रीय हरित अधिकरण ने जुर्माना लगाया।", "राष्ट्रीय हरित अधिकरण"),
     ("सर्वोच्च न्यायालय ने याचिका खारिज की।", "सर्वोच्च न्यायालय"),
     ("भारतीय खेल प्राधिकरण ने शिविर लगाया।", "भारतीय खेल प्राधिकरण"),
@@ -50,26 +50,26 @@ def test_a_run_of_words_ending_in_an_organisation_head_word_is_an_org(det, text,
     "विपक्षी दल ने बहिष्कार किया।",                  # a word that is never part of the name
     "রাজ্য সরকার নতুন প্রকল্প ঘোষণা করে।",          # a government is no organisation's name
     "केंद्र सरकार ने अधिसूचना जारी की।",
-    "দুই দেশের সেনাবাহিনী মহড়া দেয়।",              # a genitive before a bare head
+    "তিন দেশের নৌবাহিনী মহড়া দেয়।",              # a genitive before a bare head
     "শহরের সরকারি হাসপাতালে ভিড়।",
     "सीमा पर तैनात सेना ने घुसपैठ रोकी।",             # a participle is no part of a name
     "गांव के लोग अस्पताल पहुंचे।",
-    "মন্ত্রকের সদর দফতরে বৈঠক হয়।",                  # headquarters: a generic office
+    "সংস্থার সদর দফতরে সভা হয়।",                  # headquarters: a generic office
 ])
 def test_generic_phrases_and_bare_head_words_are_not_orgs(det, text):
     assert spans(det.detect(text), "ORG") == []
 
 
 def test_a_genitive_before_the_name_qualifies_it_and_is_left_out(det):
-    # documented convention: ভারতের | পররাষ্ট্র মন্ত্রণালয়, भारत के | विदेश मंत्रालय
-    assert spans(det.detect("ভারতের পররাষ্ট্র মন্ত্রণালয়ের মুখপাত্র বলেন।"), "ORG") == \
-        [("পররাষ্ট্র মন্ত্রণালয়", "ORG")]
-    assert spans(det.detect("भारत के विदेश मंत्रालय ने कहा।"), "ORG") == [("विदेश मंत्रालय", "ORG")]
+    # documented convention: চীনের | বাণিজ্য মন্ত্রণালয়, चीन के | वाणिज्य मंत्रालय
+    assert spans(det.detect("চীনের বাণিজ্য মন্ত্রণালয়ের মুখপাত্র বলেন।"), "ORG") == \
+        [("বাণিজ্য মন্ত্রণালয়", "ORG")]
+    assert spans(det.detect("चीन के वाणिज्य मंत्रालय ने बयान जारी किया।"), "ORG") == [("वाणिज्य मंत्रालय", "ORG")]
 
 
 def test_the_name_starts_after_a_participle_or_a_stop_word(det):
-    assert spans(det.detect("সেখানে আয়োজিত নিরাপত্তা সম্মেলন কমিটির বৈঠক"), "ORG") == \
-        [("নিরাপত্তা সম্মেলন কমিটি", "ORG")]
+    assert spans(det.detect("সেখানে আয়োজিত শিক্ষক সংগঠন কমিটির সভা"), "ORG") == \
+        [("শিক্ষক সংগঠন কমিটি", "ORG")]
     assert spans(det.detect("इस संगठन ने जिम्मेदारी ली।"), "ORG") == []
 
 
@@ -81,17 +81,17 @@ def test_a_known_place_right_before_the_head_is_part_of_the_name_a_subject_is_no
 
 
 def test_a_head_followed_by_a_transliterated_of_is_left_to_the_lists(det):
-    assert spans(det.detect("কাউন্সিল অফ মিনিস্টার্স বৈঠকে বসে।"), "ORG") == []
+    assert spans(det.detect("বোর্ড অফ ডিরেক্টরস সভায় বসে।"), "ORG") == []
 
 
 def test_a_person_before_a_head_word_stays_a_person(det):
-    found = spans(det.detect("রাজ্য সভাপতি সুমন দত্ত কমিশনের কাছে যান।"))
+    found = spans(det.detect("জেলা সভাপতি সুমন দত্ত কমিশনকে চিঠি দেন।"))
     assert found == [("সুমন দত্ত", "PERSON")]
 
 
 def test_an_org_found_by_the_head_rule_can_start_a_summit_event(det):
-    found = spans(det.detect("বাংলাদেশ শিল্প পরিষদ শীর্ষ সম্মেলন শুরু হয়েছে।"), "EVENT")
-    assert found == [("বাংলাদেশ শিল্প পরিষদ শীর্ষ সম্মেলন", "EVENT")]
+    found = spans(det.detect("নেপাল শিল্প পরিষদ শীর্ষ সম্মেলন শুরু হলো।"), "EVENT")
+    assert found == [("নেপাল শিল্প পরিষদ শীর্ষ সম্মেলন", "EVENT")]
 
 
 # -- persons after titles ---------------------------------------------------------------------------
@@ -104,23 +104,23 @@ def test_an_org_found_by_the_head_rule_can_start_a_summit_event(det):
     ("জেনারেল কুমার বলেন", "কুমার"),                                  # ... unless a known name word
     ("মুখ্যমন্ত্রী সুমিতা বন্দ্যোপাধ্যায় বলেন", "সুমিতা বন্দ্যোপাধ্যায়"),   # long surname ending in -য়
     ("মুখ্যমন্ত্রী সুমিতা বন্দ্যোপাধ্যায়ের সঙ্গে", "সুমিতা বন্দ্যোপাধ্যায়"),
-    ("জেনারেল অমল দ্বিবেদীর সঙ্গে", "অমল দ্বিবেদী"),
-    ("জেনারেল অমল দ্বিবেদী মহড়ার প্রস্তুতি দেখেন", "অমল দ্বিবেদী"),     # a common noun with an ending
+    ("জেনারেল অমল চতুর্বেদীর সাথে", "অমল চতুর্বেদী"),
+    ("জেনারেল অমল চতুর্বেদী মহড়ার প্রস্তুতি দেখেন", "অমল চতুর্বেদী"),     # a common noun with an ending
     ("কর্নেল তপন সেন অনুশীলনের সূচনা করেন", "তপন সেন"),
     ("জেনারেল মনোজ পান্ডে সেনা দিবসে বক্তব্য দেন", "মনোজ পান্ডে"),     # a surname ending in -ে
-    ("উপদেষ্টা অমিত ঘোষ উল্লেখ করেছেন যে", "অমিত ঘোষ"),                # the noun of a compound verb
-    ("विदेश मंत्री रविशंकर वर्मा ने कहा", "रविशंकर वर्मा"),              # -कर is not a verb here
+    ("উপদেষ্টা অমিত ঘোষ প্রশংসা করেন", "অমিত ঘোষ"),                # the noun of a compound verb
+    ("खेल मंत्री रविशंकर वर्मा ने कहा", "रविशंकर वर्मा"),              # -कर is not a verb here
 ])
 def test_bengali_and_hindi_names_after_titles(det, text, name):
     assert spans(det.detect(text), "PERSON") == [(name, "PERSON")]
 
 
 @pytest.mark.parametrize("text,name", [
-    ("विदेश मंत्री एस. जयशंकर ने कहा", "एस. जयशंकर"),
-    ("विदेश मंत्री एस जयशंकर ने कहा", "एस जयशंकर"),
-    ("বিদেশ মন্ত্রী এস. জয়শঙ্কর বলেন", "এস. জয়শঙ্কর"),
-    ("বিদেশমন্ত্রী এস জয়শঙ্কর বলেন", "এস জয়শঙ্কর"),
-    ("रक्षा सचिव जे.पी. वर्मा ने", "जे.पी. वर्मा"),
+    ("खेल मंत्री एस. रामनाथन ने कहा", "एस. रामनाथन"),
+    ("खेल मंत्री एस रामनाथन ने कहा", "एस रामनाथन"),
+    ("ক্রীড়া মন্ত্রী এস. রামনাথন বলেন", "এস. রামনাথন"),
+    ("মন্ত্রী কে শিবশঙ্কর বলেন", "কে শিবশঙ্কর"),
+    ("खेल सचिव जे.पी. वर्मा ने", "जे.पी. वर्मा"),
 ])
 def test_indic_initials_are_part_of_the_name(det, text, name):
     assert spans(det.detect(text), "PERSON") == [(name, "PERSON")]
@@ -155,15 +155,15 @@ def test_name_words_and_org_lists_are_loaded():
 
 
 def test_initials_before_a_known_surname_join_it_and_keep_its_entity():
-    det = Detector([GazetteerEntry("जयशंकर", "PERSON", 5), GazetteerEntry("নাড্ডা", "PERSON", 6)])
-    (c,) = det.detect("विदेश मंत्री एस. जयशंकर ने कहा")
-    assert (c.text, c.type, c.entity_id) == ("एस. जयशंकर", "PERSON", 5)
-    (c,) = det.detect("সভাপতি জে.পি. নাড্ডা বলেন")
-    assert (c.text, c.entity_id) == ("জে.পি. নাড্ডা", 6)
+    det = Detector([GazetteerEntry("रामनाथन", "PERSON", 5), GazetteerEntry("মিত্র", "PERSON", 6)])
+    (c,) = det.detect("खेल मंत्री एस. रामनाथन ने कहा")
+    assert (c.text, c.type, c.entity_id) == ("एस. रामनाथन", "PERSON", 5)
+    (c,) = det.detect("সভাপতি জে.পি. মিত্র বলেন")
+    assert (c.text, c.entity_id) == ("জে.পি. মিত্র", 6)
     # a one-letter word without a dot is no initial (এ is also "this")
-    assert [c.text for c in det.detect("এ নাড্ডা বলেন")] == ["নাড্ডা"]
+    assert [c.text for c in det.detect("এ মিত্র বলেন")] == ["মিত্র"]
 
 
 def test_a_time_word_after_a_name_ends_it(det):
-    assert spans(det.detect("प्रधानमंत्री सुरेश पटेल अगले महीने जापान जाएंगे"), "PERSON") == \
+    assert spans(det.detect("प्रधानमंत्री सुरेश पटेल अगले हफ्ते रूस जाएंगे"), "PERSON") == \
         [("सुरेश पटेल", "PERSON")]

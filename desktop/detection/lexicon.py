@@ -58,7 +58,7 @@ class Lexicon:
     org_weak: frozenset[str] = frozenset()              # modifiers too generic to name an org alone
     org_stop: frozenset[str] = frozenset()              # words before a head that are not in the name
     org_break_endings: tuple[str, ...] = ()             # word endings that are not inside an org name
-    light_verbs: frozenset[str] = frozenset()           # করেছেন in "উল্লেখ করেছেন": the noun before is no name
+    light_verbs: frozenset[str] = frozenset()           # করেন in "প্রশংসা করেন": the noun before is no name
     org_loose: frozenset[str] = frozenset()             # heads that also mean a team/group: 2 modifiers
     org_of: frozenset[str] = frozenset()                # "of" after a head: the name goes on (অফ)
 

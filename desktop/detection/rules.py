@@ -223,7 +223,7 @@ def strip_unknown_ending(word: str, lex: Lexicon, ambiguous: bool = False) -> in
         if word.endswith(ending) and len(word) - len(ending) >= 2 \
                 and (not after or word[-len(ending) - 1] in after):
             if is_name_word(word[:-len(ending)], lex):
-                return len(ending)  # বন্দ্যোপাধ্যায়|ের, not -য়ের
+                return len(ending)  # চট্টোপাধ্যায়|ের, not -য়ের
             best = best or len(ending)
     return best
 
@@ -252,5 +252,5 @@ def not_org_modifiers(lex: Lexicon) -> frozenset[str]:
 
 
 def is_name_word(word: str, lex: Lexicon) -> bool:
-    """A name that only looks inflected (কুমার, বন্দ্যোপাধ্যায়, जयशंकर): name_words.tsv."""
+    """A name that only looks inflected (কুমার, চট্টোপাধ্যায়, प्रभाकर): name_words.tsv."""
     return word in lex.name_words or word.endswith(lex.name_endings)
