@@ -126,6 +126,21 @@ def test_indic_initials_are_part_of_the_name(det, text, name):
     assert spans(det.detect(text), "PERSON") == [(name, "PERSON")]
 
 
+@pytest.mark.parametrize("text,name", [
+    ("প্রধানমন্ত্রী শেখ রেহানার সরকার", "রেহানা"),          # -ার kept only if a name word is added
+    ("সচিব কবির বিন আনোয়ার বলেন", "কবির বিন আনোয়ার"),       # a name in -ার from name_words.tsv
+    ("মন্ত্রী আবদুল কাদেরের সাথে", "আবদুল কাদের"),
+    ("উপদেষ্টা মাহমুদুর রহমান জানান", "মাহমুদুর রহমান"),      # a speech verb is no light verb
+])
+def test_names_in_r_and_ar(det, text, name):
+    assert spans(det.detect(text), "PERSON") == [(name, "PERSON")]
+
+
+def test_a_surname_seen_before_takes_its_genitive_ending(det):
+    found = spans(det.detect("প্রধানমন্ত্রী অনিল যোশী এলেন। প্রধানমন্ত্রী যোশীর মন্তব্য নিয়ে বিতর্ক"), "PERSON")
+    assert found == [("অনিল যোশী", "PERSON"), ("যোশী", "PERSON")]
+
+
 def test_a_genitive_r_after_a_title_is_stripped_when_no_name_follows(det):
     assert spans(det.detect("প্রধানমন্ত্রী মোদীর সঙ্গে বৈঠক"), "PERSON") == [("মোদী", "PERSON")]
     assert spans(det.detect("মন্ত্রী মহড়ার প্রস্তুতি দেখেন"), "PERSON") == []

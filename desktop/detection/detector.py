@@ -187,6 +187,7 @@ class Detector:
             toks: list[tuple[int, int]] = []
             script = None
             p = pos
+            first_cut = 0   # the first word's -র, kept only if another name word follows
             while True:
                 t = words.next(p)
                 if t is None:
@@ -220,9 +221,12 @@ class Detector:
                     break  # an acronym (সিআইএসসি) after a name is not part of it
                 cut = 0
                 if bn and not named:
-                    cut, end_before = self._name_ending(norm, words, w, e, not toks, title_spans)
+                    cut, end_before, pending = self._name_ending(norm, words, w, e, not toks, title_spans,
+                                                                 surnames)
                     if end_before:
                         break
+                    if pending:
+                        first_cut = pending
                 toks.append((s, e - cut))
                 if cut or w in surnames or len(toks) >= _MAX_NAME_WORDS[sc]:
                     break
@@ -234,6 +238,8 @@ class Detector:
                     break
             if not toks:
                 continue
+            if first_cut and len(toks) == 1:
+                toks[0] = (toks[0][0], toks[0][1] - first_cut)  # no name word followed: a genitive
             if len(toks) > 1 and lex.light_verbs:
                 after = words.next(toks[-1][1])
                 if after is not None and after[0] > toks[-1][1] and norm[after[0]:after[1]] in lex.light_verbs:
@@ -259,9 +265,9 @@ class Detector:
                 surnames.add(norm[toks[-1][0]:toks[-1][1]])
         return out
 
-    def _name_ending(self, norm, words: Words, w, e, first, title_spans) -> tuple[int, bool]:
+    def _name_ending(self, norm, words: Words, w, e, first, title_spans, surnames) -> tuple[int, bool, int]:
         """A Bengali word after a title that may carry a case ending: (characters to cut, end the
-        name before the word).  A genitive can only end a name: right after the title -র (মোদীর,
+        name before the word, characters to cut if no other name word follows).  A genitive can only end a name: right after the title -র (মোদীর,
         হাসিনার) is kept when another name word follows (ভ্লাদিমির পুটিন); later in a name an
         ambiguous -ার word (a common noun's genitive as often as a name's) ends the name before it,
         and so does any word whose stem is a known common word (an event or organisation word)."""
@@ -269,17 +275,19 @@ class Detector:
         cut = rules.strip_unknown_ending(w, lex)
         ambiguous = 0 if cut else rules.strip_unknown_ending(w, lex, ambiguous=True)
         if not cut and not ambiguous:
-            return 0, False
+            return 0, False, 0
         stem = w[:len(w) - (cut or ambiguous)]
         if stem in lex.event_keywords or stem in lex.org_keywords or stem in lex.stopwords \
                 or stem in lex.summit_words or stem in lex.titles:
-            return 0, True
+            return 0, True, 0
+        if stem in surnames:
+            return cut or ambiguous, False, 0  # a name seen before in the article, in the genitive
         single_r = cut == 1 or ambiguous == 1
         if first and single_r and self._name_follows(norm, words, e, title_spans):
-            return 0, False  # a given name ending in -র: the name goes on
+            return 0, False, cut or ambiguous  # a given name ending in -র: the name goes on
         if ambiguous and not first:
-            return 0, True
-        return cut or ambiguous, False
+            return 0, True, 0
+        return cut or ambiguous, False, 0
 
     def _name_follows(self, norm, words: Words, e, title_spans) -> bool:
         """True when the word after ``e`` (after spaces only) could go on a name."""
