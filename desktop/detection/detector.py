@@ -451,8 +451,8 @@ class Detector:
         out: list[Raw] = []
         for r in [r for r in raws if r.type == "PERSON" and r.source != "rule" and r.start > 1
                   and norm[r.start - 1] == " "]:
-            before = norm[max(0, r.start - 9):r.start - 1]
-            if "." not in before and before.rsplit(" ", 1)[-1] not in lex.letters:
+            if norm[r.start - 2] != "." and norm[max(0, r.start - 9):r.start - 1].rsplit(" ", 1)[-1] \
+                    not in lex.letters:
                 continue  # no initial right before: the usual case, decided cheaply
             start = r.start
             for _ in range(3):
