@@ -12,7 +12,7 @@ from typing import Iterable
 import ahocorasick
 
 from desktop.detection import rules
-from desktop.detection.gazetteer import GazetteerEntry, Index, is_word_char, whole_word
+from desktop.detection.gazetteer import GazetteerEntry, Index, ends_before_suffix, is_word_char, whole_word
 from desktop.detection.lexicon import Lexicon, lexicon
 from desktop.detection.normalize import NormView, fold
 from desktop.detection.rules import Raw, Words
@@ -169,6 +169,8 @@ class Detector:
         for ev in self._quoted_events(norm, words, events):
             raws.append(ev)
             memory.append((norm[ev.start:ev.end], ev, 0))
+        raws += self._indic_orgs(norm, words, raws, title_spans)
+        raws += self._initials_before_known(norm, text, view, words, raws)
         if memory:
             raws += self._recall(norm, text, view, memory)
         org_ends = {}
@@ -223,6 +225,7 @@ class Detector:
             toks: list[tuple[int, int]] = []
             script = None
             p = pos
+            first_cut = 0   # the first word's -র, kept only if another name word follows
             while True:
                 t = words.next(p)
                 if t is None:
@@ -238,10 +241,11 @@ class Detector:
                     break
                 if s in alias_starts:
                     break  # a known name starts here: the lists handle it
-                if sc == "indic" and w not in surnames and w not in lex.letters and w.endswith(lex.nonname_endings):
+                bn = sc == "indic" and "\u0980" <= w[0] <= "\u09ff"
+                named = sc == "indic" and (w in surnames or rules.is_name_word(w, lex))
+                if sc == "indic" and not named and w not in lex.letters and w.endswith(lex.nonname_endings):
                     break  # a locative or a verb (পদে, বলেছেন): the name, if any, ended
-                stem_org = sc == "indic" and "\u0980" <= w[0] <= "\u09ff" \
-                    and w[:len(w) - rules.strip_unknown_ending(w)] in lex.org_keywords
+                stem_org = bn and w[:len(w) - rules.strip_unknown_ending(w, lex)] in lex.org_keywords
                 if w in lex.org_keywords or stem_org:
                     if sc == "indic" and toks:
                         break  # "<name> কমিশনের": the name ended before an organisation's head word
@@ -253,19 +257,33 @@ class Detector:
                 elif len(w) > 2 and rules.acronym_letters(w, src, lex) and len(toks) + 1 >= 1 \
                         and len(rules.acronym_letters(w, src, lex) or "") >= 2:
                     break  # an acronym (সিআইএসসি) after a name is not part of it
-                cut = rules.strip_unknown_ending(w) if "\u0980" <= w[0] <= "\u09ff" else 0
+                cut = 0
+                if bn and not named:
+                    cut, end_before, pending = self._name_ending(norm, words, w, e, not toks, title_spans,
+                                                                 surnames)
+                    if end_before:
+                        break
+                    if pending:
+                        first_cut = pending
                 toks.append((s, e - cut))
                 if cut or w in surnames or len(toks) >= _MAX_NAME_WORDS[sc]:
                     break
                 p = e
-                if sc == "latin" and p < len(norm) and norm[p] == "." and e - s == 1:
-                    p += 1  # an initial: "S. Jaishankar"
+                if p < len(norm) and norm[p] == "." and (
+                        sc == "latin" and e - s == 1 or sc == "indic" and (w in lex.letters or e - s <= 2)):
+                    p += 1  # an initial: "S. Rao", "एस. राव"
                 elif p < len(norm) and norm[p] not in " \t":
                     break
             if not toks:
                 continue
-            # a trailing single-letter initial is not a name
-            while toks and toks[-1][1] - toks[-1][0] == 1:
+            if first_cut and len(toks) == 1:
+                toks[0] = (toks[0][0], toks[0][1] - first_cut)  # no name word followed: a genitive
+            if len(toks) > 1 and lex.light_verbs:
+                after = words.next(toks[-1][1])
+                if after is not None and after[0] > toks[-1][1] and norm[after[0]:after[1]] in lex.light_verbs:
+                    toks.pop()  # "<name> প্রশংসা করেন": the noun of a compound verb is no name
+            # a trailing initial is not a name
+            while toks and (toks[-1][1] - toks[-1][0] == 1 or norm[toks[-1][0]:toks[-1][1]] in lex.letters):
                 toks.pop()
             if not toks:
                 continue
@@ -284,6 +302,47 @@ class Detector:
             if len(toks) > 1:
                 surnames.add(norm[toks[-1][0]:toks[-1][1]])
         return out
+
+    def _name_ending(self, norm, words: Words, w, e, first, title_spans, surnames) -> tuple[int, bool, int]:
+        """A Bengali word after a title that may carry a case ending: (characters to cut, end the
+        name before the word, characters to cut if no other name word follows).  A genitive can only end a name: right after the title -র (মোদীর,
+        হাসিনার) is kept when another name word follows (ভ্লাদিমির পুটিন); later in a name an
+        ambiguous -ার word (a common noun's genitive as often as a name's) ends the name before it,
+        and so does any word whose stem is a known common word (an event or organisation word)."""
+        lex = self.lex
+        cut = rules.strip_unknown_ending(w, lex)
+        ambiguous = 0 if cut else rules.strip_unknown_ending(w, lex, ambiguous=True)
+        if not cut and not ambiguous:
+            return 0, False, 0
+        stem = w[:len(w) - (cut or ambiguous)]
+        if stem in lex.event_keywords or stem in lex.org_keywords or stem in lex.stopwords \
+                or stem in lex.summit_words or stem in lex.titles:
+            return 0, True, 0
+        if stem in surnames:
+            return cut or ambiguous, False, 0  # a name seen before in the article, in the genitive
+        single_r = cut == 1 or ambiguous == 1
+        if first and single_r and self._name_follows(norm, words, e, title_spans):
+            return 0, False, cut or ambiguous  # a given name ending in -র: the name goes on
+        if ambiguous and not first:
+            return 0, True, 0
+        return cut or ambiguous, False, 0
+
+    def _name_follows(self, norm, words: Words, e, title_spans) -> bool:
+        """True when the word after ``e`` (after spaces only) could go on a name."""
+        lex = self.lex
+        t = words.next(e)
+        if t is None or t[0] == e:
+            return False
+        w = norm[t[0]:t[1]]
+        if _script(w) != "indic" or w in lex.stopwords or w in lex.months or t[0] in title_spans \
+                or any(ch.isdigit() for ch in w):
+            return False
+        if rules.is_name_word(w, lex):
+            return True
+        if w.endswith(lex.nonname_endings) or w in lex.org_keywords:
+            return False
+        stem = w[:len(w) - (rules.strip_unknown_ending(w, lex) or rules.strip_unknown_ending(w, lex, True))]
+        return not (stem in lex.org_keywords or stem in lex.event_keywords or stem in lex.stopwords)
 
     # -- acronyms defined in parentheses -----------------------------------------------------
 
@@ -337,7 +396,7 @@ class Detector:
             w = norm[t[0]:t[1]]
             if w in lex.stopwords and w not in lex.connectors or any(c.isdigit() for c in w):
                 break
-            if toks and "\u0980" <= w[:1] <= "\u09ff" and rules.strip_unknown_ending(w):
+            if toks and "\u0980" <= w[:1] <= "\u09ff" and rules.strip_unknown_ending(w, lex):
                 break  # a genitive before the name qualifies it: ভারতের | বিদেশ মন্ত্রক
             toks.append(t)
             counted += w not in lex.connectors
@@ -347,7 +406,7 @@ class Detector:
         if len(toks) < 2 and not (toks and norm[toks[0][0]:toks[0][1]] in lex.org_keywords):
             return None
         head = norm[toks[0][0]:toks[0][1]]
-        cut = rules.strip_unknown_ending(head) if "\u0980" <= head[:1] <= "\u09ff" else 0
+        cut = rules.strip_unknown_ending(head, lex) if "\u0980" <= head[:1] <= "\u09ff" else 0
         if head not in lex.org_keywords and head[:len(head) - cut] not in lex.org_keywords:
             return None
         if _script(head) == "latin":
@@ -357,6 +416,103 @@ class Detector:
                 return None
         end = toks[0][1] - (cut if head not in lex.org_keywords else 0)
         return Raw(toks[-1][0], end, "ORG", "rule", 0.8), "ORG", None
+
+    # -- Indic organisation names ending in a head word -----------------------------------------
+
+    def _indic_orgs(self, norm, words: Words, raws, title_spans) -> list[Raw]:
+        """দুর্নীতি দমন কমিশন, রাজশাহী বিশ্ববিদ্যালয়, उच्चतम न्यायालय: one to four modifier words
+        before a Bengali or Hindi organisation head word (``org`` in words.tsv; a Bengali head may
+        carry a case ending: কমিশনকে).  The name starts after a stop word, a title, a digit,
+        punctuation, a person, a word from ``org_stop`` (নতুন, विपक्षी, participles like "held") or a
+        word with an ``org_break_ending`` — a genitive qualifies the name and is left out (চীনের |
+        বাণিজ্য মন্ত্রণালয়, चीन के | वाणिज्य मंत्रालय); a known place is kept when only ``org_weak``
+        words stand between it and the head (রাজশাহী বিশ্ববিদ্যালয়, নেপাল হকি ফেডারেশন).  A bare head
+        word is no name, nor are only ``org_weak`` modifiers (জাতীয় দল, केंद्रीय समिति), nor one
+        modifier before an ``org_loose`` head that also means a team (স্বাগতিক দল); a head
+        followed by a transliterated "of" (``org_of``) is left to the lists."""
+        lex = self.lex
+        bn_suffixes = lex.suffixes.get("bn", frozenset())
+        n = len(norm)
+        not_mod = rules.not_org_modifiers(lex)
+        of_words = tuple(" " + w for w in lex.org_of) or ("\0",)
+        persons = places = ruled = None
+        out: list[Raw] = []
+        if not rules.has_indic(norm):
+            return out
+        for last, length in rules.org_heads(lex).iter(norm):
+            hs, he = last - length + 1, last + 1
+            if hs > 0 and norm[hs - 1] != " " and is_word_char(norm[hs - 1]):
+                continue  # inside a word (दल in प्रतिनिधिदल)
+            if he < n and norm[he] != " " and is_word_char(norm[he]) \
+                    and not ends_before_suffix(norm, he, bn_suffixes):
+                continue
+            if ruled is None:
+                persons = set()
+                for r in raws:
+                    if r.type == "PERSON":
+                        persons.update(range(r.start, r.end))
+                places = {r.start: r.end for r in raws if r.type == "LOC"}
+                # a full name before "(ACR)" or a place's organisation found by a rule stands
+                ruled = {r.end for r in raws if r.type == "ORG" and r.source == "rule"}
+            if he in ruled:
+                continue
+            if norm.startswith(of_words, he):
+                nxt = words.next(he)
+                if nxt is not None and norm[nxt[0]:nxt[1]] in lex.org_of:
+                    continue  # "<head> অফ ...": the name goes on in English word order
+            mods: list[tuple[int, int]] = []
+            pos = hs
+            while len(mods) < 4:
+                t = words.prev(pos)
+                if t is None or t[1] == pos or norm[t[1]:pos].strip(" \t"):
+                    break
+                w = norm[t[0]:t[1]]
+                if w in not_mod or t[0] in title_spans or t[0] in persons or w.endswith(lex.org_break_endings) \
+                        or _script(w) != "indic" or any(map(str.isdigit, w)):
+                    break
+                if places.get(t[0]) == t[1] and any(norm[a:b] not in lex.org_weak for a, b in mods):
+                    break  # a place before a name (<place> | <name> <head>) is its subject, not part of it
+                mods.append(t)
+                pos = t[0]
+            if norm[hs:he] in lex.org_loose and len(mods) < 2:
+                continue  # স্বাগতিক দল: a team, not a party's name
+            if any(norm[a:b] not in lex.org_weak for a, b in mods):
+                out.append(Raw(mods[-1][0], he, "ORG", "rule", 0.7))
+        return out
+
+    def _initials_before_known(self, norm, text, view, words: Words, raws) -> list[Raw]:
+        """A known person's name after initials (एस. राव, জে.পি. মিত্র, S. Rao when only
+        the surname is known): the initials join the name, linked to the same entity.  An initial
+        is one Latin capital or an Indic letter name (letters.tsv) followed by ".", or an Indic
+        letter name of two or more characters that is not a stop word (এস রাও)."""
+        lex = self.lex
+        out: list[Raw] = []
+        for r in [r for r in raws if r.type == "PERSON" and r.source != "rule" and r.start > 1
+                  and norm[r.start - 1] == " "]:
+            if norm[r.start - 2] != "." and norm[max(0, r.start - 9):r.start - 1].rsplit(" ", 1)[-1] \
+                    not in lex.letters:
+                continue  # no initial right before: the usual case, decided cheaply
+            start = r.start
+            for _ in range(3):
+                q = start
+                dot = q > 0 and norm[q - 1] == "."
+                while q > 0 and norm[q - 1] in " .":
+                    q -= 1
+                dot = dot or norm[q:start].startswith(".")
+                t = words.prev(q)
+                if t is None or t[1] != q or q == start and not dot:
+                    break
+                w = norm[t[0]:t[1]]
+                if _script(w) == "latin":
+                    ok = dot and len(w) == 1 and text[view.start(t[0])].isupper()
+                else:
+                    ok = w in lex.letters and (dot or len(w) >= 2 and w not in lex.stopwords)
+                if not ok or t[0] > 0 and norm[t[0] - 1] == "-":
+                    break
+                start = t[0]
+            if start < r.start:
+                out.append(Raw(start, r.end, "PERSON", r.source, r.confidence, None, r.entity_id))
+        return out
 
     # -- quoted names of exercises and operations ----------------------------------------------
 

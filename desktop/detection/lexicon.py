@@ -49,13 +49,32 @@ class Lexicon:
     connectors: frozenset[str]               # "and"/"of" words allowed inside organisation names
     nonname_endings: tuple[str, ...]         # word endings that end a name after a title
     place_org_words: frozenset[str]          # place + word = organisation (Delhi Police)
+    # Bengali endings stripped from a name the lists don't know: (ending, characters that must
+    # come before it or "" for any) — suffixes.tsv rows marked "unknown"
+    unknown_endings: tuple[tuple[str, str], ...] = ()
+    ambiguous_endings: tuple[tuple[str, str], ...] = ()  # the same for endings also common on nouns
+    name_words: frozenset[str] = frozenset()           # names that look inflected (কুমার, रায়)
+    name_endings: tuple[str, ...] = ()                  # families of such names (-াধ্যায়)
+    org_weak: frozenset[str] = frozenset()              # modifiers too generic to name an org alone
+    org_stop: frozenset[str] = frozenset()              # words before a head that are not in the name
+    org_break_endings: tuple[str, ...] = ()             # word endings that are not inside an org name
+    light_verbs: frozenset[str] = frozenset()           # করেন in "প্রশংসা করেন": the noun before is no name
+    org_loose: frozenset[str] = frozenset()             # heads that also mean a team/group: 2 modifiers
+    org_of: frozenset[str] = frozenset()                # "of" after a head: the name goes on (অফ)
 
 
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
     suffixes: dict[str, set[str]] = {}
+    unknown: list[tuple[str, str]] = []
+    ambiguous: list[tuple[str, str]] = []
     for row in rows("suffixes.tsv"):
         suffixes.setdefault(row[0], set()).add(fold(row[1]))
+        if row[2:3] == ["unknown"]:
+            unknown.append((fold(row[1]), fold(row[3]) if len(row) > 3 else ""))
+        elif row[2:3] == ["ambiguous"]:
+            ambiguous.append((fold(row[1]), fold(row[3]) if len(row) > 3 else ""))
+    names = rows("name_words.tsv")
     months: dict[str, int] = {}
     for row in rows("months.tsv") + rows("months_extra.tsv"):
         months[fold(row[2])] = int(row[1])
@@ -80,4 +99,14 @@ def lexicon() -> Lexicon:
         connectors=frozenset(by_kind.get("connector", ())),
         nonname_endings=tuple(sorted(by_kind.get("nonname_ending", ()), key=len, reverse=True)),
         place_org_words=frozenset(by_kind.get("place_org", ())),
+        unknown_endings=tuple(sorted(unknown, key=lambda u: len(u[0]), reverse=True)),
+        ambiguous_endings=tuple(ambiguous),
+        name_words=frozenset(fold(r[2]) for r in names if r[0] == "word"),
+        name_endings=tuple(fold(r[2]) for r in names if r[0] == "ending"),
+        org_weak=frozenset(by_kind.get("org_weak", ())),
+        org_stop=frozenset(by_kind.get("org_stop", ())),
+        light_verbs=frozenset(by_kind.get("light_verb", ())),
+        org_loose=frozenset(by_kind.get("org_loose", ())),
+        org_of=frozenset(by_kind.get("org_of", ())),
+        org_break_endings=tuple(sorted(by_kind.get("org_break_ending", ()), key=len, reverse=True)),
     )

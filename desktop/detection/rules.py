@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+import ahocorasick
 import regex
 
 from desktop.detection.gazetteer import is_word_char
@@ -39,11 +40,8 @@ _YEAR_WORD_BEFORE = regex.compile(r"(?P<y>\d{4})\s*(?P<w>\S+)\s*$")
 _DAY_AFTER = regex.compile(r"\.?\s*(?P<d1>\d{1,2})(?:\s*-\s*(?P<d2>\d{1,2}))?(?:st|nd|rd|th)?(?!\d)")
 _YEAR_AFTER = regex.compile(r"\.?,?\s*(?P<y>\d{4})(?!\d)")
 _YEAR_BEFORE = regex.compile(r"(?P<y>\d{4})\s*$")
-# Bengali endings stripped from a name the lists don't know (the full list is for known names;
-# a bare -র or -য় is too often part of an unknown name: কুমার, শঙ্কর)
-_UNKNOWN_NAME_ENDINGS = regex.compile(r"(?:য়ের|ের|কে)$")
-_VOWEL_SIGN_R = regex.compile(r"(?<=[\u09bf\u09c0\u09c1\u09c2\u09cb\u09cc])র$")
 _LATIN = regex.compile(r"[A-Za-z\u00c0-\u024f]")
+_INDIC = regex.compile(r"[\u0900-\u09ff]")
 
 
 def _int(s: str | None) -> int | None:
@@ -216,9 +214,43 @@ class Words:
         return (p, e) if p < e else None
 
 
-def strip_unknown_ending(word: str) -> int:
-    """Length of the Bengali case ending on a name the lists don't know (0 when none)."""
-    m = _UNKNOWN_NAME_ENDINGS.search(word) or _VOWEL_SIGN_R.search(word)
-    if not m or len(word) - len(m.group()) < 2:
-        return 0
-    return len(m.group())
+def strip_unknown_ending(word: str, lex: Lexicon, ambiguous: bool = False) -> int:
+    """Length of the Bengali case ending on a name the lists don't know (0 when none): the
+    suffixes.tsv endings marked ``unknown`` (genitive -ের, objective -কে, -র only after some vowel
+    signs), or with ``ambiguous`` those marked so (-র after া); at least two letters must stay."""
+    best = 0
+    for ending, after in lex.ambiguous_endings if ambiguous else lex.unknown_endings:
+        if word.endswith(ending) and len(word) - len(ending) >= 2 \
+                and (not after or word[-len(ending) - 1] in after):
+            if is_name_word(word[:-len(ending)], lex):
+                return len(ending)  # চট্টোপাধ্যায়|ের, not -য়ের
+            best = best or len(ending)
+    return best
+
+
+def has_indic(text: str) -> bool:
+    """True when the text has a Devanagari or Bengali letter."""
+    return _INDIC.search(text) is not None
+
+
+@lru_cache(maxsize=4)
+def org_heads(lex: Lexicon):
+    """An automaton of the Indic organisation head words (কমিশন, मंत्रालय), value = length."""
+    auto = ahocorasick.Automaton()
+    for w in lex.org_keywords:
+        if w and not _LATIN.search(w):
+            auto.add_word(w, len(w))
+    auto.make_automaton()
+    return auto
+
+
+@lru_cache(maxsize=4)
+def not_org_modifiers(lex: Lexicon) -> frozenset[str]:
+    """Words that are never inside an Indic organisation's name before its head word: stop words,
+    months, ``org_stop`` words, connectors and titles."""
+    return lex.stopwords | frozenset(lex.months) | lex.org_stop | lex.connectors | lex.titles
+
+
+def is_name_word(word: str, lex: Lexicon) -> bool:
+    """A name that only looks inflected (কুমার, চট্টোপাধ্যায়, प्रभाकर): name_words.tsv."""
+    return word in lex.name_words or word.endswith(lex.name_endings)
