@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from desktop.detection import rules
+from desktop.detection import latin, rules, variants
 from desktop.detection.gazetteer import GazetteerEntry, Index, is_word_char, whole_word
 from desktop.detection.lexicon import Lexicon, lexicon
 from desktop.detection.normalize import NormView, fold
@@ -65,7 +65,9 @@ class Detector:
         cues = {"title": self.lex.titles, "year": self.lex.year_words, "event": self.lex.event_keywords,
                 "place_org": self.lex.place_org_words}
         cues.update({f"month:{n}": [w for w, m in self.lex.months.items() if m == n] for n in range(1, 13)})
+        entries = list(entries)
         self.index = Index(entries, cues, suppressed_keys=self.suppressed)
+        self.variants = variants.VariantIndex(entries, self.lex)
 
     # -- the pipeline ------------------------------------------------------------------------
 
@@ -131,6 +133,9 @@ class Detector:
         for ev in self._quoted_events(norm, words, events):
             raws.append(ev)
             memory.append((norm[ev.start:ev.end], ev, 0))
+        pieces = set(norm.split())  # spelling variants of known names; English capitalised-word rules
+        raws += self.variants.find(norm, text, view, raws, pieces)
+        raws += latin.find(norm, text, view, pieces, raws, events, self.lex)
         if memory:
             raws += self._recall(norm, text, view, memory)
         org_ends = {}

@@ -1,0 +1,286 @@
+"""Spelling variants of names the knowledge base already knows (a cheap "skeleton" matcher).
+
+The alias automaton finds only exact (folded) aliases; news spells transliterated names many ways
+(an unaspirated for an aspirated consonant, a dental for a retroflex, আ for the inherent vowel, a
+dropped h or a doubled letter in English).  Every alias of four or more characters gets a
+*skeleton* per word (``resources/gazetteer/skeleton.tsv``: fold consonant pairs and sibilants,
+drop or unify vowel marks; for Latin keep the first letter and drop vowels, h, w, y; collapse
+doubled letters).  A word of the article that no exact alias covers and whose skeleton is an
+alias's skeleton is proposed with that alias's type (linked when one entity has the skeleton),
+source ``gazetteer``, confidence 0.6.  Multi-word aliases match consecutive words.
+
+Precision guards: a Latin word must be capitalised; stop words, titles, month names, cue words
+and words that are themselves exact aliases are never variants; a skeleton shared with a stop
+word or by several types is dropped; skeletons must be long enough (``_MIN_SKELETON``).
+
+Cost: the article is split on spaces once (C), the set of distinct tokens is diffed against the
+tokens already judged (a per-detector cache), so each new token is folded once per detector; only
+tokens known to match are looked for again in the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from desktop.detection.gazetteer import GazetteerEntry, is_word_char
+from desktop.detection.lexicon import Lexicon, rows
+from desktop.detection.normalize import fold
+from desktop.detection.rules import Raw
+
+CONFIDENCE = 0.6
+#: shortest skeleton (without spaces) of a one-word alias / of a multi-word alias, per script
+_MIN_SKELETON = {"latin": (4, 5), "bn": (3, 5), "hi": (3, 5)}
+_MIN_ALIAS_CHARS = 4
+_CACHE_LIMIT = 200_000
+_WORD = re.compile(r"(?:[^\W_]|[\u0900-\u0963\u0966-\u097f\u0980-\u09ff])+")
+_DOUBLE = re.compile(r"(.)\1+")
+
+
+def _script(word: str) -> str | None:
+    c = word[:1]
+    if "\u0980" <= c <= "\u09ff":
+        return "bn"
+    if "\u0900" <= c <= "\u097f":
+        return "hi"
+    if c.isascii() and c.isalpha() or "\u00c0" <= c <= "\u024f":
+        return "latin"
+    return None
+
+
+@dataclass(frozen=True)
+class _Fold:
+    seqs: tuple[tuple[str, str], ...]   # sequences replaced first (all scripts; disjoint ranges)
+    latin_drop: re.Pattern | None       # Latin letters dropped except at the start of a word
+    table: dict[int, str]               # then one character for zero or more (all scripts)
+
+
+@lru_cache(maxsize=1)
+def _fold_table() -> _Fold:
+    seqs: dict[str, str] = {}
+    table: dict[int, str] = {}
+    drop = []
+    for row in rows("skeleton.tsv"):
+        script = row[0]
+        src = row[1].lower() if script == "latin" else fold(row[1])
+        dst = row[2] if len(row) > 2 else ""
+        if len(src) > 1:
+            seqs[src] = dst
+        elif script == "latin" and not dst:
+            drop.append(src)
+        else:
+            table[ord(src)] = dst
+    pat = re.compile(f"(?m)(?<!^)[{re.escape(''.join(drop))}]") if drop else None
+    return _Fold(tuple(sorted(seqs.items(), key=lambda kv: -len(kv[0]))), pat, table)
+
+
+def skeletons(words: list[str]) -> list[str]:
+    """The skeletons of folded words (one word each, no spaces), computed in one pass: the
+    words are joined by newlines and every step runs in C over the whole string."""
+    if not words:
+        return []
+    f = _fold_table()
+    joined = "\n".join(words)
+    for src, dst in f.seqs:
+        if src in joined:
+            joined = joined.replace(src, dst)
+    if f.latin_drop is not None:
+        joined = f.latin_drop.sub("", joined)
+    joined = _DOUBLE.sub(r"\1", joined.translate(f.table))
+    return joined.split("\n")
+
+
+def skeleton(word: str) -> str:
+    """The skeleton of one folded word."""
+    return skeletons([word])[0] if word else ""
+
+
+class VariantIndex:
+    """Skeleton keys of the aliases, built once per :class:`~desktop.detection.Detector`."""
+
+    def __init__(self, entries: list[GazetteerEntry], lex: Lexicon):
+        self.lex = lex
+        suffixes = sorted(lex.suffixes.get("bn", ()), key=len, reverse=True)
+        self.suffixes = tuple(suffixes)
+        # a Bengali word's stem: the longest case ending cut, at least _MIN_ALIAS_CHARS left
+        self._stem = re.compile(f"(?m)(?<=[^\\n]{{{_MIN_ALIAS_CHARS}}})(?:{'|'.join(map(re.escape, suffixes))})$") \
+            if suffixes else None
+        never = set(lex.stopwords | lex.titles | frozenset(lex.months) | lex.org_keywords
+                    | lex.event_keywords | frozenset(lex.letters) | _stop_latin())
+        single: dict[str, dict[str, set]] = {}     # skeleton -> type -> entity ids
+        multi: dict[tuple, dict[str, set]] = {}    # skeletons of the words -> type -> entity ids
+        alias_words: set[str] = set()
+        keys: list[tuple[str, str, list[str], GazetteerEntry]] = []
+        for e in entries:
+            key = fold(e.text)
+            parts = key.split()
+            alias_words.update(parts)
+            script = _script(key)
+            if script is not None and len(key) - len(parts) + 1 >= _MIN_ALIAS_CHARS:
+                keys.append((key, script, parts, e))
+        flat = skeletons([w for _, _, parts, _ in keys for w in parts])
+        i = 0
+        for key, script, parts, e in keys:
+            sks = tuple(flat[i:i + len(parts)])
+            i += len(parts)
+            if not all(sks):
+                continue
+            lo1, lon = _MIN_SKELETON[script]
+            if len(sks) == 1:
+                if len(sks[0]) < lo1:
+                    continue
+                slot = single.setdefault(sks[0], {})
+            else:
+                if sum(map(len, sks)) < lon or min(map(len, sks)) < 2:
+                    continue
+                slot = multi.setdefault(sks, {})
+            ids = slot.setdefault(e.type, set())
+            if e.entity_id is not None:
+                ids.add(e.entity_id)
+        plain = [w for w in never if " " not in w]
+        banned = set(skeletons(plain))
+        #: words never judged: stop words, titles, cue words, every word of a known alias
+        self.skip = frozenset(never | alias_words)
+        self.single = {k: _hit(v) for k, v in single.items() if k not in banned and len(v) == 1}
+        self.multi: dict[str, list[tuple[tuple, tuple]]] = {}
+        for sks, v in multi.items():
+            if len(v) == 1:
+                self.multi.setdefault(sks[0], []).append((sks, _hit(v)))
+        for lst in self.multi.values():
+            lst.sort(key=lambda x: -len(x[0]))
+        self.judged: set[str] = set()        # words and pieces already judged (a cache per detector)
+        self._sk_cache: dict[str, str] = {}
+        self.hit_pieces: set[str] = set()    # pieces with punctuation holding a word that may be a variant
+        self.hit_words: dict[str, tuple] = {}   # word -> (stem length, single hit or None, multi list)
+
+    def __bool__(self) -> bool:
+        return bool(self.single or self.multi)
+
+    # -- judging the words of new pieces (once per detector) -----------------------------------------
+
+    def _judge(self, todo: set[str]) -> None:
+        """Judge new words once: is each the variant of an alias (with a Bengali case ending)?"""
+        todo -= self.skip
+        ws = [w for w in todo if len(w) >= _MIN_ALIAS_CHARS and not w[0].isdigit()]
+        if not ws:
+            return
+        single, multi, hits = self.single, self.multi, self.hit_words
+        bn = [w for w in ws if "\u0980" <= w[0] <= "\u09ff"]
+        stems = self._stem.sub("", "\n".join(bn)).split("\n") if bn and self._stem is not None else []
+        cut = [(w, st) for w, st in zip(bn, stems) if st != w]
+        sks = skeletons(ws + [st for _, st in cut])
+        done = set()
+        # the stem first: পুটিনের -> পুটিন; an exact alias with an ending is the automaton's
+        for (w, st), sk in zip(cut, sks[len(ws):]):
+            if st in self.skip:
+                done.add(w)
+            elif sk in single:
+                hits[w] = (len(st), single[sk], ())
+                done.add(w)
+        for w, sk in zip(ws, sks):
+            if w not in done:
+                hit, mult = single.get(sk), multi.get(sk)
+                if hit or mult:
+                    hits[w] = (len(w), hit, mult or ())
+
+    def _refresh(self, pieces: set[str]) -> None:
+        """Judge the words of pieces never seen before (the cache is per detector)."""
+        new = pieces - self.judged
+        if not new:
+            return
+        if len(self.judged) > _CACHE_LIMIT:
+            self.judged.clear()
+        glued = [p for p in new if not p.isidentifier()]   # punctuation, hyphens, digits first
+        words = new.difference(glued)
+        if glued:
+            words.update(_WORD.findall(" ".join(glued)))
+        todo = words - self.judged
+        self.judged |= new
+        self.judged |= todo
+        if todo:
+            self._judge(todo)
+        if self.hit_words and not words.isdisjoint(self.hit_words):
+            for piece in glued:   # with punctuation glued on: "পুটিনের,"
+                if any(w in self.hit_words for w in _WORD.findall(piece)):
+                    self.hit_pieces.add(piece)
+
+    # -- the article ---------------------------------------------------------------------------------
+
+    def find(self, norm: str, text: str, view, raws: list[Raw], pieces: set[str]) -> list[Raw]:
+        """Variant hits in the article; ``pieces`` is ``set(norm.split())``."""
+        if not (self.single or self.multi):
+            return []
+        self._refresh(pieces)
+        words = pieces & self.hit_words.keys()
+        for p in pieces & self.hit_pieces:
+            words.update(w for w in _WORD.findall(p) if w in self.hit_words)
+        if not words:
+            return []
+        covered = None
+        out: list[Raw] = []
+        for w in words:
+            stem_len, hit, multi = self.hit_words[w]
+            latin = _script(w) == "latin"
+            s = norm.find(w)
+            while s >= 0:
+                e = s + len(w)
+                if not (s > 0 and is_word_char(norm[s - 1])) and not (e < len(norm) and is_word_char(norm[e])) \
+                        and (not latin or text[view.start(s)].isupper()):
+                    if covered is None:
+                        covered = [(r.start, r.end) for r in raws if r.source != "rule"]
+                    if any(a < e and s < b for a, b in covered):
+                        s = norm.find(w, s + 1)
+                        continue
+                    r = self._multi(norm, text, view, s, e, multi) if multi else None
+                    if r is None and hit is not None:
+                        typ, eid = hit
+                        r = Raw(s, s + stem_len, typ, "gazetteer", CONFIDENCE, None, eid)
+                    if r is not None:
+                        out.append(r)
+                s = norm.find(w, s + 1)
+        return out
+
+    def _skeleton(self, word: str) -> str:
+        sk = self._sk_cache.get(word)
+        if sk is None:
+            if len(self._sk_cache) > _CACHE_LIMIT:
+                self._sk_cache.clear()
+            sk = self._sk_cache[word] = skeleton(word)
+        return sk
+
+    def _multi(self, norm, text, view, s, e, multi) -> Raw | None:
+        """The longest multi-word alias whose later words follow ``norm[s:e]`` as variants."""
+        for sks, (typ, eid) in multi:
+            pos, end = e, e
+            for k in sks[1:]:
+                m = _WORD.match(norm, pos + 1) if pos < len(norm) and norm[pos] == " " else None
+                if m is None:
+                    break
+                w = m.group()
+                if _script(w) == "latin" and not text[view.start(m.start())].isupper():
+                    break
+                if self._skeleton(w) == k:
+                    pos = end = m.end()
+                    continue
+                cut = 0
+                if k is sks[-1] and _script(w) == "bn":
+                    cut = next((len(x) for x in self.suffixes
+                                if w.endswith(x) and len(w) > len(x) and self._skeleton(w[:-len(x)]) == k), 0)
+                if not cut:
+                    break
+                pos, end = m.end(), m.end() - cut
+            else:
+                return Raw(s, end, typ, "gazetteer", CONFIDENCE, None, eid)
+        return None
+
+
+def _hit(types: dict[str, set]) -> tuple[str, int | None]:
+    (typ, ids), = types.items()
+    return typ, (next(iter(ids)) if len(ids) == 1 else None)
+
+
+@lru_cache(maxsize=1)
+def _stop_latin() -> frozenset[str]:
+    """English words that are never a variant of a name (every word of ``latin_words.tsv``)."""
+    return frozenset(fold(r[1]) for r in rows("latin_words.tsv"))
