@@ -97,7 +97,21 @@ class _Ctx:
         self.norm, self.text, self.view, self.lex = norm, text, view, lex
         self.w = words()
         self.words = Words(norm)
-        self.known = [(r.start, r.end, r.type) for r in raws if r.source != "rule"]
+        self.raws = raws
+        self._known = None
+
+    @property
+    def known(self):
+        if self._known is None:
+            self._known = [(r.start, r.end, r.type) for r in self.raws if r.source != "rule"]
+            self.known_edges = {x for a, b, _ in self._known for x in (a, b)}
+        return self._known
+
+    def in_known(self, t) -> bool:
+        """Does a known name start or end at the edges of word ``t``? (cheap)"""
+        if self._known is None:
+            self.known  # noqa: B018 (builds known_edges)
+        return t[0] in self.known_edges or t[1] in self.known_edges
 
     def cap(self, s: int) -> bool:
         return self.text[self.view.start(s):self.view.start(s) + 1].isupper()
@@ -171,7 +185,7 @@ def find(norm: str, text: str, view, pieces: set[str], raws: list[Raw], events, 
                         r = _event_head(ctx, s, e)
                         if r:
                             out.append(r)
-                    if cue in w.person_verb:
+                    if cue in w.person_verb and _capital_near(norm, text, view, s, e):
                         out += _person(ctx, s, e)
                     if cue in w.place_word:
                         r = _place(ctx, s, e)
@@ -199,6 +213,15 @@ def find(norm: str, text: str, view, pieces: set[str], raws: list[Raw], events, 
             if year or seen[name] > 1 or f"'{name}" in norm or f'"{name}' in norm:
                 out.append(r)
     return out
+
+
+def _capital_near(norm: str, text: str, view, s: int, e: int) -> bool:
+    """Quick test: does a capitalised word touch ``norm[s:e]`` (one space between)?"""
+    if s >= 2 and norm[s - 1] == " ":
+        p = norm.rfind(" ", 0, s - 1) + 1
+        if text[view.start(p):view.start(p) + 1].isupper():
+            return True
+    return e + 1 < len(norm) and norm[e] == " " and text[view.start(e + 1):view.start(e + 1) + 1].isupper()
 
 
 # -- organisations ---------------------------------------------------------------------------------
@@ -282,7 +305,7 @@ def _person(ctx: _Ctx, vs: int, ve: int) -> list[Raw]:
     pos = vs
     while len(toks) < 4:
         t = ctx.prev(pos)
-        if t is None or not ctx.name_word(t, person=True):
+        if t is None or ctx.in_known(t) or not ctx.name_word(t, person=True):
             break
         toks.append(t)
         pos = t[0]
@@ -293,7 +316,7 @@ def _person(ctx: _Ctx, vs: int, ve: int) -> list[Raw]:
     pos = ve
     while len(toks) < 4:
         t = ctx.next(pos)
-        if t is None or not ctx.name_word(t, person=True):
+        if t is None or ctx.in_known(t) or not ctx.name_word(t, person=True):
             break
         toks.append(t)
         pos = t[1]

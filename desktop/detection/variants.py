@@ -31,7 +31,7 @@ from desktop.detection.rules import Raw
 
 CONFIDENCE = 0.6
 #: shortest skeleton (without spaces) of a one-word alias / of a multi-word alias, per script
-_MIN_SKELETON = {"latin": (4, 5), "bn": (3, 5), "hi": (3, 5)}
+_MIN_SKELETON = {"latin": (5, 8), "bn": (3, 5), "hi": (3, 5)}
 _MIN_ALIAS_CHARS = 4
 _CACHE_LIMIT = 200_000
 _WORD = re.compile(r"(?:[^\W_]|[\u0900-\u0963\u0966-\u097f\u0980-\u09ff])+")
@@ -52,7 +52,7 @@ def _script(word: str) -> str | None:
 @dataclass(frozen=True)
 class _Fold:
     seqs: tuple[tuple[str, str], ...]   # sequences replaced first (all scripts; disjoint ranges)
-    latin_drop: re.Pattern | None       # Latin letters dropped except at the start of a word
+    inner: tuple[str, ...]              # letters whose rule is not for the first letter of a word
     table: dict[int, str]               # then one character for zero or more (all scripts)
 
 
@@ -60,35 +60,35 @@ class _Fold:
 def _fold_table() -> _Fold:
     seqs: dict[str, str] = {}
     table: dict[int, str] = {}
-    drop = []
+    inner = []
     for row in rows("skeleton.tsv"):
         script = row[0]
         src = row[1].lower() if script == "latin" else fold(row[1])
         dst = row[2] if len(row) > 2 else ""
         if len(src) > 1:
             seqs[src] = dst
-        elif script == "latin" and not dst:
-            drop.append(src)
         else:
             table[ord(src)] = dst
-    pat = re.compile(f"(?m)(?<!^)[{re.escape(''.join(drop))}]") if drop else None
-    return _Fold(tuple(sorted(seqs.items(), key=lambda kv: -len(kv[0]))), pat, table)
+            if row[3:4] == ["inner"]:
+                inner.append(src)
+    return _Fold(tuple(sorted(seqs.items(), key=lambda kv: -len(kv[0]))), tuple(inner), table)
 
 
 def skeletons(words: list[str]) -> list[str]:
-    """The skeletons of folded words (one word each, no spaces), computed in one pass: the
-    words are joined by newlines and every step runs in C over the whole string."""
+    """The skeletons of folded (lower-case) words, one word each, computed in one pass: the words
+    are joined by newlines and every step runs in C over the whole string.  A first letter with
+    an "inner" rule is upper-cased so that the table leaves it alone, then lower-cased again."""
     if not words:
         return []
     f = _fold_table()
-    joined = "\n".join(words)
+    joined = "\n" + "\n".join(words)
     for src, dst in f.seqs:
         if src in joined:
             joined = joined.replace(src, dst)
-    if f.latin_drop is not None:
-        joined = f.latin_drop.sub("", joined)
-    joined = _DOUBLE.sub(r"\1", joined.translate(f.table))
-    return joined.split("\n")
+    for c in f.inner:
+        joined = joined.replace("\n" + c, "\n" + c.upper())
+    joined = _DOUBLE.sub(r"\1", joined.translate(f.table).lower())
+    return joined[1:].split("\n")
 
 
 def skeleton(word: str) -> str:
@@ -103,9 +103,8 @@ class VariantIndex:
         self.lex = lex
         suffixes = sorted(lex.suffixes.get("bn", ()), key=len, reverse=True)
         self.suffixes = tuple(suffixes)
-        # a Bengali word's stem: the longest case ending cut, at least _MIN_ALIAS_CHARS left
-        self._stem = re.compile(f"(?m)(?<=[^\\n]{{{_MIN_ALIAS_CHARS}}})(?:{'|'.join(map(re.escape, suffixes))})$") \
-            if suffixes else None
+        self.suffix_set = frozenset(suffixes)
+        self.max_suffix = max(map(len, suffixes), default=0)
         never = set(lex.stopwords | lex.titles | frozenset(lex.months) | lex.org_keywords
                     | lex.event_keywords | frozenset(lex.letters) | _stop_latin())
         single: dict[str, dict[str, set]] = {}     # skeleton -> type -> entity ids
@@ -166,16 +165,22 @@ class VariantIndex:
         if not ws:
             return
         single, multi, hits = self.single, self.multi, self.hit_words
-        bn = [w for w in ws if "\u0980" <= w[0] <= "\u09ff"]
-        stems = self._stem.sub("", "\n".join(bn)).split("\n") if bn and self._stem is not None else []
-        cut = [(w, st) for w, st in zip(bn, stems) if st != w]
+        done: set[str] = set()
+        # Bengali: every stem left by a case ending (পুটিনের -> পুটিনে, পুটিন); a word whose stem is
+        # a known alias or a common word is left alone (the automaton handles known names + ending)
+        sufs, skip = self.suffix_set, self.skip
+        cut: list[tuple[str, str]] = []
+        for w in ws:
+            if "\u0980" <= w[0] <= "\u09ff":
+                stems = [w[:-k] for k in range(1, self.max_suffix + 1)
+                         if len(w) - k >= _MIN_ALIAS_CHARS and w[-k:] in sufs]
+                if any(st in skip for st in stems):
+                    done.add(w)
+                else:
+                    cut += [(w, st) for st in stems]
         sks = skeletons(ws + [st for _, st in cut])
-        done = set()
-        # the stem first: পুটিনের -> পুটিন; an exact alias with an ending is the automaton's
         for (w, st), sk in zip(cut, sks[len(ws):]):
-            if st in self.skip:
-                done.add(w)
-            elif sk in single:
+            if w not in done and sk in single:
                 hits[w] = (len(st), single[sk], ())
                 done.add(w)
         for w, sk in zip(ws, sks):
