@@ -231,21 +231,27 @@ def _org(ctx: _Ctx, hs: int, he: int) -> Raw | None:
     if not ctx.cap(hs):
         return None
     norm, w = ctx.norm, ctx.w
-    start, pre, pos, pending = hs, 0, hs, False
+    start, pre, pos = hs, 0, hs
     while pre < _MAX_PRE:
         t = (pos - 2, pos - 1) if pos >= 3 and norm[pos - 3:pos] == " & " else ctx.prev(pos)
         if t is None:
             break
         word = norm[t[0]:t[1]]
         if word in ("and", "&") and not ctx.cap(t[0]):
-            if pending:
-                break   # two connectors in a row
-            pending = True
-            pos = t[0]
-            continue
+            # "Jammu and Kashmir Police": one capitalised word before "and", nothing named before it
+            b = ctx.prev(t[0]) if word == "and" else ctx.words.prev(t[0] - 1)
+            if b is None or not ctx.name_word(b) or norm[b[0]:b[1]] in w.org_head or ctx.possessive(b[1]):
+                break   # "X Court and Y Ltd" is two organisations
+            bb = ctx.words.prev(b[0])
+            if bb is not None and (ctx.cap(bb[0]) or norm[bb[0]:bb[1]] in w.org_inner and norm[bb[0]:bb[1]] != "the") \
+                    and norm[bb[1]:b[0]].strip() == "" and not _sentence_start(ctx, b[0]):
+                break   # "Science and Technology and X Organisation": not one name
+            start = b[0]
+            pre += 1
+            break
         if word == "&" or not ctx.name_word(t) or word in ctx.lex.titles or ctx.possessive(t[1]):
             break
-        start, pos, pending = t[0], t[0], False
+        start, pos = t[0], t[0]
         pre += 1
     end = _org_tail(ctx, he) if norm[hs:he] in w.org_lead or pre else None
     if pre == 0 and end is None:
@@ -270,14 +276,16 @@ def _org_tail(ctx: _Ctx, he: int) -> int | None:
         p = t[1]
         t2 = ctx.next(p)
         if t2 is not None and norm[t2[0]:t2[1]] == "the" and not ctx.cap(t2[0]):
+            if word in ("and", "&"):
+                break   # "... and the Reserve Bank": another name
             p = t2[1]
         g = ctx.group_after(p)
         if g is None:
             break
         if word in ("and", "&"):
             nxt = ctx.next(g)
-            if nxt is not None and ctx.cap(nxt[0]):
-                break   # "... and Foreign Minister X": the name ended before "and"
+            if nxt is not None and ctx.cap(nxt[0]) or norm[ctx.words.prev(g)[0]:g] in w.org_head:
+                break   # "... and Foreign Minister X", "... and Y Bank": the name ended before "and"
         end = pos = g
         if norm[ctx.words.prev(g)[0]:g] in w.org_head:
             break   # "... of X Commission": another organisation's name ends the chain
