@@ -243,7 +243,8 @@ def _org(ctx: _Ctx, hs: int, he: int) -> Raw | None:
             if b is None or not ctx.name_word(b) or norm[b[0]:b[1]] in w.org_head or ctx.possessive(b[1]):
                 break   # "X Court and Y Ltd" is two organisations
             bb = ctx.words.prev(b[0])
-            if bb is not None and (ctx.cap(bb[0]) or norm[bb[0]:bb[1]] in w.org_inner and norm[bb[0]:bb[1]] != "the") \
+            if bb is not None and (ctx.cap(bb[0]) and norm[bb[0]:bb[1]] not in w.stop
+                                   or norm[bb[0]:bb[1]] in w.org_inner and norm[bb[0]:bb[1]] != "the") \
                     and norm[bb[1]:b[0]].strip() == "" and not _sentence_start(ctx, b[0]):
                 break   # "Science and Technology and X Organisation": not one name
             start = b[0]
