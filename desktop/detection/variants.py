@@ -30,8 +30,9 @@ from desktop.detection.normalize import fold
 from desktop.detection.rules import Raw
 
 CONFIDENCE = 0.6
-#: shortest skeleton (without spaces) of a one-word alias / of a multi-word alias, per script
-_MIN_SKELETON = {"latin": (5, 8), "bn": (3, 5), "hi": (3, 5)}
+#: shortest skeleton of a one-word alias, of a multi-word alias (without spaces) and of the first
+#: word of a multi-word alias (that word is looked up alone), per script
+_MIN_SKELETON = {"latin": (5, 8, 5), "bn": (3, 5, 4), "hi": (3, 5, 4)}
 _MIN_ALIAS_CHARS = 4
 _CACHE_LIMIT = 200_000
 _WORD = re.compile(r"(?:[^\W_]|[\u0900-\u0963\u0966-\u097f\u0980-\u09ff])+")
@@ -125,13 +126,13 @@ class VariantIndex:
             i += len(parts)
             if not all(sks):
                 continue
-            lo1, lon = _MIN_SKELETON[script]
+            lo1, lon, lo_first = _MIN_SKELETON[script]
             if len(sks) == 1:
                 if len(sks[0]) < lo1:
                     continue
                 slot = single.setdefault(sks[0], {})
             else:
-                if sum(map(len, sks)) < lon or min(map(len, sks)) < 2:
+                if sum(map(len, sks)) < lon or min(map(len, sks)) < 2 or len(sks[0]) < lo_first:
                     continue
                 slot = multi.setdefault(sks, {})
             ids = slot.setdefault(e.type, set())
@@ -201,8 +202,7 @@ class VariantIndex:
         if glued:
             words.update(_WORD.findall(" ".join(glued)))
         todo = words - self.judged
-        self.judged |= new
-        self.judged |= todo
+        self.judged.update(new, todo)
         if todo:
             self._judge(todo)
         if self.hit_words and not words.isdisjoint(self.hit_words):
