@@ -54,7 +54,7 @@ class _Words:
     place_word: frozenset[str]
     event_head: frozenset[str]
     event_lead: frozenset[str]
-    cues: frozenset[str]          # every cue word with the punctuation that may follow it
+    cues: dict[str, str]          # every cue word with the punctuation that may follow it -> the word
     before: frozenset[str]        # Bengali/Hindi keywords before a name
     after: frozenset[str]         # ... after a name
     nonname: frozenset[str]
@@ -78,7 +78,7 @@ def words() -> _Words:
         stop=fs.get("stop", frozenset()), notname=fs.get("notname", frozenset()),
         person_verb=fs.get("person_verb", frozenset()), place_word=fs.get("place_word", frozenset()),
         event_head=fs.get("event_head", frozenset()), event_lead=fs.get("event_lead", frozenset()),
-        cues=frozenset(w + t for w in cue_words for t in _TRAIL),
+        cues={w + t: w for w in cue_words for t in _TRAIL},
         before=frozenset(ev.get("before", ())), after=frozenset(ev.get("after", ())),
         nonname=frozenset(ev.get("nonname", ())),
         adj_endings=tuple(sorted(ev.get("adj_ending", ()), key=len, reverse=True)),
@@ -164,15 +164,13 @@ class _Ctx:
 
 def find(norm: str, text: str, view, pieces: set[str], raws: list[Raw], events, lex: Lexicon) -> list[Raw]:
     w = words()
-    present = pieces & w.cues
+    present = pieces & w.cues.keys()
     if not present and not events:
         return []
     ctx = _Ctx(norm, text, view, raws, lex)
     out: list[Raw] = []
     if present:
-        base = w.org_head | w.person_verb | w.place_word | w.event_head
-        cue_words = {p[:len(p) - len(t)] for p in present for t in _TRAIL if p.endswith(t)} & base
-        for cue in cue_words:
+        for cue in {w.cues[p] for p in present}:
             s = norm.find(cue)
             while s >= 0:
                 e = s + len(cue)
@@ -217,6 +215,10 @@ def find(norm: str, text: str, view, pieces: set[str], raws: list[Raw], events, 
 
 def _capital_near(norm: str, text: str, view, s: int, e: int) -> bool:
     """Quick test: does a capitalised word touch ``norm[s:e]`` (one space between)?"""
+    if view.src is None:   # the usual case: the folded text has the stored text's offsets
+        if s >= 2 and norm[s - 1] == " " and text[norm.rfind(" ", 0, s - 1) + 1].isupper():
+            return True
+        return e + 1 < len(norm) and norm[e] == " " and text[e + 1].isupper()
     if s >= 2 and norm[s - 1] == " ":
         p = norm.rfind(" ", 0, s - 1) + 1
         if text[view.start(p):view.start(p) + 1].isupper():
