@@ -119,3 +119,8 @@ def test_an_indic_name_quoted_elsewhere_is_found_unquoted_too(det):
     text = "যৌথ মহড়া 'গরুড়' শুরু হয়েছে। বার্ষিক গরুড় মহড়া চলবে।"
     assert ("গরুড়", "EVENT") in found(det, text, "EVENT")
     assert sum(1 for t, _ in found(det, text, "EVENT") if t == "গরুড়") == 2
+
+
+def test_two_capitalised_words_before_comma_who_are_a_person(det):
+    assert found(det, "The report was written by Jane Doe, who covered the talks.", "PERSON") == [("Jane Doe", "PERSON")]
+    assert found(det, "Voters in Kazakhstan, who rarely protest, marched.", "PERSON") == []

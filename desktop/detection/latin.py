@@ -11,7 +11,7 @@ an event word — from the lists in ``resources/gazetteer/latin_words.tsv`` and
   A head word alone ("The Ministry") is nothing.
 * PERSON: two or three capitalised words right before a verb of saying ("Ravi Kumar said"),
   right after one and followed by punctuation or a lower-case word ("said Ravi Kumar,"), or
-  before ", who".  Never after "the", never with a known name, a title or an organisation word.
+  before ", who" / ", whose".  Never after "the", never with a known name, a title or an organisation word.
 * LOC: one or two capitalised words before a lower-case kind-of-place word ("Pune district").
 * EVENT: "Operation X", "Exercise X" (X capitalised, a year may follow); capitalised words
   and/or a year before an event word ("2024 Paris Olympics", "G20 Summit", "Durga Puja"); in
@@ -51,6 +51,7 @@ class _Words:
     stop: frozenset[str]
     notname: frozenset[str]
     person_verb: frozenset[str]
+    person_relative: frozenset[str]
     place_word: frozenset[str]
     event_head: frozenset[str]
     event_lead: frozenset[str]
@@ -71,12 +72,14 @@ def words() -> _Words:
         ev.setdefault(row[0], set()).add(fold(row[2]))
     fs = {k: frozenset(v) for k, v in by.items()}
     cue_words = fs.get("org_head", frozenset()) | fs.get("person_verb", frozenset()) \
+        | fs.get("person_relative", frozenset()) \
         | fs.get("place_word", frozenset()) | fs.get("event_head", frozenset())
     return _Words(
         org_head=fs.get("org_head", frozenset()), org_lead=fs.get("org_lead", frozenset()),
         org_tail=fs.get("org_tail", frozenset()), org_inner=fs.get("org_inner", frozenset()),
         stop=fs.get("stop", frozenset()), notname=fs.get("notname", frozenset()),
-        person_verb=fs.get("person_verb", frozenset()), place_word=fs.get("place_word", frozenset()),
+        person_verb=fs.get("person_verb", frozenset()),
+        person_relative=fs.get("person_relative", frozenset()), place_word=fs.get("place_word", frozenset()),
         event_head=fs.get("event_head", frozenset()), event_lead=fs.get("event_lead", frozenset()),
         cues={w + t: w for w in cue_words for t in _TRAIL},
         before=frozenset(ev.get("before", ())), after=frozenset(ev.get("after", ())),
@@ -185,6 +188,10 @@ def find(norm: str, text: str, view, pieces: set[str], raws: list[Raw], events, 
                             out.append(r)
                     if cue in w.person_verb and _capital_near(norm, text, view, s, e):
                         out += _person(ctx, s, e)
+                    if cue in w.person_relative and norm.startswith(", ", s - 2):
+                        r = _person_before_comma(ctx, s - 2)
+                        if r:
+                            out.append(r)
                     if cue in w.place_word:
                         r = _place(ctx, s, e)
                         if r:
@@ -336,6 +343,21 @@ def _person(ctx: _Ctx, vs: int, ve: int) -> list[Raw]:
         if after is None or not ctx.cap(after[0]):
             out.append(Raw(toks[0][0], toks[-1][1], "PERSON", "rule", 0.7))
     return out
+
+
+def _person_before_comma(ctx: _Ctx, comma: int) -> Raw | None:
+    """ "Ravi Kumar, who ...": two or three capitalised words before the comma."""
+    toks = []
+    pos = comma
+    while len(toks) < 4:
+        t = ctx.words.prev(pos) if pos == comma else ctx.prev(pos)
+        if t is None or t[1] != pos and pos == comma or ctx.in_known(t) or not ctx.name_word(t, person=True):
+            break
+        toks.append(t)
+        pos = t[0]
+    if 2 <= len(toks) <= 3 and _person_ok(ctx, toks[-1][0], toks[0][1]):
+        return Raw(toks[-1][0], toks[0][1], "PERSON", "rule", 0.7)
+    return None
 
 
 def _person_ok(ctx: _Ctx, s: int, e: int) -> bool:
