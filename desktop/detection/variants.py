@@ -21,12 +21,13 @@ tokens known to match are looked for again in the text.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 from desktop.detection.gazetteer import GazetteerEntry, is_word_char
 from desktop.detection.lexicon import Lexicon, rows
-from desktop.detection.normalize import fold
+from desktop.detection.normalize import NormView, fold
 from desktop.detection.rules import Raw
 
 CONFIDENCE = 0.6
@@ -37,6 +38,7 @@ _MIN_ALIAS_CHARS = 4
 _CACHE_LIMIT = 200_000
 _WORD = re.compile(r"(?:[^\W_]|[\u0900-\u0963\u0966-\u097f\u0980-\u09ff])+")
 _DOUBLE = re.compile(r"(.)\1+")
+_CONFLICT = ("", None)   # several types share a skeleton: never proposed
 
 
 def _script(word: str) -> str | None:
@@ -108,45 +110,50 @@ class VariantIndex:
         self.max_suffix = max(map(len, suffixes), default=0)
         never = set(lex.stopwords | lex.titles | frozenset(lex.months) | lex.org_keywords
                     | lex.event_keywords | frozenset(lex.letters) | _stop_latin())
-        single: dict[str, dict[str, set]] = {}     # skeleton -> type -> entity ids
-        multi: dict[tuple, dict[str, set]] = {}    # skeletons of the words -> type -> entity ids
-        alias_words: set[str] = set()
-        keys: list[tuple[str, str, list[str], GazetteerEntry]] = []
-        for e in entries:
-            key = fold(e.text)
-            parts = key.split()
-            alias_words.update(parts)
-            script = _script(key)
-            if script is not None and len(key) - len(parts) + 1 >= _MIN_ALIAS_CHARS:
-                keys.append((key, script, parts, e))
-        flat = skeletons([w for _, _, parts, _ in keys for w in parts])
-        i = 0
-        for key, script, parts, e in keys:
-            sks = tuple(flat[i:i + len(parts)])
-            i += len(parts)
-            if not all(sks):
+        # skeleton (or tuple of skeletons) -> (type, entity id or None when several), or _CONFLICT
+        # when several types share it; plain tuples keep the build cheap (no container per key)
+        single: dict[str, tuple] = {}
+        multi: dict[tuple, tuple] = {}
+        keys = _fold_many([e.text for e in entries])
+        alias_words = set(" ".join(keys).split())
+        uniq = list(alias_words)
+        sk_of = dict(zip(uniq, skeletons(uniq)))
+        limits = {s: _MIN_SKELETON[s] for s in ("latin", "bn", "hi")}
+        for e, key in zip(entries, keys):
+            if len(key) < _MIN_ALIAS_CHARS:
                 continue
-            lo1, lon, lo_first = _MIN_SKELETON[script]
-            if len(sks) == 1:
-                if len(sks[0]) < lo1:
+            script = _script(key)
+            if script is None:
+                continue
+            lo1, lon, lo_first = limits[script]
+            if " " not in key:
+                sk = sk_of[key]
+                if len(sk) < lo1:
                     continue
-                slot = single.setdefault(sks[0], {})
+                table = single
             else:
-                if sum(map(len, sks)) < lon or min(map(len, sks)) < 2 or len(sks[0]) < lo_first:
+                parts = key.split()
+                sk = tuple(sk_of[w] for w in parts)
+                if len(key) - len(parts) + 1 < _MIN_ALIAS_CHARS or len(sk[0]) < lo_first \
+                        or min(map(len, sk)) < 2 or sum(map(len, sk)) < lon:
                     continue
-                slot = multi.setdefault(sks, {})
-            ids = slot.setdefault(e.type, set())
-            if e.entity_id is not None:
-                ids.add(e.entity_id)
-        plain = [w for w in never if " " not in w]
-        banned = set(skeletons(plain))
+                table = multi
+            cur = table.get(sk)
+            if cur is None:
+                table[sk] = (e.type, e.entity_id)
+            elif cur is not _CONFLICT:
+                if cur[0] != e.type:
+                    table[sk] = _CONFLICT
+                elif cur[1] != e.entity_id:
+                    table[sk] = (e.type, None)
+        banned = set(skeletons([w for w in never if " " not in w]))
         #: words never judged: stop words, titles, cue words, every word of a known alias
         self.skip = frozenset(never | alias_words)
-        self.single = {k: _hit(v) for k, v in single.items() if k not in banned and len(v) == 1}
+        self.single = {k: v for k, v in single.items() if v is not _CONFLICT and k not in banned}
         self.multi: dict[str, list[tuple[tuple, tuple]]] = {}
         for sks, v in multi.items():
-            if len(v) == 1:
-                self.multi.setdefault(sks[0], []).append((sks, _hit(v)))
+            if v is not _CONFLICT:
+                self.multi.setdefault(sks[0], []).append((sks, v))
         for lst in self.multi.values():
             lst.sort(key=lambda x: -len(x[0]))
         self.judged: set[str] = set()        # words and pieces already judged (a cache per detector)
@@ -280,9 +287,17 @@ class VariantIndex:
         return None
 
 
-def _hit(types: dict[str, set]) -> tuple[str, int | None]:
-    (typ, ids), = types.items()
-    return typ, (next(iter(ids)) if len(ids) == 1 else None)
+def _fold_many(texts: list[str]) -> list[str]:
+    """``fold`` of many short strings at once (one pass over them joined by NUL characters,
+    which folding leaves alone)."""
+    if not texts:
+        return []
+    joined = "\x00".join(texts)
+    if "\x00" not in joined or joined.count("\x00") == len(texts) - 1:
+        parts = NormView(unicodedata.normalize("NFC", joined)).norm.split("\x00")
+        if len(parts) == len(texts):
+            return [" ".join(p.split()) for p in parts]
+    return [fold(t) for t in texts]
 
 
 @lru_cache(maxsize=1)
