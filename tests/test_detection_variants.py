@@ -93,3 +93,8 @@ def test_the_judgement_cache_gives_the_same_answer_twice():
     first = found(det, text)
     assert first == found(det, text)
     assert [t for t, *_ in first] == ["পুটিন", "পুটিন"]
+
+
+def test_a_suppressed_alias_has_no_variants():
+    det = Detector([E("মস্কো", "LOC", 1)], suppressed_keys=["মস্কো"])
+    assert found(det, "তিনি মাস্কো সফরে যান।") == []

@@ -67,7 +67,7 @@ class Detector:
         cues.update({f"month:{n}": [w for w, m in self.lex.months.items() if m == n] for n in range(1, 13)})
         entries = list(entries)
         self.index = Index(entries, cues, suppressed_keys=self.suppressed)
-        self.variants = variants.VariantIndex(entries, self.lex)
+        self.variants = variants.VariantIndex(entries, self.lex, self.suppressed)
 
     # -- the pipeline ------------------------------------------------------------------------
 

@@ -102,7 +102,7 @@ def skeleton(word: str) -> str:
 class VariantIndex:
     """Skeleton keys of the aliases, built once per :class:`~desktop.detection.Detector`."""
 
-    def __init__(self, entries: list[GazetteerEntry], lex: Lexicon):
+    def __init__(self, entries: list[GazetteerEntry], lex: Lexicon, suppressed: frozenset[str] = frozenset()):
         self.lex = lex
         suffixes = sorted(lex.suffixes.get("bn", ()), key=len, reverse=True)
         self.suffixes = tuple(suffixes)
@@ -120,7 +120,7 @@ class VariantIndex:
         sk_of = dict(zip(uniq, skeletons(uniq)))
         limits = {s: _MIN_SKELETON[s] for s in ("latin", "bn", "hi")}
         for e, key in zip(entries, keys):
-            if len(key) < _MIN_ALIAS_CHARS:
+            if len(key) < _MIN_ALIAS_CHARS or key in suppressed:
                 continue
             script = _script(key)
             if script is None:
