@@ -124,3 +124,10 @@ def test_an_indic_name_quoted_elsewhere_is_found_unquoted_too(det):
 def test_two_capitalised_words_before_comma_who_are_a_person(det):
     assert found(det, "The report was written by Jane Doe, who covered the talks.", "PERSON") == [("Jane Doe", "PERSON")]
     assert found(det, "Voters in Kazakhstan, who rarely protest, marched.", "PERSON") == []
+
+
+def test_the_surname_of_a_person_found_here_is_recalled_after_the_full_name(det):
+    text = "Kumar was absent. Ravi Kumar said the talks went well. Later Kumar added more."
+    got = [(c.text, c.type, c.confidence) for c in det.detect(text) if c.type == "PERSON"]
+    assert got == [("Ravi Kumar", "PERSON", 0.7), ("Kumar", "PERSON", 0.6)]
+    assert [c.start for c in det.detect(text) if c.text == "Kumar"] == [text.rindex("Kumar")]

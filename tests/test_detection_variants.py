@@ -98,3 +98,9 @@ def test_the_judgement_cache_gives_the_same_answer_twice():
 def test_a_suppressed_alias_has_no_variants():
     det = Detector([E("মস্কো", "LOC", 1)], suppressed_keys=["মস্কো"])
     assert found(det, "তিনি মাস্কো সফরে যান।") == []
+
+
+def test_the_surname_of_a_multi_word_variant_is_recalled_and_linked():
+    det = Detector([E("Muhammad Yunus", "PERSON", 5)])
+    got = found(det, "Chief Adviser Mohammad Yunus spoke. Yunus later left.")
+    assert got == [("Mohammad Yunus", "PERSON", "gazetteer", 0.6, 5), ("Yunus", "PERSON", "gazetteer", 0.6, 5)]

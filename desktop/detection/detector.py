@@ -134,8 +134,10 @@ class Detector:
             raws.append(ev)
             memory.append((norm[ev.start:ev.end], ev, 0))
         pieces = set(norm.split())  # spelling variants of known names; English capitalised-word rules
-        raws += self.variants.find(norm, text, view, raws, pieces)
-        raws += latin.find(norm, text, view, pieces, raws, events, self.lex)
+        found = self.variants.find(norm, text, view, raws, pieces)
+        found += latin.find(norm, text, view, pieces, raws + found, events, self.lex)
+        raws += found
+        memory += latin.person_memory(norm, found)
         if memory:
             raws += self._recall(norm, text, view, memory)
         org_ends = {}

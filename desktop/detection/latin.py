@@ -233,6 +233,22 @@ def _capital_near(norm: str, text: str, view, s: int, e: int) -> bool:
     return e + 1 < len(norm) and norm[e] == " " and text[view.start(e + 1):view.start(e + 1) + 1].isupper()
 
 
+def person_memory(norm: str, found: list[Raw]) -> list[tuple[str, Raw, int]]:
+    """In-article memory entries (surface, template, not before) for the persons found here: the
+    full name anywhere, the surname alone after the full name (as the detector does for persons
+    after titles)."""
+    out = []
+    for p in found:
+        if p.type != "PERSON":
+            continue
+        toks = norm[p.start:p.end].split()
+        if len(toks) >= 2:
+            out.append((norm[p.start:p.end], p, p.start))
+            if len(toks[-1]) > 2:
+                out.append((toks[-1], Raw(0, 0, "PERSON", p.source, 0.6, None, p.entity_id), p.end))
+    return out
+
+
 # -- organisations ---------------------------------------------------------------------------------
 
 
