@@ -186,8 +186,10 @@ def find(norm: str, text: str, view, pieces: set[str], raws: list[Raw], events, 
                         r = _event_head(ctx, s, e)
                         if r:
                             out.append(r)
-                    if cue in w.person_verb and _capital_near(norm, text, view, s, e):
-                        out += _person(ctx, s, e)
+                    if cue in w.person_verb:
+                        left, right = _capital_near(norm, text, view, s, e)
+                        if left or right:
+                            out += _person(ctx, s, e, left, right)
                     if cue in w.person_relative and norm.startswith(", ", s - 2):
                         r = _person_before_comma(ctx, s - 2)
                         if r:
@@ -220,17 +222,17 @@ def find(norm: str, text: str, view, pieces: set[str], raws: list[Raw], events, 
     return out
 
 
-def _capital_near(norm: str, text: str, view, s: int, e: int) -> bool:
-    """Quick test: does a capitalised word touch ``norm[s:e]`` (one space between)?"""
-    if view.src is None:   # the usual case: the folded text has the stored text's offsets
-        if s >= 2 and norm[s - 1] == " " and text[norm.rfind(" ", 0, s - 1) + 1].isupper():
-            return True
-        return e + 1 < len(norm) and norm[e] == " " and text[e + 1].isupper()
+def _capital_near(norm: str, text: str, view, s: int, e: int) -> tuple[bool, bool]:
+    """Quick test: is the word right before / right after ``norm[s:e]`` capitalised?"""
+    left = right = False
     if s >= 2 and norm[s - 1] == " ":
         p = norm.rfind(" ", 0, s - 1) + 1
-        if text[view.start(p):view.start(p) + 1].isupper():
-            return True
-    return e + 1 < len(norm) and norm[e] == " " and text[view.start(e + 1):view.start(e + 1) + 1].isupper()
+        p = p if view.src is None else view.start(p)
+        left = text[p:p + 1].isupper()
+    if e + 1 < len(norm) and norm[e] == " ":
+        p = e + 1 if view.src is None else view.start(e + 1)
+        right = text[p:p + 1].isupper()
+    return left, right
 
 
 def person_memory(norm: str, found: list[Raw]) -> list[tuple[str, Raw, int]]:
@@ -329,15 +331,17 @@ def _sentence_start(ctx: _Ctx, s: int) -> bool:
 # -- persons ------------------------------------------------------------------------------------------
 
 
-def _person(ctx: _Ctx, vs: int, ve: int) -> list[Raw]:
-    norm = ctx.norm
+def _person(ctx: _Ctx, vs: int, ve: int, left: bool = True, right: bool = True) -> list[Raw]:
     out = []
     if ctx.cap(vs):
         return out
+    ctx.known  # noqa: B018 (builds known_edges)
+    left = left and vs - 1 not in ctx.known_edges     # a known name ends right before the verb
+    right = right and ve + 1 not in ctx.known_edges   # ... or starts right after it
     # "Ravi Kumar said"
     toks = []
     pos = vs
-    while len(toks) < 4:
+    while left and len(toks) < 4:
         t = ctx.prev(pos)
         if t is None or ctx.in_known(t) or not ctx.name_word(t, person=True):
             break
@@ -348,7 +352,7 @@ def _person(ctx: _Ctx, vs: int, ve: int) -> list[Raw]:
     # "said Ravi Kumar," / "told Ravi Kumar."
     toks = []
     pos = ve
-    while len(toks) < 4:
+    while right and len(toks) < 4:
         t = ctx.next(pos)
         if t is None or ctx.in_known(t) or not ctx.name_word(t, person=True):
             break
