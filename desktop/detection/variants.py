@@ -156,7 +156,9 @@ class VariantIndex:
                 self.multi.setdefault(sks[0], []).append((sks, v))
         for lst in self.multi.values():
             lst.sort(key=lambda x: -len(x[0]))
-        self.judged: set[str] = set()        # words and pieces already judged (a cache per detector)
+        #: words and pieces already judged (a cache per detector); the words never judged are in
+        #: it from the start, so most of an article's words drop out at the first set difference
+        self.judged: set[str] = set(self.skip)
         self._sk_cache: dict[str, str] = {}
         self.hit_pieces: set[str] = set()    # pieces with punctuation holding a word that may be a variant
         self.hit_words: dict[str, tuple] = {}   # word -> (stem length, single hit or None, multi list)
@@ -202,8 +204,8 @@ class VariantIndex:
         new = pieces - self.judged
         if not new:
             return
-        if len(self.judged) > _CACHE_LIMIT:
-            self.judged.clear()
+        if len(self.judged) > len(self.skip) + _CACHE_LIMIT:
+            self.judged = set(self.skip)
         glued = [p for p in new if not p.isidentifier()]   # punctuation, hyphens, digits first
         words = new.difference(glued)
         if glued:
