@@ -11,7 +11,7 @@ from typing import Iterable
 
 import ahocorasick
 
-from desktop.detection import rules
+from desktop.detection import latin, rules, variants
 from desktop.detection.gazetteer import GazetteerEntry, Index, ends_before_suffix, is_word_char, whole_word
 from desktop.detection.lexicon import Lexicon, lexicon
 from desktop.detection.normalize import NormView, fold
@@ -103,7 +103,9 @@ class Detector:
         cues = {"title": self.lex.titles, "year": self.lex.year_words, "event": self.lex.event_keywords,
                 "place_org": self.lex.place_org_words}
         cues.update({f"month:{n}": [w for w, m in self.lex.months.items() if m == n] for n in range(1, 13)})
+        entries = list(entries)
         self.index = Index(entries, cues, suppressed_keys=self.suppressed)
+        self.variants = variants.VariantIndex(entries, self.lex, self.suppressed)
 
     # -- the pipeline ------------------------------------------------------------------------
 
@@ -171,6 +173,11 @@ class Detector:
             memory.append((norm[ev.start:ev.end], ev, 0))
         raws += self._indic_orgs(norm, words, raws, title_spans)
         raws += self._initials_before_known(norm, text, view, words, raws)
+        pieces = set(norm.split())  # spelling variants of known names; English capitalised-word rules
+        found = self.variants.find(norm, text, view, raws, pieces)
+        found += latin.find(norm, text, view, pieces, raws + found, events, self.lex)
+        raws += found
+        memory += latin.person_memory(norm, found)
         if memory:
             raws += self._recall(norm, text, view, memory)
         org_ends = {}

@@ -1,0 +1,376 @@
+"""English rules over capitalised words, and unquoted names next to exercise/operation keywords.
+
+Conservative by design: a capitalised word at the start of a sentence is no evidence, so every
+rule needs a second signal — an organisation's head word or an event word — from the lists in
+``resources/gazetteer/latin_words.tsv`` and ``event_names.tsv``.
+
+* ORG: capitalised words ending in a head word ("Election Commission", "Delhi High Court"), or a
+  head word followed by "of"/"for"/"on" and capitalised words ("Ministry of External Affairs",
+  "Reserve Bank of India"); "and"/"&" join a one-word group ("Jammu and Kashmir Police").
+  A head word alone ("The Ministry") is nothing; "X Court and Y Ltd" is two organisations.
+* EVENT: "Operation X", "Exercise X" (X capitalised, a year may follow); capitalised words
+  and/or a year before an event word ("2024 Paris Olympics", "G20 Summit", "Durga Puja"); in
+  Bengali and Hindi a single unknown word next to a keyword — ऑपरेशन X, অ্যাক্সারসাইজ X (the
+  keyword is part of the name), X মহড়া, X अभ्यास (the name alone) — that is not a stop word,
+  an adjective, a known name of another type or a common modifier, and that has a second
+  signal: a year glued on, quotes around it elsewhere in the article, or a second such use.
+
+Persons before/after verbs of saying and places before "district" were tried and left out: they
+did not change the scores of ``benchmarks/quality.py`` (see the branch history).
+
+Cheap: the cue words are found from the set of the article's space-separated pieces (built once
+for the variant matcher) and the event cue positions the alias scan already produced; rules look
+only at the few words around a cue.  Offsets are folded (see :mod:`.normalize`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from desktop.detection.gazetteer import is_word_char
+from desktop.detection.lexicon import Lexicon, rows
+from desktop.detection.normalize import fold
+from desktop.detection.rules import Raw, Words, strip_unknown_ending
+
+_TRAIL = ("", ",", ".", ";", ":", "'s", ")", '"', "'", "?", "!")
+_YEAR = re.compile(r"(?:1[89]|20)\d\d$")
+_INDIC_YEAR = re.compile(r"[-\s]*-?\s*([0-9\u09e6-\u09ef\u0966-\u096f]{2,4})(?![\w\u0900-\u09ff])")
+_MAX_PRE = 5
+_MAX_GROUP = 4
+
+
+@dataclass(frozen=True)
+class _Words:
+    org_head: frozenset[str]
+    org_lead: frozenset[str]
+    org_tail: frozenset[str]
+    org_inner: frozenset[str]
+    stop: frozenset[str]
+    notname: frozenset[str]
+    event_head: frozenset[str]
+    event_lead: frozenset[str]
+    cues: dict[str, str]          # every cue word with the punctuation that may follow it -> the word
+    before: frozenset[str]        # Bengali/Hindi keywords before a name
+    after: frozenset[str]         # ... after a name
+    nonname: frozenset[str]
+    adj_endings: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def words() -> _Words:
+    by: dict[str, set[str]] = {}
+    for row in rows("latin_words.tsv"):
+        by.setdefault(row[0], set()).add(fold(row[1]))
+    ev: dict[str, set[str]] = {}
+    for row in rows("event_names.tsv"):
+        ev.setdefault(row[0], set()).add(fold(row[2]))
+    fs = {k: frozenset(v) for k, v in by.items()}
+    cue_words = fs.get("org_head", frozenset()) | fs.get("event_head", frozenset())
+    return _Words(
+        org_head=fs.get("org_head", frozenset()), org_lead=fs.get("org_lead", frozenset()),
+        org_tail=fs.get("org_tail", frozenset()), org_inner=fs.get("org_inner", frozenset()),
+        stop=fs.get("stop", frozenset()), notname=fs.get("notname", frozenset()),
+        event_head=fs.get("event_head", frozenset()), event_lead=fs.get("event_lead", frozenset()),
+        cues={w + t: w for w in cue_words for t in _TRAIL},
+        before=frozenset(ev.get("before", ())), after=frozenset(ev.get("after", ())),
+        nonname=frozenset(ev.get("nonname", ())),
+        adj_endings=tuple(sorted(ev.get("adj_ending", ()), key=len, reverse=True)),
+    )
+
+
+def _is_latin(w: str) -> bool:
+    c = w[:1]
+    return c.isascii() and c.isalnum() or "\u00c0" <= c <= "\u024f"
+
+
+class _Ctx:
+    """The article and what the rules share about it."""
+
+    def __init__(self, norm, text, view, raws, lex: Lexicon):
+        self.norm, self.text, self.view, self.lex = norm, text, view, lex
+        self.w = words()
+        self.words = Words(norm)
+        self.raws = raws
+        self._known = None
+
+    @property
+    def known(self):
+        """(start, end, type) of the names the lists found (built when first needed)."""
+        if self._known is None:
+            self._known = [(r.start, r.end, r.type) for r in self.raws if r.source != "rule"]
+        return self._known
+
+    def cap(self, s: int) -> bool:
+        return self.text[self.view.start(s):self.view.start(s) + 1].isupper()
+
+    def known_at(self, s: int, e: int):
+        for a, b, t in self.known:
+            if a < e and s < b:
+                return t
+        return None
+
+    def prev(self, pos: int):
+        """The word right before ``pos`` when only one space separates them."""
+        if pos < 2 or self.norm[pos - 1] != " " or not is_word_char(self.norm[pos - 2]):
+            return None
+        return self.words.prev(pos - 1)
+
+    def next(self, pos: int):
+        """The word right after ``pos`` when only one space separates them."""
+        if pos + 1 >= len(self.norm) or self.norm[pos] != " " or not is_word_char(self.norm[pos + 1]):
+            return None
+        return self.words.next(pos + 1)
+
+    def possessive(self, e: int) -> bool:
+        return self.norm.startswith("'s", e) and not (e + 2 < len(self.norm) and is_word_char(self.norm[e + 2]))
+
+    def name_word(self, t, *, person: bool = False) -> bool:
+        """A capitalised Latin word that may belong to a name."""
+        s, e = t
+        w = self.norm[s:e]
+        lex = self.lex
+        if not _is_latin(w) or not self.cap(s) or w in self.w.stop or w in lex.months or w in lex.stopwords:
+            return False
+        if person and (w in self.w.notname or w in lex.titles or w in self.w.org_head or w in self.w.event_head
+                       or w in self.w.event_lead or any(c.isdigit() for c in w)):
+            return False
+        return True
+
+    def group_after(self, pos: int, limit: int = _MAX_GROUP):
+        """End of the capitalised words right after ``pos`` (None when there is none)."""
+        end = None
+        for _ in range(limit):
+            t = self.next(pos)
+            if t is None or not self.name_word(t) or self.norm[t[0]:t[1]] in self.lex.titles:
+                break
+            end = pos = t[1]
+            if self.possessive(end):
+                return None
+        return end
+
+
+def find(norm: str, text: str, view, pieces: set[str], raws: list[Raw], events, lex: Lexicon) -> list[Raw]:
+    w = words()
+    present = pieces & w.cues.keys()
+    if not present and not events:
+        return []
+    ctx = _Ctx(norm, text, view, raws, lex)
+    out: list[Raw] = []
+    if present:
+        for cue in {w.cues[p] for p in present}:
+            s = norm.find(cue)
+            while s >= 0:
+                e = s + len(cue)
+                if not (s > 0 and is_word_char(norm[s - 1])) and not (e < len(norm) and is_word_char(norm[e])):
+                    if cue in w.org_head:
+                        r = _org(ctx, s, e)
+                        if r:
+                            out.append(r)
+                    if cue in w.event_head:
+                        r = _event_head(ctx, s, e)
+                        if r:
+                            out.append(r)
+                s = norm.find(cue, s + 1)
+    indic: list[tuple[Raw, str, bool]] = []
+    for s, e in events:
+        kw = norm[s:e]
+        if kw in w.event_lead:
+            r = _event_lead(ctx, s, e)
+            if r:
+                out.append(r)
+        elif kw in w.before or kw in w.after:
+            found = _indic_before(ctx, s, e) if kw in w.before else _indic_after(ctx, s, e)
+            if found:
+                indic.append(found)
+    if indic:
+        # a Bengali/Hindi word has no capital to show it is a name: keep it when a year follows it,
+        # when it is quoted elsewhere in the article, or when it stands next to a keyword twice
+        seen: dict[str, int] = {}
+        for _, name, _ in indic:
+            seen[name] = seen.get(name, 0) + 1
+        for r, name, year in indic:
+            if year or seen[name] > 1 or f"'{name}" in norm or f'"{name}' in norm:
+                out.append(r)
+    return out
+
+
+def person_memory(norm: str, found: list[Raw]) -> list[tuple[str, Raw, int]]:
+    """In-article memory entries (surface, template, not before) for persons found after the
+    rules (spelling variants of known names): the full name anywhere, the surname alone after
+    the full name, linked like the full name (as the detector does for persons after titles)."""
+    out = []
+    for p in found:
+        if p.type != "PERSON":
+            continue
+        toks = norm[p.start:p.end].split()
+        if len(toks) >= 2:
+            out.append((norm[p.start:p.end], p, p.start))
+            if len(toks[-1]) > 2:
+                out.append((toks[-1], Raw(0, 0, "PERSON", p.source, 0.6, None, p.entity_id), p.end))
+    return out
+
+
+# -- organisations ---------------------------------------------------------------------------------
+
+
+def _org(ctx: _Ctx, hs: int, he: int) -> Raw | None:
+    if not ctx.cap(hs):
+        return None
+    norm, w = ctx.norm, ctx.w
+    start, pre, pos = hs, 0, hs
+    while pre < _MAX_PRE:
+        t = (pos - 2, pos - 1) if pos >= 3 and norm[pos - 3:pos] == " & " else ctx.prev(pos)
+        if t is None:
+            break
+        word = norm[t[0]:t[1]]
+        if word in ("and", "&") and not ctx.cap(t[0]):
+            # "Jammu and Kashmir Police": one capitalised word before "and", nothing named before it
+            b = ctx.prev(t[0]) if word == "and" else ctx.words.prev(t[0] - 1)
+            if b is None or not ctx.name_word(b) or norm[b[0]:b[1]] in w.org_head or ctx.possessive(b[1]):
+                break   # "X Court and Y Ltd" is two organisations
+            bb = ctx.words.prev(b[0])
+            if bb is not None and (ctx.cap(bb[0]) and norm[bb[0]:bb[1]] not in w.stop
+                                   or norm[bb[0]:bb[1]] in w.org_inner and norm[bb[0]:bb[1]] != "the") \
+                    and norm[bb[1]:b[0]].strip() == "" and not _sentence_start(ctx, b[0]):
+                break   # "Science and Technology and X Organisation": not one name
+            start = b[0]
+            pre += 1
+            break
+        if word == "&" or not ctx.name_word(t) or word in ctx.lex.titles or ctx.possessive(t[1]):
+            break
+        start, pos = t[0], t[0]
+        pre += 1
+    end = _org_tail(ctx, he) if norm[hs:he] in w.org_lead or pre else None
+    if pre == 0 and end is None:
+        return None   # a head word alone ("The Ministry")
+    return Raw(start, end or he, "ORG", "rule", 0.7)
+
+
+def _org_tail(ctx: _Ctx, he: int) -> int | None:
+    """End of "of/for [the] Capitalised ..." after a head word (None when there is none)."""
+    norm, w = ctx.norm, ctx.w
+    if ctx.possessive(he):
+        return None
+    end = None
+    pos = he
+    for _ in range(3):
+        t = (pos + 1, pos + 2) if norm.startswith(" & ", pos) else ctx.next(pos)
+        if t is None:
+            break
+        word = norm[t[0]:t[1]]
+        if ctx.cap(t[0]) or (word not in w.org_tail and not (end and word in ("and", "&"))):
+            break
+        p = t[1]
+        t2 = ctx.next(p)
+        if t2 is not None and norm[t2[0]:t2[1]] == "the" and not ctx.cap(t2[0]):
+            if word in ("and", "&"):
+                break   # "... and the Reserve Bank": another name
+            p = t2[1]
+        g = ctx.group_after(p)
+        if g is None:
+            break
+        if word in ("and", "&"):
+            nxt = ctx.next(g)
+            if nxt is not None and ctx.cap(nxt[0]) or norm[ctx.words.prev(g)[0]:g] in w.org_head:
+                break   # "... and Foreign Minister X", "... and Y Bank": the name ended before "and"
+        end = pos = g
+        if norm[ctx.words.prev(g)[0]:g] in w.org_head:
+            break   # "... of X Commission": another organisation's name ends the chain
+    return end
+
+
+def _sentence_start(ctx: _Ctx, s: int) -> bool:
+    a = ctx.view.start(s)
+    text = ctx.text
+    while a > 0 and text[a - 1] in " \t":
+        a -= 1
+    return a == 0 or text[a - 1] in ".!?\n\r:;\"'\u201c\u2018|-\u2013\u2014"
+
+
+# -- events ---------------------------------------------------------------------------------------------
+
+
+def _event_head(ctx: _Ctx, hs: int, he: int) -> Raw | None:
+    if not ctx.cap(hs):
+        return None
+    norm = ctx.norm
+    start, pre, pos, year = hs, 0, hs, False
+    while pre < _MAX_GROUP:
+        t = ctx.prev(pos)
+        if t is None:
+            break
+        word = norm[t[0]:t[1]]
+        if _YEAR.match(word) and len(word) == 4:
+            start, year = t[0], True
+            break
+        if not ctx.name_word(t) or word in ctx.lex.titles or ctx.possessive(t[1]) or word in ctx.w.event_head:
+            break
+        start, pos = t[0], t[0]
+        pre += 1
+    if pre == 0 and not year:
+        return None
+    if pre == 1 and not year and norm[start:pos + (hs - pos)].split()[0] in ctx.w.notname:
+        return None
+    return Raw(start, he, "EVENT", "rule", 0.7)
+
+
+def _event_lead(ctx: _Ctx, ks: int, ke: int) -> Raw | None:
+    if not ctx.cap(ks):
+        return None
+    t = ctx.next(ke)
+    if t is None or not ctx.name_word(t) or ctx.norm[t[0]:t[1]] in ctx.w.stop:
+        return None
+    end = t[1]
+    t2 = ctx.next(end)
+    if t2 is not None and ctx.name_word(t2, person=True) and ctx.known_at(*t2) is None:
+        end = t2[1]
+    return Raw(ks, _with_year(ctx, end), "EVENT", "rule", 0.7)
+
+
+def _with_year(ctx: _Ctx, end: int) -> int:
+    m = _INDIC_YEAR.match(ctx.norm, end)
+    if m and len(m.group(1)) in (2, 4) and m.start(1) - end <= 2:
+        return m.end()
+    return end
+
+
+def _indic_name(ctx: _Ctx, t) -> bool:
+    w = ctx.norm[t[0]:t[1]]
+    lex, ws = ctx.lex, ctx.w
+    name = w.split("-", 1)[0]
+    if len(name) < 3 or _is_latin(name) or any(c.isdigit() for c in name):
+        return False
+    if name in lex.stopwords or name in ws.nonname or name in lex.titles or name in lex.event_keywords \
+            or name in lex.org_keywords or name in lex.months or name.endswith(ws.adj_endings):
+        return False
+    if "\u0980" <= name[0] <= "\u09ff" and strip_unknown_ending(name, lex):
+        return False   # a genitive or another case ending: "পুলিশের মহড়া"
+    known = ctx.known_at(*t)
+    return known is None or known == "EVENT"
+
+
+def _indic_before(ctx: _Ctx, ks: int, ke: int):
+    t = ctx.next(ke)
+    if t is None or not _indic_name(ctx, t):
+        return None
+    end = _with_year(ctx, t[1])
+    name = ctx.norm[t[0]:t[1]].split("-", 1)[0]
+    return Raw(ks, end, "EVENT", "rule", 0.65), name, end > t[0] + len(name) + 1
+
+
+def _indic_after(ctx: _Ctx, ks: int, ke: int):
+    t = ctx.prev(ks)
+    if t is None:
+        return None
+    word = ctx.norm[t[0]:t[1]]
+    if all(c.isdigit() for c in word) and len(word) in (2, 4):   # "<name> 2019 अभ्यास"
+        t0 = ctx.prev(t[0])
+        if t0 is None or not _indic_name(ctx, t0):
+            return None
+        return Raw(t0[0], t[1], "EVENT", "rule", 0.65), ctx.norm[t0[0]:t0[1]], True
+    if not _indic_name(ctx, t):
+        return None
+    name = word.split("-", 1)[0]
+    return Raw(t[0], t[1], "EVENT", "rule", 0.65), name, len(name) < len(word)

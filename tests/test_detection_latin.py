@@ -1,0 +1,94 @@
+"""English rules over capitalised words and unquoted event names next to Bengali/Hindi keywords
+(desktop.detection.latin): organisations by head word, events — and the sentences where they must
+stay silent."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop.detection import Detector, GazetteerEntry
+
+
+@pytest.fixture(scope="module")
+def det():
+    return Detector([GazetteerEntry("India", "LOC", 1), GazetteerEntry("New Delhi", "LOC", 2)])
+
+
+def found(det, text, type=None):
+    return [(c.text, c.type) for c in det.detect(text) if type is None or c.type == type]
+
+
+# -- organisations -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, name", [
+    ("The Election Commission announced the dates.", "Election Commission"),
+    ("A spokesman for the Ministry of External Affairs said so.", "Ministry of External Affairs"),
+    ("Shares rose after the Reserve Bank of India cut rates.", "Reserve Bank of India"),
+    ("The petition reached the Delhi High Court on Friday.", "Delhi High Court"),
+    ("Leaders of the Bharatiya Janata Party met.", "Bharatiya Janata Party"),
+    ("The Indian Space Research Organisation launched it.", "Indian Space Research Organisation"),
+    ("Sales at Tata Motors Ltd grew.", "Tata Motors Ltd"),
+    ("Students of the University of Dhaka marched.", "University of Dhaka"),
+    ("The Jammu and Kashmir Police arrested two men.", "Jammu and Kashmir Police"),
+])
+def test_capitalised_words_with_an_organisation_head_word_are_an_org(det, text, name):
+    assert (name, "ORG") in found(det, text)
+
+
+def test_a_head_word_alone_or_after_a_determiner_is_nothing(det):
+    assert found(det, "The Ministry said it would respond.", "ORG") == []
+    assert found(det, "Ministry officials declined to comment.", "ORG") == []
+    assert found(det, "the election commission met", "ORG") == []
+
+
+def test_two_organisations_joined_by_and_stay_two(det):
+    got = found(det, "Officials of the Delhi High Court and Tata Motors Ltd met the Ministry of "
+                     "External Affairs and the Reserve Bank of India.", "ORG")
+    assert got == [("Delhi High Court", "ORG"), ("Tata Motors Ltd", "ORG"),
+                   ("Ministry of External Affairs", "ORG"), ("Reserve Bank of India", "ORG")]
+
+
+def test_a_possessive_before_the_name_is_not_part_of_it(det):
+    assert found(det, "Bangladesh's Election Commission met.", "ORG") == [("Election Commission", "ORG")]
+
+
+# -- events ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Troops took part in Operation Blue Star.", "Operation Blue Star"),
+    ("The armies held Exercise Garuda Shakti near the border.", "Exercise Garuda Shakti"),
+    ("Athletes prepared for the 2024 Paris Olympics.", "2024 Paris Olympics"),
+    ("Gold at the Asian Games lifted spirits.", "Asian Games"),
+    ("Crowds gathered for Durga Puja in the city.", "Durga Puja"),
+    ("Leaders arrived for the G20 Summit.", "G20 Summit"),
+])
+def test_unquoted_event_names(det, text, name):
+    assert (name, "EVENT") in found(det, text)
+
+
+def test_event_words_alone_are_nothing(det):
+    assert found(det, "The Games begin today. The operation ended.", "EVENT") == []
+
+
+def test_hindi_operation_name_seen_twice_is_an_event(det):
+    text = "सेना ने ऑपरेशन गरुड़ चलाया। ऑपरेशन गरुड़ सफल रहा।"
+    assert found(det, text, "EVENT") == [("ऑपरेशन गरुड़", "EVENT"), ("ऑपरेशन गरुड़", "EVENT")]
+
+
+def test_an_indic_keyword_next_to_a_common_word_once_is_nothing(det):
+    assert found(det, "सेना ने ऑपरेशन शुरू किया।", "EVENT") == []
+    assert found(det, "দুই দেশের যৌথ সামরিক মহড়া শুরু হয়েছে।", "EVENT") == []
+    assert found(det, "সেনাবাহিনীর মহড়া শুরু হয়েছে।", "EVENT") == []
+
+
+def test_an_indic_name_with_a_year_next_to_the_keyword_is_an_event(det):
+    assert found(det, "দুই দেশ গরুড়-২০২৪ মহড়া শুরু করেছে।", "EVENT") == [("গরুড়-২০২৪", "EVENT")]
+    assert found(det, "दोनों देशों ने गरुड़ 2024 अभ्यास किया।", "EVENT") == [("गरुड़ 2024", "EVENT")]
+
+
+def test_an_indic_name_quoted_elsewhere_is_found_unquoted_too(det):
+    text = "যৌথ মহড়া 'গরুড়' শুরু হয়েছে। বার্ষিক গরুড় মহড়া চলবে।"
+    assert ("গরুড়", "EVENT") in found(det, text, "EVENT")
+    assert sum(1 for t, _ in found(det, text, "EVENT") if t == "গরুড়") == 2
