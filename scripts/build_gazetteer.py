@@ -122,6 +122,11 @@ BENGALI = re.compile(r"^[\u0980-\u09ff]+(?:[ \-][\u0980-\u09ff]+)*$")
 DEVANAGARI = re.compile(r"^[\u0900-\u097f]+(?:[ \-][\u0900-\u097f]+)*$")
 #: Bengali-script letters used only by Assamese (ৰ, ৱ): such names are not Bengali spellings
 ASSAMESE = re.compile("[\u09f0\u09f1]")
+#: alternate names that end in an administrative word (X जिला, X উপজেলা: the span a curator marks
+#: is X) or in a virama or visarga (Sanskrit-style forms: जयपुरम्, अमृतसरः), not newspaper spellings
+ADMIN_TAIL = re.compile(
+    "[ \\-](?:जिला|जिल्ला|शहर|मंडल|मण्डल|तहसील|नगरपालिका|उपमहानगरपालिका|महानगरपालिका|गाविस|प्रान्त|"
+    "জেলা|উপজেলা|উপজিলা|তেসিল|শহর|মহানগর)$|[\u094d\u0903\u09cd\u0983]$")
 
 
 def ascii_fold(s: str) -> str:
@@ -191,8 +196,10 @@ def geonames() -> None:
             letters = sum(ch.isalpha() for ch in alias)
             if letters < min_latin:
                 why = "short"
-            elif alias.lower() in common:
+            elif alias.lower() in common or ascii_fold(alias).lower() in common:
                 why = "common"
+        elif ADMIN_TAIL.search(alias):
+            why = "administrative word or Sanskrit form"
         elif len(alias.replace(" ", "").replace("-", "")) < MIN_INDIC or \
                 sum(unicodedata.category(ch) == "Lo" for ch in alias) < 2:
             why = "short"
