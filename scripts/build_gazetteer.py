@@ -102,7 +102,6 @@ def cldr() -> None:
     print(f"wrote {len(codes)} territories, months and weekdays to {OUT}")
 
 
-
 # -- GeoNames cities and ISO 3166-2 subdivisions -----------------------------------------------------
 
 #: South Asia: every city of at least SOUTH_ASIA_MIN people (GeoNames' figure for the city proper).
