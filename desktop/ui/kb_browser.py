@@ -648,6 +648,9 @@ class KbBrowser(QDockWidget):
         if row < 0:
             self.set_filter("", None)
             row = self.model.row_of(entity_id)
+        if row < 0 and (found := kb.entity_row(self.db, entity_id)) is not None:
+            self.set_filter(found.name, None)  # beyond the first FIND_LIMIT: filter by its name
+            row = self.model.row_of(entity_id)
         if row < 0:
             return False
         self.table.selectRow(row)
