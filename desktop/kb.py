@@ -113,7 +113,7 @@ def _rows(s: Session, ids: Sequence[int]) -> list[EntityRow]:
             for i in ids if (e := ents.get(i)) is not None]
 
 
-def find_entities(db: Database, text: str = "", type: Optional[str] = None, limit: int = 500) -> list[EntityRow]:
+def find_entities(db: Database, text: str = "", type: Optional[str] = None, limit: int = 2000) -> list[EntityRow]:
     """Entities whose name or an alias contains ``text`` (any script, case-insensitive), then
     entities whose aliases match it across scripts or spellings; all entities when ``text`` is
     empty.  ``type`` restricts to one entity type."""

@@ -31,7 +31,7 @@ ERROR_STYLE = "color: #d64541;"
 SCRIPT_LABELS = (("bn", "Bengali"), ("hi", "Hindi"), ("en", "English"), ("other", "Other scripts"))
 ALIAS_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 FILTER_DELAY_MS = 150
-FIND_LIMIT = 500
+FIND_LIMIT = 2000  # rows listed; select_entity filters by name to reach one beyond them
 
 
 def message_label() -> QLabel:
