@@ -131,7 +131,10 @@ def test_no_alias_is_a_function_word_a_title_or_a_common_surname():
         | lex.range_words | lex.connectors | set(lex.months)
     surnames = {fold(s) for s in COMMON_SURNAMES}
     aliases = [r[4] for name in FILES for r in entity_rows(name)]
-    assert [a for a in aliases if fold(a) in words] == []
+    # "Congress" alone names the party in Indian news and is also the head word of longer party
+    # names (তৃণমূল কংগ্রেস) for the head-word rule: the one word allowed to be both
+    both = {fold("কংগ্রেস"), fold("कांग्रेस")}
+    assert [a for a in aliases if fold(a) in words - both] == []
     assert [a for a in aliases if fold(a) in surnames] == []
     assert all(len(fold(a)) >= 2 for a in aliases)
 
