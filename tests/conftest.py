@@ -35,15 +35,36 @@ def seeds_dir():
     return seeds_dir()
 
 
-@pytest.fixture
-def seeded(db, seeds_dir):
-    """A database with the starter knowledge base and the five seed articles (detected)."""
+@pytest.fixture(scope="session")
+def _seeded_template(tmp_path_factory):
+    """Built once per run: seeding the starter knowledge base (~2,000 entities) and detecting
+    the seeds takes about a second, and ~140 tests start from it."""
+    from desktop.db import Database
     from desktop.detection.service import seed_knowledge_base
     from desktop.importing import import_paths
+    from desktop.paths import seeds_dir
 
-    seed_knowledge_base(db)
-    assert import_paths(db, [seeds_dir]).imported == 5
-    return db
+    path = tmp_path_factory.mktemp("template") / "seeded.db"
+    database = Database(path)
+    seed_knowledge_base(database)
+    assert import_paths(database, [seeds_dir()]).imported == 5
+    database.close()
+    return path
+
+
+@pytest.fixture
+def seeded(tmp_path_factory, _seeded_template):
+    """A database with the starter knowledge base and the five seed articles (detected): a
+    fresh copy of the session's template for each test."""
+    from desktop.db import Database
+
+    template = Database(_seeded_template)
+    dest = tmp_path_factory.mktemp("db") / "curate.db"
+    template.backup(dest)
+    template.close()
+    database = Database(dest)
+    yield database
+    database.close()
 
 
 @pytest.fixture(autouse=True)
