@@ -41,6 +41,9 @@ COMPONENTS: tuple[Component, ...] = (
               "the LGPL 3.0 adds its permissions to this text"),
     Component("Noto Sans Bengali, Noto Sans Devanagari", "SIL Open Font License 1.1 (OFL-1.1)", "fonts/OFL.txt",
               "the bundled fonts"),
+    Component("GeoNames place names", "CC BY 4.0", "licenses/THIRD-PARTY-NOTICES.txt",
+              "the generated place gazetteer (resources/gazetteer/geonames.tsv) uses GeoNames data, "
+              "https://www.geonames.org/ (selected and filtered)"),
     Component("Python", "PSF-2.0", "licenses/Python-PSF.txt", "the interpreter inside the bundle"),
     Component("Python packages (SQLModel, SQLAlchemy, RapidFuzz, regex and more)",
               "MIT, BSD, Apache-2.0 and others", "licenses/THIRD-PARTY-NOTICES.txt",

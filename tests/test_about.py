@@ -27,6 +27,7 @@ def test_lists_lgpl_and_ofl_with_their_texts(about):
     assert any("LGPL-3.0" in n and "Qt" in n for n in names)
     assert any("Open Font License" in n and "Noto" in n for n in names)
     assert any(n.startswith("Curate") for n in names)
+    assert any("GeoNames" in n and "CC BY 4.0" in n for n in names)  # attribution the data licence asks
 
     def text_of(fragment):
         row = next(i for i, n in enumerate(names) if fragment in n)

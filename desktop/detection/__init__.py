@@ -33,6 +33,26 @@ Design
   followed by a summit word (এসসিও শীর্ষ সম্মেলন, SCO Summit) as EVENT; a place followed by an
   organisation word (কলকাতা পুলিশ, Delhi University) as ORG; numeric dates (2024-04-08,
   day-first 08/04/2024 in any script's digits).
+* **Organisations by their head word** (Bengali/Hindi, :meth:`.detector.Detector._indic_orgs`):
+  one to four modifier words ending in a head word from ``words.tsv`` (কমিশন, মন্ত্রণালয়, आयोग,
+  विश्वविद्यालय…; the head may carry a case ending, the span ends before it).  The name starts after
+  a stop word, title, digit, punctuation, a genitive or locative (ভারতের | পররাষ্ট্র মন্ত্রণালয়:
+  the genitive qualifies, it is not part of the name), or a word listed as never inside a name;
+  a place right before the head belongs to it (ঢাকা বিশ্ববিদ্যালয়).  A bare head word, or only
+  generic modifiers (জাতীয় দল), is not a name; heads that also mean "team" need two modifiers.
+* **English rules** (:mod:`.latin`): capitalised words ending in a head word, or a head word +
+  of/for + capitalised words (Election Commission, Ministry of External Affairs, Reserve Bank of
+  India); named events (Operation X, Exercise X, 2024 Paris Olympics, Durga Puja, G20 Summit) and
+  the Bengali/Hindi forms next to an exercise/operation keyword when a second signal (a year,
+  quotes elsewhere, a second use) says the word is a name.  Word lists in ``latin_words.tsv`` and
+  ``event_names.tsv``.
+* **Spelling variants** (:mod:`.variants`): every alias of four letters or more also gets a
+  per-word consonant skeleton (``skeleton.tsv``: aspirated/retroflex pairs, sibilants and vowel
+  length folded in Bengali and Devanagari; vowels as one class in Latin), so পুটিন finds the
+  entity whose alias is পুতিন, Kazakstan finds Kazakhstan.  Only words no exact hit covered, never
+  stop words or words of other aliases; linked only when one entity has that skeleton.
+* **Initials** before a name (एस. जयशंकर, জে.পি. …) belong to it, after a title and before a known
+  surname alike.
 * **In-article memory.**  Acronyms, quoted event names and persons found by the rules are looked
   for again in the same article; the surname of a person (found by a rule or a known alias) is
   suggested alone only after the full name was seen, linked to the same entity.
@@ -48,7 +68,8 @@ Design
 Confidence: learned alias 0.95, gazetteer 0.9 (0.75 when the alias names several entities, 0.6
 when it has several types), date 0.9, year 0.8, acronym 0.85, title + full name 0.8,
 title + one word 0.7, quoted event 0.7, numeric date 0.85, place + organisation word 0.75,
-summit 0.75, recalled elsewhere in the article ≤ 0.75, surname 0.6.
+summit 0.75, recalled elsewhere in the article ≤ 0.75, surname 0.6, head-word organisation 0.7,
+English organisation/event 0.7, Bengali/Hindi event next to a keyword 0.65, spelling variant 0.6.
 
 All domain words live in ``resources/gazetteer/`` (see its ``SOURCES.md``).
 """
