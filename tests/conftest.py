@@ -35,6 +35,15 @@ def seeds_dir():
     return seeds_dir()
 
 
+@pytest.fixture
+def kb(db):
+    """A database with the bundled starter knowledge base and no articles."""
+    from desktop.detection.service import seed_knowledge_base
+
+    seed_knowledge_base(db)
+    return db
+
+
 @pytest.fixture(scope="session")
 def _seeded_template(tmp_path_factory):
     """Built once per run: seeding the starter knowledge base (~2,000 entities) and detecting

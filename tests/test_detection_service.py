@@ -3,7 +3,6 @@ mentions respected, learning from curation, caching, cancel and progress."""
 
 from __future__ import annotations
 
-import pytest
 from sqlmodel import select
 
 from desktop import curation
@@ -29,12 +28,6 @@ def mentions(db, article_id=None, status=None) -> list[Mention]:
         if status is not None:
             q = q.where(Mention.status == status)
         return list(s.exec(q))
-
-
-@pytest.fixture
-def kb(db):
-    seed_knowledge_base(db)
-    return db
 
 
 def test_starter_kb_is_loaded_once_with_qids(db):

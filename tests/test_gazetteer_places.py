@@ -144,12 +144,6 @@ def test_excluded_words_are_not_suggested(kb):
     assert ("Anand", "LOC") not in found(det, "Anand said the results were good.")
 
 
-@pytest.fixture
-def kb(db):
-    seed_knowledge_base(db)
-    return db
-
-
 def test_seeding_with_the_new_files_is_idempotent(db):
     from sqlmodel import func, select
 
