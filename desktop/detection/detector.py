@@ -524,7 +524,6 @@ class Detector:
     # -- quoted names of exercises and operations ----------------------------------------------
 
     def _quoted_events(self, norm, words: Words, events):
-        lex = self.lex
         kw_near = sorted(events)
         if not kw_near:
             return
