@@ -92,3 +92,34 @@ def test_an_indic_name_quoted_elsewhere_is_found_unquoted_too(det):
     text = "যৌথ মহড়া 'গরুড়' শুরু হয়েছে। বার্ষিক গরুড় মহড়া চলবে।"
     assert ("গরুড়", "EVENT") in found(det, text, "EVENT")
     assert sum(1 for t, _ in found(det, text, "EVENT") if t == "গরুড়") == 2
+
+
+# -- tournaments named by the word before a tournament word; storms by their quoted name ---------------
+
+
+@pytest.fixture(scope="module")
+def det_places():
+    return Detector([GazetteerEntry("ইউরোপ", "LOC", 1), GazetteerEntry("यूरोप", "LOC", 1)])
+
+
+@pytest.mark.parametrize("text, name", [
+    ("এবার সন্তোষ ট্রফির ফাইনাল হবে শিলিগুড়িতে।", "সন্তোষ ট্রফি"),
+    ("ইউরোপ কাপে দলটি হেরে গেছে।", "ইউরোপ কাপ"),           # a known place names it
+    ("टीम अब देवधर ट्रॉफी में खेलेगी।", "देवधर ट्रॉफी"),
+    ("यूरोप कप का फाइनल रविवार को है।", "यूरोप कप"),
+    ("উপকূলে ঘূর্ণিঝড় 'তিতলি' আঘাত হানতে পারে।", "তিতলি"),   # a quoted name next to a storm word
+    ("चक्रवात 'वायु' गुजरात की ओर बढ़ रहा है।", "वायु"),
+    ("Cyclone Titli weakened after landfall.", "Cyclone Titli"),
+])
+def test_indic_tournaments_and_storms(det_places, text, name):
+    assert (name, "EVENT") in found(det_places, text)
+
+
+@pytest.mark.parametrize("text", [
+    "সকালে এক কাপ চা খেয়ে বেরিয়েছি।",      # a cup of tea
+    "उसने दो कप चाय पी।",
+    "ভারতীয় দল টুর্নামেন্ট জিতেছে।",          # a team word is not a tournament's name
+    "ঘূর্ণিঝড়ের কারণে স্কুল বন্ধ।",            # a storm word alone
+])
+def test_tournament_and_storm_words_alone_are_not_events(det_places, text):
+    assert found(det_places, text, "EVENT") == []

@@ -54,6 +54,7 @@ class _Words:
     cues: dict[str, str]          # every cue word with the punctuation that may follow it -> the word
     before: frozenset[str]        # Bengali/Hindi keywords before a name
     after: frozenset[str]         # ... after a name
+    head: frozenset[str]          # tournament words after a name, part of the span
     nonname: frozenset[str]
     adj_endings: tuple[str, ...]
 
@@ -75,6 +76,7 @@ def words() -> _Words:
         event_head=fs.get("event_head", frozenset()), event_lead=fs.get("event_lead", frozenset()),
         cues={w + t: w for w in cue_words for t in _TRAIL},
         before=frozenset(ev.get("before", ())), after=frozenset(ev.get("after", ())),
+        head=frozenset(ev.get("head", ())),
         nonname=frozenset(ev.get("nonname", ())),
         adj_endings=tuple(sorted(ev.get("adj_ending", ()), key=len, reverse=True)),
     )
@@ -178,6 +180,10 @@ def find(norm: str, text: str, view, pieces: set[str], raws: list[Raw], events, 
         kw = norm[s:e]
         if kw in w.event_lead:
             r = _event_lead(ctx, s, e)
+            if r:
+                out.append(r)
+        elif kw in w.head:
+            r = _indic_head(ctx, s, e)
             if r:
                 out.append(r)
         elif kw in w.before or kw in w.after:
@@ -358,6 +364,21 @@ def _indic_before(ctx: _Ctx, ks: int, ke: int):
     end = _with_year(ctx, t[1])
     name = ctx.norm[t[0]:t[1]].split("-", 1)[0]
     return Raw(ks, end, "EVENT", "rule", 0.65), name, end > t[0] + len(name) + 1
+
+
+def _indic_head(ctx: _Ctx, ks: int, ke: int) -> Raw | None:
+    """<name> ট্রফি, <place> कप: the word before a tournament word names it; the span holds both.
+    The tournament word is the signal a Bengali/Hindi name lacks (no capitals), so a known place
+    may be the name (an Asia cup), and no second use is needed."""
+    t = ctx.prev(ks)
+    if t is None:
+        return None
+    if _indic_name(ctx, t):
+        return Raw(t[0], ke, "EVENT", "rule", 0.65)
+    known = [(a, b) for a, b, typ in ctx.known if typ in ("LOC", "ORG") and a < t[1] and t[0] < b]
+    if known and max(b for _, b in known) == t[1]:   # a known name ends right there
+        return Raw(min(a for a, _ in known), ke, "EVENT", "rule", 0.65)
+    return None
 
 
 def _indic_after(ctx: _Ctx, ks: int, ke: int):
