@@ -1,6 +1,6 @@
 """English rules over capitalised words and unquoted event names next to Bengali/Hindi keywords
-(desktop.detection.latin): organisations by head word, events — and the sentences where they must
-stay silent."""
+(desktop.detection.latin): organisations by head word, persons around verbs of saying, places
+before kind-of-place words, events — and the sentences where they must stay silent."""
 
 from __future__ import annotations
 
@@ -51,6 +51,33 @@ def test_two_organisations_joined_by_and_stay_two(det):
 
 def test_a_possessive_before_the_name_is_not_part_of_it(det):
     assert found(det, "Bangladesh's Election Commission met.", "ORG") == [("Election Commission", "ORG")]
+
+
+# -- persons -----------------------------------------------------------------------------------------
+
+
+def test_capitalised_words_around_a_verb_of_saying_are_a_person(det):
+    assert found(det, "Ravi Kumar said the talks went well.", "PERSON") == [("Ravi Kumar", "PERSON")]
+    assert found(det, "\"We agree,\" said Anita Sharma, a lawyer.", "PERSON") == [("Anita Sharma", "PERSON")]
+    assert found(det, "The deal is done, Meera Nair told reporters.", "PERSON") == [("Meera Nair", "PERSON")]
+
+
+def test_no_person_from_one_word_a_place_a_determiner_or_an_organisation(det):
+    assert found(det, "Meanwhile Ravi said nothing.", "PERSON") == []       # sentence-initial word
+    assert found(det, "Kazakhstan said it agreed.", "PERSON") == []
+    assert found(det, "The United States said it agreed.", "PERSON") == []
+    assert found(det, "New Delhi said it agreed.", "PERSON") == []           # a known place
+    assert found(det, "The Defence Ministry said it agreed.", "PERSON") == []
+    assert found(det, "Officials said it agreed.", "PERSON") == []
+
+
+# -- places ------------------------------------------------------------------------------------------
+
+
+def test_capitalised_words_before_a_kind_of_place_word_are_a_place(det):
+    assert found(det, "Floods hit villages in Pune district on Monday.", "LOC") == [("Pune", "LOC")]
+    assert found(det, "The district collector resigned.", "LOC") == []
+    assert found(det, "Several district officials resigned.", "LOC") == []
 
 
 # -- events ------------------------------------------------------------------------------------------
@@ -123,3 +150,15 @@ def test_indic_tournaments_and_storms(det_places, text, name):
 ])
 def test_tournament_and_storm_words_alone_are_not_events(det_places, text):
     assert found(det_places, text, "EVENT") == []
+
+
+def test_two_capitalised_words_before_comma_who_are_a_person(det):
+    assert found(det, "The report was written by Jane Doe, who covered the talks.", "PERSON") == [("Jane Doe", "PERSON")]
+    assert found(det, "Voters in Kazakhstan, who rarely protest, marched.", "PERSON") == []
+
+
+def test_the_surname_of_a_person_found_here_is_recalled_after_the_full_name(det):
+    text = "Kumar was absent. Ravi Kumar said the talks went well. Later Kumar added more."
+    got = [(c.text, c.type, c.confidence) for c in det.detect(text) if c.type == "PERSON"]
+    assert got == [("Ravi Kumar", "PERSON", 0.7), ("Kumar", "PERSON", 0.6)]
+    assert [c.start for c in det.detect(text) if c.text == "Kumar"] == [text.rindex("Kumar")]
