@@ -162,3 +162,13 @@ def test_the_surname_of_a_person_found_here_is_recalled_after_the_full_name(det)
     got = [(c.text, c.type, c.confidence) for c in det.detect(text) if c.type == "PERSON"]
     assert got == [("Ravi Kumar", "PERSON", 0.7), ("Kumar", "PERSON", 0.6)]
     assert [c.start for c in det.detect(text) if c.text == "Kumar"] == [text.rindex("Kumar")]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("In the city, Police Commissioner Manoj Verma said the area was cordoned off.", "Manoj Verma"),
+    ("Opposition MP Ravi Kishan walked out.", "Ravi Kishan"),
+    ("Speaker Om Birla adjourned the House.", "Om Birla"),
+])
+def test_english_offices_before_a_name(det, text, name):
+    assert (name, "PERSON") in found(det, text)
+    assert not [t for t, typ in found(det, text) if typ == "PERSON" and t != name]

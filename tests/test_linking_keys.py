@@ -73,3 +73,14 @@ def test_prime_romanises_like_one_word_at_a_time():
     finally:
         keys._RUNS.clear()
         keys._RUNS.update(saved)
+
+
+def test_title_words_never_hide_a_short_surname():
+    """Title words are left out of a name's word keys; a one-letter key (ডঃ → "d", CEO → "s")
+    would also drop surnames such as দে or Shah."""
+    from desktop.linking.candidates import name_tokens, title_keys
+    from desktop.linking import keys
+
+    assert all(len(k) >= 2 for k in title_keys())
+    assert keys.phonetic_key("শাহ") in name_tokens("অমিত শাহ")
+    assert name_tokens("ডঃ অমিত দে") == name_tokens("অমিত দে") != ()

@@ -554,8 +554,13 @@ class Detector:
     def _recall(self, norm, text, view, memory) -> list[Raw]:
         entries: dict[str, tuple[Raw, int]] = {}
         for surface, tmpl, not_before in memory:
-            if surface and surface not in entries:
-                entries[surface] = (tmpl, not_before)
+            if not surface:
+                continue
+            seen = entries.get(surface)
+            # the first template per surface, unless a later one knows the entity (a rule and a
+            # known name's variant found the same person: recall the surname with the link)
+            if seen is None or seen[0].entity_id is None and tmpl.entity_id is not None:
+                entries[surface] = (tmpl, min(not_before, seen[1]) if seen else not_before)
         suffixes = self.lex.suffixes.get("bn", frozenset())
         out = []
         if len(entries) <= _RECALL_FIND_MAX:

@@ -251,9 +251,10 @@ def _capital_near(norm: str, text: str, view, s: int, e: int) -> tuple[bool, boo
 def person_memory(norm: str, found: list[Raw]) -> list[tuple[str, Raw, int]]:
     """In-article memory entries (surface, template, not before) for the persons found here: the
     full name anywhere, the surname alone after the full name (as the detector does for persons
-    after titles)."""
+    after titles).  Linked persons first: when a rule and a known name's variant find the same
+    person, the surname alone is recalled with the link."""
     out = []
-    for p in found:
+    for p in sorted(found, key=lambda r: r.entity_id is None):
         if p.type != "PERSON":
             continue
         toks = norm[p.start:p.end].split()

@@ -127,37 +127,44 @@ def initials(surface: str) -> str:
 
 # -- titles (General, জেনারেল, जनरल...) are not part of a name ------------------------------------
 
-_TITLES: Optional[frozenset[str]] = None
+_TITLES: Optional[tuple[frozenset[str], frozenset[str]]] = None
 
 
-def title_keys() -> frozenset[str]:
-    """Phonetic keys of the words of titles and ranks (``resources/gazetteer/titles.tsv``)."""
+def _titles() -> tuple[frozenset[str], frozenset[str]]:
+    """(phonetic keys, written words) of the words of titles and ranks
+    (``resources/gazetteer/titles.tsv``).  A title word whose phonetic key is one letter (ডঃ,
+    डॉ. → "d") is known by its written form only: the key alone would also drop surnames such as
+    দে or Dey."""
     global _TITLES
     if _TITLES is None:
         from desktop.linking.data import rows
 
-        out = set()
+        phon, written = set(), set()
         for row in rows("gazetteer", "titles.tsv"):
             if len(row) >= 2:
                 for tok in keys.tokens(row[1]):
                     pk = keys.phonetic_key(tok)
-                    if pk:
-                        out.add(pk)
-        _TITLES = frozenset(out)
+                    if len(pk) >= 2:
+                        phon.add(pk)
+                    elif pk:
+                        written.add(tok)
+        _TITLES = (frozenset(phon), frozenset(written))
     return _TITLES
 
 
-def _is_title(pk: str) -> bool:
-    return pk in title_keys()
+def title_keys() -> frozenset[str]:
+    """Phonetic keys of the words of titles and ranks (two letters or more)."""
+    return _titles()[0]
 
 
 @lru_cache(maxsize=65536)
 def name_tokens(surface: str) -> tuple[str, ...]:
     """Phonetic keys of the words of a surface that are not titles."""
+    phon, written = _titles()
     out = []
     for tok in keys.tokens(surface):
         pk = keys.phonetic_key(tok)
-        if pk and not _is_title(pk):
+        if pk and pk not in phon and tok not in written:
             out.append(pk)
     return tuple(out)
 
