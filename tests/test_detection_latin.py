@@ -172,3 +172,24 @@ def test_the_surname_of_a_person_found_here_is_recalled_after_the_full_name(det)
 def test_english_offices_before_a_name(det, text, name):
     assert (name, "PERSON") in found(det, text)
     assert not [t for t, typ in found(det, text) if typ == "PERSON" and t != name]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("রূপনারায়ণ নদীতে জল বেড়েছে।", "রূপনারায়ণ"),
+    ("বাঁকুড়া জেলার একটি গ্রামে আগুন লেগেছে।", "বাঁকুড়া"),
+    ("अलकनंदा नदी उफान पर है।", "अलकनंदा"),
+    ("टिहरी जिले के एक गांव में भूस्खलन हुआ।", "टिहरी"),
+])
+def test_indic_name_before_a_kind_of_place_word_is_a_place(det, text, name):
+    assert (name, "LOC") in found(det, text)
+
+
+@pytest.mark.parametrize("text", [
+    "পার্শ্ববর্তী জেলায় বন্যা হয়েছে।",   # neighbouring district
+    "এই জেলার মানুষ ভোট দিয়েছে।",
+    "बड़ी नदी में नाव पलट गई।",          # a big river
+    "पड़ोसी जिले में भी बारिश हुई।",
+    "সরকারি গ্রামে নতুন স্কুল।",            # a government village: an adjective
+])
+def test_modifiers_before_a_kind_of_place_word_are_not_places(det, text):
+    assert found(det, text, "LOC") == []

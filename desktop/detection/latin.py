@@ -13,7 +13,9 @@ an event word — from the lists in ``resources/gazetteer/latin_words.tsv`` and
   right after one and followed by punctuation or a lower-case word ("said Ravi Kumar,"), or
   before ", who" / ", whose".  Never after "the", never with a known name, a title or an
   organisation word.
-* LOC: one or two capitalised words before a lower-case kind-of-place word ("Pune district").
+* LOC: one or two capitalised words before a lower-case kind-of-place word ("Pune district");
+  in Bengali and Hindi one word that could be a name before such a word, in any of its case
+  forms (<name> জেলার, <name> नदी), not a modifier from the ``place_nonname`` list.
 * EVENT: "Operation X", "Exercise X", "Cyclone X" (X capitalised, a year may follow); capitalised
   words and/or a year before an event word ("2024 Paris Olympics", "G20 Summit", "Durga Puja"); in
   Bengali and Hindi a single unknown word next to a keyword — ऑपरेशन X, অ্যাক্সারসাইজ X (the
@@ -60,6 +62,8 @@ class _Words:
     person_verb: frozenset[str]
     person_relative: frozenset[str]
     place_word: frozenset[str]
+    indic_place_word: frozenset[str]
+    place_nonname: frozenset[str]
     event_head: frozenset[str]
     event_lead: frozenset[str]
     cues: dict[str, str]          # every cue word with the punctuation that may follow it -> the word
@@ -81,13 +85,16 @@ def words() -> _Words:
     fs = {k: frozenset(v) for k, v in by.items()}
     cue_words = fs.get("org_head", frozenset()) | fs.get("person_verb", frozenset()) \
         | fs.get("person_relative", frozenset()) \
-        | fs.get("place_word", frozenset()) | fs.get("event_head", frozenset())
+        | fs.get("place_word", frozenset()) | fs.get("event_head", frozenset()) \
+        | fs.get("indic_place_word", frozenset())
     return _Words(
         org_head=fs.get("org_head", frozenset()), org_lead=fs.get("org_lead", frozenset()),
         org_tail=fs.get("org_tail", frozenset()), org_inner=fs.get("org_inner", frozenset()),
         stop=fs.get("stop", frozenset()), notname=fs.get("notname", frozenset()),
         person_verb=fs.get("person_verb", frozenset()),
         person_relative=fs.get("person_relative", frozenset()), place_word=fs.get("place_word", frozenset()),
+        indic_place_word=fs.get("indic_place_word", frozenset()),
+        place_nonname=fs.get("place_nonname", frozenset()),
         event_head=fs.get("event_head", frozenset()), event_lead=fs.get("event_lead", frozenset()),
         cues={w + t: w for w in cue_words for t in _TRAIL},
         before=frozenset(ev.get("before", ())), after=frozenset(ev.get("after", ())),
@@ -201,6 +208,10 @@ def find(norm: str, text: str, view, pieces: set[str], raws: list[Raw], events, 
                             out += _person(ctx, s, e, left, right)
                     if cue in w.person_relative and norm.startswith(", ", s - 2):
                         r = _person_before_comma(ctx, s - 2)
+                        if r:
+                            out.append(r)
+                    if cue in w.indic_place_word:
+                        r = _indic_place(ctx, s, e)
                         if r:
                             out.append(r)
                     if cue in w.place_word:
@@ -430,6 +441,17 @@ def _place(ctx: _Ctx, ks: int, ke: int) -> Raw | None:
     if len(toks) == 1 and _sentence_start(ctx, s):
         return None
     return Raw(s, e, "LOC", "rule", 0.65)
+
+
+def _indic_place(ctx: _Ctx, ks: int, ke: int) -> Raw | None:
+    """<name> জেলার, <name> नदी: the one word before a kind-of-place word, when it could be a name
+    (not a stop word, modifier, adjective, inflected word or a name the lists know)."""
+    t = ctx.prev(ks)
+    if t is None or ctx.norm[t[0]:t[1]] in ctx.w.place_nonname or not _indic_name(ctx, t):
+        return None
+    if ctx.known_at(*t) is not None:
+        return None
+    return Raw(t[0], t[1], "LOC", "rule", 0.6)
 
 
 # -- events ---------------------------------------------------------------------------------------------
