@@ -44,7 +44,9 @@ Design
   of/for + capitalised words (Election Commission, Ministry of External Affairs, Reserve Bank of
   India); named events (Operation X, Exercise X, 2024 Paris Olympics, Durga Puja, G20 Summit) and
   the Bengali/Hindi forms next to an exercise/operation keyword when a second signal (a year,
-  quotes elsewhere, a second use) says the word is a name.  Word lists in ``latin_words.tsv`` and
+  quotes elsewhere, a second use) says the word is a name; tournaments (রঞ্জি ট্রফি, एशिया कप);
+  English persons next to a verb of saying or before ", who"; places before a kind-of-place word
+  (Pune district, <name> জেলার, <name> नदी).  Word lists in ``latin_words.tsv`` and
   ``event_names.tsv``.
 * **Spelling variants** (:mod:`.variants`): every alias of four letters or more also gets a
   per-word consonant skeleton (``skeleton.tsv``: aspirated/retroflex pairs, sibilants and vowel
@@ -69,7 +71,8 @@ Confidence: learned alias 0.95, gazetteer 0.9 (0.75 when the alias names several
 when it has several types), date 0.9, year 0.8, acronym 0.85, title + full name 0.8,
 title + one word 0.7, quoted event 0.7, numeric date 0.85, place + organisation word 0.75,
 summit 0.75, recalled elsewhere in the article ≤ 0.75, surname 0.6, head-word organisation 0.7,
-English organisation/event 0.7, Bengali/Hindi event next to a keyword 0.65, spelling variant 0.6.
+English organisation/event 0.7, English person by a verb of saying 0.7, Bengali/Hindi event next to a
+keyword 0.65, place before a kind-of-place word 0.6–0.65, spelling variant 0.6.
 
 All domain words live in ``resources/gazetteer/`` (see its ``SOURCES.md``).
 """
