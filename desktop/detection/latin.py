@@ -188,19 +188,17 @@ def find(norm: str, text: str, view, pieces: set[str], raws: list[Raw], events, 
         return []
     ctx = _Ctx(norm, text, view, raws, lex)
     out: list[Raw] = []
+    # cue words -> the rule that reads the words around one of them and gives one candidate
+    single = ((w.org_head, _org), (w.event_head, _event_head), (w.indic_place_word, _indic_place),
+              (w.place_word, _place))
     if present:
         for cue in {w.cues[p] for p in present}:
             s = norm.find(cue)
             while s >= 0:
                 e = s + len(cue)
                 if not (s > 0 and is_word_char(norm[s - 1])) and not (e < len(norm) and is_word_char(norm[e])):
-                    if cue in w.org_head:
-                        r = _org(ctx, s, e)
-                        if r:
-                            out.append(r)
-                    if cue in w.event_head:
-                        r = _event_head(ctx, s, e)
-                        if r:
+                    for cue_words, rule in single:
+                        if cue in cue_words and (r := rule(ctx, s, e)):
                             out.append(r)
                     if cue in w.person_verb:
                         left, right = _capital_near(norm, text, view, s, e)
@@ -208,14 +206,6 @@ def find(norm: str, text: str, view, pieces: set[str], raws: list[Raw], events, 
                             out += _person(ctx, s, e, left, right)
                     if cue in w.person_relative and norm.startswith(", ", s - 2):
                         r = _person_before_comma(ctx, s - 2)
-                        if r:
-                            out.append(r)
-                    if cue in w.indic_place_word:
-                        r = _indic_place(ctx, s, e)
-                        if r:
-                            out.append(r)
-                    if cue in w.place_word:
-                        r = _place(ctx, s, e)
                         if r:
                             out.append(r)
                 s = norm.find(cue, s + 1)
