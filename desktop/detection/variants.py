@@ -241,9 +241,12 @@ class VariantIndex:
                 e = s + len(w)
                 if not (s > 0 and is_word_char(norm[s - 1])) and not (e < len(norm) and is_word_char(norm[e])) \
                         and (not latin or text[view.start(s)].isupper()):
-                    if covered is None:
-                        covered = [(r.start, r.end) for r in raws if r.source != "rule"]
-                    if any(a < e and s < b for a, b in covered):
+                    if covered is None:  # where the lists found names: no variant there
+                        covered = bytearray(len(norm))
+                        for r in raws:
+                            if r.source != "rule":
+                                covered[r.start:r.end] = b"\1" * (r.end - r.start)
+                    if covered.find(1, s, e) >= 0:
                         s = norm.find(w, s + 1)
                         continue
                     r = self._multi(norm, text, view, s, e, multi) if multi else None
