@@ -104,3 +104,12 @@ def test_the_surname_of_a_multi_word_variant_is_recalled_and_linked():
     det = Detector([E("Muhammad Yunus", "PERSON", 5)])
     got = found(det, "Chief Adviser Mohammad Yunus spoke. Yunus later left.")
     assert got == [("Mohammad Yunus", "PERSON", "gazetteer", 0.6, 5), ("Yunus", "PERSON", "gazetteer", 0.6, 5)]
+
+
+def test_a_common_courtesy_word_is_not_a_variant_of_a_town():
+    """ধন্যবাদ / धन्यवाद ("thanks") have the skeleton of a town's name (GeoNames writes Dhanbad
+    ধানাবাদ, धनबाद); they are stop words, so never proposed."""
+    det = Detector([E("ধানাবাদ", "LOC", 3), E("धनबाद", "LOC", 3)])
+    assert det.detect("তিনি সবাইকে ধন্যবাদ জানান।") == []
+    assert det.detect("उन्होंने सबका धन्यवाद किया।") == []
+    assert [c.text for c in det.detect("धनबाद में बारिश हुई।")] == ["धनबाद"]
