@@ -346,6 +346,19 @@ def _sentence_start(ctx: _Ctx, s: int) -> bool:
 # -- persons ------------------------------------------------------------------------------------------
 
 
+def _name_run(ctx: _Ctx, pos: int, forward: bool) -> tuple[list[tuple[int, int]], int]:
+    """Up to four capitalised name words from ``pos`` on (or back), one space apart, none part of
+    a known name; and where the run stopped."""
+    toks: list[tuple[int, int]] = []
+    while len(toks) < 4:
+        t = ctx.next(pos) if forward else ctx.prev(pos)
+        if t is None or ctx.in_known(t) or not ctx.name_word(t, person=True):
+            break
+        toks.append(t)
+        pos = t[1] if forward else t[0]
+    return toks, pos
+
+
 def _person(ctx: _Ctx, vs: int, ve: int, left: bool = True, right: bool = True) -> list[Raw]:
     out = []
     if ctx.cap(vs):
@@ -353,43 +366,26 @@ def _person(ctx: _Ctx, vs: int, ve: int, left: bool = True, right: bool = True) 
     ctx.known  # noqa: B018 (builds known_edges)
     left = left and vs - 1 not in ctx.known_edges     # a known name ends right before the verb
     right = right and ve + 1 not in ctx.known_edges   # ... or starts right after it
-    # "Ravi Kumar said"
-    toks = []
-    pos = vs
-    while left and len(toks) < 4:
-        t = ctx.prev(pos)
-        if t is None or ctx.in_known(t) or not ctx.name_word(t, person=True):
-            break
-        toks.append(t)
-        pos = t[0]
-    if 2 <= len(toks) <= 3 and _person_ok(ctx, toks[-1][0], toks[0][1]):
-        out.append(Raw(toks[-1][0], toks[0][1], "PERSON", "rule", 0.7))
-    # "said Ravi Kumar," / "told Ravi Kumar."
-    toks = []
-    pos = ve
-    while right and len(toks) < 4:
-        t = ctx.next(pos)
-        if t is None or ctx.in_known(t) or not ctx.name_word(t, person=True):
-            break
-        toks.append(t)
-        pos = t[1]
-    if 2 <= len(toks) <= 3 and _person_ok(ctx, toks[0][0], toks[-1][1]):
-        after = ctx.next(pos)
-        if after is None or not ctx.cap(after[0]):
-            out.append(Raw(toks[0][0], toks[-1][1], "PERSON", "rule", 0.7))
+    if left:  # "Ravi Kumar said"
+        toks, _ = _name_run(ctx, vs, forward=False)
+        if 2 <= len(toks) <= 3 and _person_ok(ctx, toks[-1][0], toks[0][1]):
+            out.append(Raw(toks[-1][0], toks[0][1], "PERSON", "rule", 0.7))
+    if right:  # "said Ravi Kumar," / "told Ravi Kumar."
+        toks, pos = _name_run(ctx, ve, forward=True)
+        if 2 <= len(toks) <= 3 and _person_ok(ctx, toks[0][0], toks[-1][1]):
+            after = ctx.next(pos)
+            if after is None or not ctx.cap(after[0]):
+                out.append(Raw(toks[0][0], toks[-1][1], "PERSON", "rule", 0.7))
     return out
 
 
 def _person_before_comma(ctx: _Ctx, comma: int) -> Raw | None:
     """ "Ravi Kumar, who ...": two or three capitalised words before the comma."""
-    toks = []
-    pos = comma
-    while len(toks) < 4:
-        t = ctx.words.prev(pos) if pos == comma else ctx.prev(pos)
-        if t is None or t[1] != pos and pos == comma or ctx.in_known(t) or not ctx.name_word(t, person=True):
-            break
-        toks.append(t)
-        pos = t[0]
+    last = ctx.words.prev(comma)
+    if last is None or last[1] != comma or ctx.in_known(last) or not ctx.name_word(last, person=True):
+        return None
+    toks, _ = _name_run(ctx, last[0], forward=False)
+    toks = [last] + toks[:3]
     if 2 <= len(toks) <= 3 and _person_ok(ctx, toks[-1][0], toks[0][1]):
         return Raw(toks[-1][0], toks[0][1], "PERSON", "rule", 0.7)
     return None
