@@ -63,6 +63,18 @@ def _explain(exc: BaseException, path: str) -> str:
     return f"{path}: database error: {msg}"
 
 
+def _header(p: Path) -> bytes:
+    """The first 16 bytes of an existing file that should be a database (one clear error if it
+    is a folder or cannot be read)."""
+    if p.is_dir():
+        raise DatabaseError(f"{p}: is a directory, not a database file")
+    try:
+        with open(p, "rb") as fh:
+            return fh.read(16)
+    except OSError as exc:
+        raise DatabaseError(f"{p}: cannot read the database file ({exc.strerror})") from None
+
+
 def _on_connect(dbapi_conn: sqlite3.Connection, _record) -> None:
     dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (see module doc)
     cur = dbapi_conn.cursor()
@@ -85,13 +97,7 @@ class Database:
         self.path = str(path)
         p = Path(self.path)
         if p.exists():
-            if p.is_dir():
-                raise DatabaseError(f"{self.path}: is a directory, not a database file")
-            try:
-                with open(p, "rb") as fh:
-                    head = fh.read(16)
-            except OSError as exc:
-                raise DatabaseError(f"{self.path}: cannot read the database file ({exc.strerror})") from None
+            head = _header(p)
             if head and head != _SQLITE_MAGIC:
                 raise DatabaseError(
                     f"{self.path}: not a Curate database (the file is damaged or of another kind); "
@@ -394,13 +400,7 @@ def probe_existing(path: str | os.PathLike) -> None:
     p = Path(path)
     if not p.exists():
         raise DatabaseError(f"{p}: no such database")
-    if p.is_dir():
-        raise DatabaseError(f"{p}: is a directory, not a database file")
-    try:
-        with open(p, "rb") as fh:
-            head = fh.read(16)
-    except OSError as exc:
-        raise DatabaseError(f"{p}: cannot read the database file ({exc.strerror})") from None
+    head = _header(p)
     if not head:
         return
     if head != _SQLITE_MAGIC:
