@@ -31,7 +31,7 @@ from desktop import models
 from desktop.errors import CurateError
 
 #: Current schema version, stored in ``PRAGMA user_version``.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 5
 
 BUSY_TIMEOUT_MS = 5000
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -179,7 +179,8 @@ class Database:
             if version == 0:
                 raise DatabaseError(f"{self.path}: not a Curate database (no schema version); left untouched")
             for target in range(version + 1, SCHEMA_VERSION + 1):
-                MIGRATIONS[target](c)
+                if target in MIGRATIONS:  # numbers are reserved per change; one may be absent
+                    MIGRATIONS[target](c)
                 c.exec_driver_sql(f"PRAGMA user_version = {target}")
 
     # -- full-text search --------------------------------------------------------------------
@@ -389,7 +390,16 @@ def _to_v3(c) -> None:
     c.exec_driver_sql("DROP INDEX IF EXISTS ix_mention_type")
 
 
-MIGRATIONS = {2: _to_v2, 3: _to_v3}
+def _to_v5(c) -> None:
+    """The stored linking keys (``link_key``, see :mod:`desktop.linking.index`), filled for every
+    alias and entity name already there, so the first linking after the upgrade loads them."""
+    models.LinkKey.__table__.create(c, checkfirst=True)
+    from desktop.linking.index import kb_texts, store_keys
+
+    store_keys(c, kb_texts(c))
+
+
+MIGRATIONS = {2: _to_v2, 3: _to_v3, 5: _to_v5}
 
 
 def probe_existing(path: str | os.PathLike) -> None:

@@ -34,6 +34,7 @@ from sqlalchemy import func, insert
 from sqlmodel import select
 
 from desktop.db import Database
+from desktop.detection import cache
 from desktop.detection.detector import Candidate, Detector
 from desktop.detection.gazetteer import GazetteerEntry
 from desktop.detection.gazetteer import is_word_char
@@ -108,6 +109,10 @@ def seed_knowledge_base(db: Database) -> int:
                                             source="gazetteer"))
         if new_aliases:
             s.execute(insert(Alias), new_aliases)
+            # their linking keys, stored now: the first linking loads them instead
+            from desktop.linking.index import store_keys
+
+            store_keys(s.connection(), [*(n for n, _ in by_name), *(a["text"] for a in new_aliases)])
     _CACHE.clear()
     return created
 
@@ -146,14 +151,15 @@ def _stem(surface: str) -> str | None:
 def _entries(s) -> tuple[list[GazetteerEntry], set[str]]:
     conn = s.connection()  # Core rows: the ORM's per-row work would double the cost of 30,000 aliases
     q = select(Alias.text, Alias.entity_id, Alias.source, Alias.language, Entity.type).join(
-        Entity, Entity.id == Alias.entity_id)
+        Entity, Entity.id == Alias.entity_id).order_by(Alias.id)
     entries = [
         GazetteerEntry(text, typ, eid, "gazetteer" if source == "gazetteer" else "learned", lang)
         for text, eid, source, lang, typ in conn.execute(q).all()
     ]
     # confirmed mentions without an entity: their surface + type is a learned pattern
     for text, typ in s.exec(select(Mention.text, Mention.type)
-                            .where(Mention.status == "confirmed", Mention.entity_id.is_(None)).distinct()):
+                            .where(Mention.status == "confirmed", Mention.entity_id.is_(None)).distinct()
+                            .order_by(Mention.text, Mention.type)):
         entries.append(GazetteerEntry(text, typ, None, "learned"))
     entries = [GazetteerEntry(stem, e.type, e.entity_id, e.source, e.language)
                if e.source == "learned" and (stem := _stem(e.text)) else e for e in entries]
@@ -179,7 +185,9 @@ def _no_gc():
 
 
 def build_detector(db: Database) -> Detector:
-    """A detector over every alias in the KB (+ learned surfaces); rebuilt only when they change."""
+    """A detector over every alias in the KB (+ learned surfaces); rebuilt only when they change:
+    kept in memory (checked by a cheap signature) and on disk (:mod:`desktop.detection.cache`,
+    named by a digest of the entries and the code)."""
     with db.session() as s:
         sig = _signature(s)
         with _LOCK:
@@ -189,7 +197,8 @@ def build_detector(db: Database) -> Detector:
         with _no_gc():
             entries, suppressed = _entries(s)
     with _no_gc():
-        det = Detector(entries, suppressed_keys=suppressed)
+        det = cache.load_or_build(cache.digest(entries, suppressed),
+                                  lambda: Detector(entries, suppressed_keys=suppressed))
     with _LOCK:
         _CACHE[db.path] = (sig, det)
     return det

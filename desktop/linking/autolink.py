@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Optional
 
 from sqlalchemy import update
 from sqlmodel import select
 
 from desktop.db import Database
+from desktop.linking import keys
 from desktop.linking.candidates import ARTICLE_BONUS, index_for, initials, name_tokens, rank_in_index
 from desktop.linking.data import rows
 from desktop.models import Mention
@@ -48,15 +50,22 @@ SETTINGS = LinkSettings()
 _LATIN_ACRONYM = re.compile(r"^[A-Z][A-Z0-9&.]{1,9}$")
 
 
-def _letter_names() -> list[tuple[str, str]]:
-    """(letter name as written in Bengali/Devanagari, Latin letter), longest names first."""
-    out = [(match_key(r[1]), r[2].upper()) for r in rows("gazetteer", "letters.tsv") if len(r) >= 3]
-    return sorted(out, key=lambda p: -len(p[0]))
+def _letter_names() -> dict[str, list[tuple[str, str]]]:
+    """First character -> (letter name as written in Bengali/Devanagari, Latin letter), longest
+    names first."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for r in rows("gazetteer", "letters.tsv"):
+        if len(r) >= 3 and (name := match_key(r[1])):
+            out.setdefault(name[0], []).append((name, r[2].upper()))
+    for names in out.values():
+        names.sort(key=lambda p: -len(p[0]))
+    return out
 
 
-_LETTERS: Optional[list[tuple[str, str]]] = None
+_LETTERS: Optional[dict[str, list[tuple[str, str]]]] = None
 
 
+@lru_cache(maxsize=65536)
 def spell_out(word: str) -> Optional[str]:
     """Latin letters of an acronym: ``SCO`` for SCO, S.C.O. or এসসিও; None if not an acronym."""
     global _LETTERS
@@ -70,16 +79,14 @@ def spell_out(word: str) -> Optional[str]:
     out = []
     i = 0
     while i < len(k):
-        for name, letter in _LETTERS:
-            if name and k.startswith(name, i):
+        for name, letter in _LETTERS.get(k[i], ()):
+            if k.startswith(name, i):
                 out.append(letter)
                 i += len(name)
                 break
         else:
             return None
     return "".join(out) if len(out) >= 2 else None
-
-
 
 
 # -- the article pass ----------------------------------------------------------------------------
@@ -130,28 +137,36 @@ def _link_one_article(idx, mentions: list, threshold: float, memo: dict) -> list
         link[m.id] = cands[0][1]
 
     live = [m for m in mentions if m.status != "rejected"]
-    toks = {m.id: set(name_tokens(m.text)) for m in live}
+    toks: dict[int, frozenset[str]] = {}
+
+    def toks_of(m) -> frozenset[str]:  # name-word keys, from the index when the text is an alias
+        t = toks.get(m.id)
+        if t is None:
+            k = idx.keys_of.get(m.text)
+            t = toks[m.id] = frozenset(k[6] if k is not None else name_tokens(m.text))
+        return t
+
     for m in open_:  # 2. short forms take the link of an earlier full name
-        if m.id in link or not toks[m.id]:
+        if m.id in link or not toks_of(m):
             continue
+        mine = toks_of(m)
         found = {link[e.id] for e in live
                  if e.start < m.start and e.type == m.type and e.id in link
-                 and toks[m.id] <= toks[e.id]}
+                 and mine <= toks_of(e)}
         if len(found) == 1:
             link[m.id] = found.pop()
 
-    spelled = {m.id: spell_out(m.text) for m in live}
     for m in open_:  # 3. acronyms and expansions
         if m.id in link:
             continue
         found = set()
-        mine = spelled[m.id]
+        mine = spell_out(m.text)
         for e in live:
             if e.id == m.id or e.type != m.type or e.id not in link:
                 continue
             if mine and initials(e.text) == mine:
                 found.add(link[e.id])
-            elif spelled[e.id] and initials(m.text) == spelled[e.id]:
+            elif (theirs := spell_out(e.text)) and initials(m.text) == theirs:
                 found.add(link[e.id])
         if mine and not found:  # an entity linked here whose alias the acronym abbreviates
             found = idx.acronyms.get((m.type, mine), set()) & set(link.values())
@@ -178,7 +193,7 @@ def autolink_articles(db: Database, article_ids, *, threshold: Optional[float] =
         chunk = ids[i:i + BATCH]
         with db.transaction() as s:
             if idx is None:
-                idx = index_for(s, str(db.engine.url))
+                idx = index_for(s, str(db.engine.url), persist=True)
             by_article: dict[int, list[_Row]] = {}
             cols = select(Mention.id, Mention.article_id, Mention.start, Mention.end, Mention.text, Mention.type,
                           Mention.status, Mention.entity_id)
@@ -186,6 +201,9 @@ def autolink_articles(db: Database, article_ids, *, threshold: Optional[float] =
                               .order_by(Mention.article_id, Mention.start, Mention.end)):
                 m = _Row(row)
                 by_article.setdefault(m.article_id, []).append(m)
+            # the surfaces' romanisations, one transliteration call per script for the batch
+            keys.prime({m.text for ms in by_article.values() for m in ms
+                        if m.status == "suggested" and m.entity_id is None and m.text not in idx.keys_of})
             updates = []
             for mentions in by_article.values():
                 updates += _link_one_article(idx, mentions, threshold, memo)
