@@ -161,6 +161,11 @@ class Database:
             return int(c.exec_driver_sql("PRAGMA user_version").scalar() or 0)
 
     def _migrate(self) -> None:
+        with self.engine.connect() as c:  # a read first: opening an up-to-date database writes nothing
+            version = int(c.exec_driver_sql("PRAGMA user_version").scalar() or 0)
+            if version == SCHEMA_VERSION and c.exec_driver_sql(
+                    "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='article'").scalar():
+                return
         with self._write_engine.begin() as c:
             version = int(c.exec_driver_sql("PRAGMA user_version").scalar() or 0)
             has_tables = c.exec_driver_sql(
