@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Iterable, Optional
 
-from sqlalchemy import func, insert
+from sqlalchemy import func, insert, update
 from sqlmodel import select
 
 from desktop.db import Database
@@ -211,15 +211,16 @@ def build_detector(db: Database) -> Detector:
 _COLUMNS = ["article_id", "start", "end", "text", "type", "source", "confidence", "value", "entity_id"]
 
 
-def _new_suggestions(article_id: int, cands: list[Candidate], existing) -> list[tuple]:
-    """Rows (in ``_COLUMNS`` order) for the candidates the rules above allow."""
+def _new_suggestions(article_id: int, cands: list[Candidate], existing) -> list[list]:
+    """Rows (in ``_COLUMNS`` order, as lists: linking fills the entity) for the candidates the
+    rules above allow; ``existing`` as :func:`_existing` gives them."""
     if not existing:
-        return [(article_id, c.start, c.end, c.text, c.type, c.source, c.confidence, c.value, c.entity_id)
+        return [[article_id, c.start, c.end, c.text, c.type, c.source, c.confidence, c.value, c.entity_id]
                 for c in cands]
     same: set[tuple[int, int, str]] = set()
     blocked_spans: set[tuple[int, int]] = set()
     occupied: list[tuple[int, int]] = []
-    for start, end, typ, status, o_start, o_end in existing:
+    for _id, start, end, _text, typ, status, _eid, o_start, o_end in existing:
         same.add((start, end, typ))
         if status == "rejected":
             blocked_spans.add((start, end))
@@ -234,15 +235,18 @@ def _new_suggestions(article_id: int, cands: list[Candidate], existing) -> list[
             continue
         if any(s < c.end and c.start < e for s, e in occupied):
             continue
-        out.append((article_id, c.start, c.end, c.text, c.type, c.source, c.confidence, c.value, c.entity_id))
+        out.append([article_id, c.start, c.end, c.text, c.type, c.source, c.confidence, c.value, c.entity_id])
     return out
 
 
 def _existing(s, ids: list[int]) -> dict[int, list[tuple]]:
+    """article id -> its mentions as (id, start, end, text, type, status, entity_id,
+    origin_start, origin_end)."""
     out: dict[int, list[tuple]] = defaultdict(list)
-    q = select(Mention.article_id, Mention.start, Mention.end, Mention.type, Mention.status,
-               Mention.origin_start, Mention.origin_end).where(Mention.article_id.in_(ids))
-    for art, *rest in s.exec(q):
+    q = select(Mention.article_id, Mention.id, Mention.start, Mention.end, Mention.text, Mention.type,
+               Mention.status, Mention.entity_id, Mention.origin_start, Mention.origin_end
+               ).where(Mention.article_id.in_(ids))
+    for art, *rest in s.connection().execute(q):
         out[art].append(tuple(rest))
     return out
 
@@ -261,13 +265,18 @@ def detect_articles(
     link: bool = True,
     link_threshold: Optional[float] = None,
 ) -> DetectReport:
-    """Detect over the given articles (all when None) and write new suggestions; then (unless
-    ``link`` is False) link the new unlinked suggestions where one entity is clearly best
-    (:func:`desktop.linking.autolink.autolink_articles`)."""
+    """Detect over the given articles (all when None) and write new suggestions; unless ``link``
+    is False, link the unlinked suggestions of the articles that got new ones where one entity
+    is clearly best, in the same pass (:class:`desktop.linking.autolink.BatchLinker`: the new
+    ones are written with their entity)."""
     det = build_detector(db)
     ids = list(article_ids) if article_ids is not None else _all_ids(db)
     report = DetectReport()
-    to_link: set[int] = set()
+    linker = None
+    if link:
+        from desktop.linking.autolink import BatchLinker
+
+        linker = BatchLinker(db, link_threshold)
     total = len(ids)
     i = 0
     while i < total and not report.cancelled:
@@ -275,7 +284,7 @@ def detect_articles(
         with db.transaction() as s:
             texts = dict(s.exec(select(Article.id, Article.text).where(Article.id.in_(chunk))).all())
             existing = _existing(s, chunk)
-            rows_out: list[tuple] = []
+            done: list[tuple[int, list[tuple], list[list]]] = []
             chars = 0
             for aid in chunk:
                 if should_cancel is not None and should_cancel():
@@ -285,23 +294,25 @@ def detect_articles(
                 text = texts.get(aid)
                 if text is None:
                     continue
-                rows_out += _new_suggestions(aid, det.detect(text), existing.get(aid, ()))
+                old = existing.get(aid, ())
+                done.append((aid, [e[:7] for e in old], _new_suggestions(aid, det.detect(text), old)))
                 report.articles += 1
                 chars += len(text)
                 if progress:
                     progress(i, total)
                 if chars >= BATCH_CHARS:
                     break
+            updates: list[dict] = []
+            if linker is not None:
+                linked, updates = linker.link_batch(s, done)
+                report.linked += linked
+            rows_out = [tuple(r) for _, _, new in done for r in new]
             now = utcnow()
             db.insert_rows(s, Mention.__table__, _COLUMNS, rows_out,
                            constants={"status": "suggested", "created_at": now, "updated_at": now})
+            if updates:
+                s.execute(update(Mention), updates)  # bulk UPDATE by primary key
             report.added += len(rows_out)
-            if link:
-                to_link.update(r[0] for r in rows_out if r[8] is None)
-    if to_link and not report.cancelled:
-        from desktop.linking.autolink import autolink_articles
-
-        report.linked = autolink_articles(db, sorted(to_link), threshold=link_threshold)
     return report
 
 

@@ -213,4 +213,43 @@ def autolink_articles(db: Database, article_ids, *, threshold: Optional[float] =
     return n
 
 
-__all__ = ["SETTINGS", "LinkSettings", "autolink_article", "autolink_articles", "spell_out", "initials"]
+class BatchLinker:
+    """Links suggestions while detection writes them (one pass, no re-reading): for each
+    article, the mentions already there and the new suggestions are linked together by the
+    rules above, the new ones before they are inserted.  Same result as detecting, then
+    :func:`autolink_articles` over the articles that got new unlinked suggestions."""
+
+    def __init__(self, db: Database, threshold: Optional[float] = None):
+        self.url = str(db.engine.url)
+        self.threshold = SETTINGS.threshold if threshold is None else threshold
+        self.memo: dict = {}
+        self.idx = None
+
+    def link_batch(self, s, articles: list[tuple[int, list[tuple], list[list]]]) -> tuple[int, list[dict]]:
+        """``articles``: (article id, existing mentions as (id, start, end, text, type, status,
+        entity_id), new rows as lists (article_id, start, end, text, type, ..., entity_id
+        last)).  Sets the entity of new rows in place; returns (how many linked, updates of
+        existing mentions by id).  ``s`` holds the batch's write transaction."""
+        if self.idx is None:
+            self.idx = index_for(s, self.url, persist=True)
+        idx = self.idx
+        keys.prime({r[3] for _, _, new in articles for r in new
+                    if r[-1] is None and (r[3], r[4]) not in self.memo and r[3] not in idx.keys_of})
+        n, updates = 0, []
+        for aid, existing, new in articles:
+            if not any(r[-1] is None for r in new):
+                continue
+            mentions = [_Row((mid, aid, st, en, text, typ, status, eid))
+                        for mid, st, en, text, typ, status, eid in sorted(existing, key=lambda e: (e[1], e[2], e[0]))]
+            mentions += [_Row((-1 - i, aid, r[1], r[2], r[3], r[4], "suggested", r[-1])) for i, r in enumerate(new)]
+            mentions.sort(key=lambda m: (m.start, m.end))  # stable: existing before new at one span
+            for u in _link_one_article(idx, mentions, self.threshold, self.memo):
+                if u["id"] < 0:
+                    new[-1 - u["id"]][-1] = u["entity_id"]
+                else:
+                    updates.append(u)
+                n += 1
+        return n, updates
+
+
+__all__ = ["SETTINGS", "LinkSettings", "BatchLinker", "autolink_article", "autolink_articles", "spell_out", "initials"]
