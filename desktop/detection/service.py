@@ -34,7 +34,7 @@ from sqlalchemy import func, insert, update
 from sqlmodel import select
 
 from desktop.db import Database
-from desktop.detection import cache
+from desktop.detection import cache, parallel
 from desktop.detection.detector import Candidate, Detector
 from desktop.detection.gazetteer import GazetteerEntry
 from desktop.detection.gazetteer import is_word_char
@@ -211,12 +211,12 @@ def build_detector(db: Database) -> Detector:
 _COLUMNS = ["article_id", "start", "end", "text", "type", "source", "confidence", "value", "entity_id"]
 
 
-def _new_suggestions(article_id: int, cands: list[Candidate], existing) -> list[list]:
-    """Rows (in ``_COLUMNS`` order, as lists: linking fills the entity) for the candidates the
-    rules above allow; ``existing`` as :func:`_existing` gives them."""
+def _new_suggestions(article_id: int, cands: list[tuple], existing) -> list[list]:
+    """Rows (in ``_COLUMNS`` order, as lists: linking fills the entity) for the candidates (as
+    :func:`desktop.detection.parallel.candidate_rows` gives them) the rules above allow;
+    ``existing`` as :func:`_existing` gives them."""
     if not existing:
-        return [[article_id, c.start, c.end, c.text, c.type, c.source, c.confidence, c.value, c.entity_id]
-                for c in cands]
+        return [[article_id, *c] for c in cands]
     same: set[tuple[int, int, str]] = set()
     blocked_spans: set[tuple[int, int]] = set()
     occupied: list[tuple[int, int]] = []
@@ -231,11 +231,12 @@ def _new_suggestions(article_id: int, cands: list[Candidate], existing) -> list[
     occupied.sort()
     out = []
     for c in cands:
-        if (c.start, c.end, c.type) in same or (c.start, c.end) in blocked_spans:
+        start, end, typ = c[0], c[1], c[3]
+        if (start, end, typ) in same or (start, end) in blocked_spans:
             continue
-        if any(s < c.end and c.start < e for s, e in occupied):
+        if any(s < end and start < e for s, e in occupied):
             continue
-        out.append([article_id, c.start, c.end, c.text, c.type, c.source, c.confidence, c.value, c.entity_id])
+        out.append([article_id, *c])
     return out
 
 
@@ -264,11 +265,15 @@ def detect_articles(
     should_cancel: Optional[Callable[[], bool]] = None,
     link: bool = True,
     link_threshold: Optional[float] = None,
+    workers: Optional[int] = None,
 ) -> DetectReport:
     """Detect over the given articles (all when None) and write new suggestions; unless ``link``
     is False, link the unlinked suggestions of the articles that got new ones where one entity
     is clearly best, in the same pass (:class:`desktop.linking.autolink.BatchLinker`: the new
-    ones are written with their entity)."""
+    ones are written with their entity).
+
+    ``workers``: detector processes (:mod:`desktop.detection.parallel`; None chooses by the
+    number of articles and cores, 0 or 1 detects in this process).  The result is the same."""
     det = build_detector(db)
     ids = list(article_ids) if article_ids is not None else _all_ids(db)
     report = DetectReport()
@@ -278,33 +283,60 @@ def detect_articles(
 
         linker = BatchLinker(db, link_threshold)
     total = len(ids)
+    pool = parallel.pool_for(det, total, workers)
+    try:
+        _detect_loop(db, det, ids, report, linker, pool, progress, should_cancel)
+    finally:
+        if pool is not None:
+            pool.close(cancel=report.cancelled)
+    return report
+
+
+def _next_chunk(db: Database, ids: list[int], start: int) -> tuple[list[int], dict[int, str]]:
+    """The next batch from ``start``: ``BATCH`` articles, fewer when their text passes
+    ``BATCH_CHARS`` (the article that passes it is the last); with their texts."""
+    ids = ids[start:start + BATCH]
+    with db.session() as s:
+        texts = dict(s.exec(select(Article.id, Article.text).where(Article.id.in_(ids))).all())
+    chars = 0
+    for n, aid in enumerate(ids, 1):
+        chars += len(texts.get(aid) or "")
+        if chars >= BATCH_CHARS:
+            return ids[:n], texts
+    return ids, texts
+
+
+def _detect_loop(db, det, ids, report, linker, pool, progress, should_cancel) -> None:
+    total = len(ids)
     i = 0
-    while i < total and not report.cancelled:
-        chunk = ids[i:i + BATCH]
+    chunk, texts = _next_chunk(db, ids, 0) if ids else ([], {})
+    pending = pool.submit([(a, texts[a]) for a in chunk if a in texts]) if pool else None
+    while chunk and not report.cancelled:
+        nxt, nxt_texts = _next_chunk(db, ids, i + len(chunk)) if i + len(chunk) < total else ([], {})
+        detected, skeys = pending.get() if pending is not None else (None, {})
+        if pool is not None and nxt:  # the workers detect the next batch while this one is written
+            pending = pool.submit([(a, nxt_texts[a]) for a in nxt if a in nxt_texts])
         with db.transaction() as s:
-            texts = dict(s.exec(select(Article.id, Article.text).where(Article.id.in_(chunk))).all())
+            present = set(s.exec(select(Article.id).where(Article.id.in_(chunk))).all())
             existing = _existing(s, chunk)
             done: list[tuple[int, list[tuple], list[list]]] = []
-            chars = 0
             for aid in chunk:
                 if should_cancel is not None and should_cancel():
                     report.cancelled = True
                     break
                 i += 1
                 text = texts.get(aid)
-                if text is None:
+                if text is None or aid not in present:
                     continue
+                cands = detected[aid] if detected is not None else parallel.candidate_rows(det.detect(text))
                 old = existing.get(aid, ())
-                done.append((aid, [e[:7] for e in old], _new_suggestions(aid, det.detect(text), old)))
+                done.append((aid, [e[:7] for e in old], _new_suggestions(aid, cands, old)))
                 report.articles += 1
-                chars += len(text)
                 if progress:
                     progress(i, total)
-                if chars >= BATCH_CHARS:
-                    break
             updates: list[dict] = []
             if linker is not None:
-                linked, updates = linker.link_batch(s, done)
+                linked, updates = linker.link_batch(s, done, skeys)
                 report.linked += linked
             rows_out = [tuple(r) for _, _, new in done for r in new]
             now = utcnow()
@@ -313,7 +345,7 @@ def detect_articles(
             if updates:
                 s.execute(update(Mention), updates)  # bulk UPDATE by primary key
             report.added += len(rows_out)
-    return report
+        chunk, texts = nxt, nxt_texts
 
 
 def detect_article(db: Database, article_id: int) -> int:

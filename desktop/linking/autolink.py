@@ -100,6 +100,8 @@ def autolink_article(db: Database, article_id: int, *, threshold: Optional[float
 #: types whose mentions are values, not entities of the knowledge base
 UNLINKED_TYPES = frozenset({"DATE"})
 BATCH = 200
+#: rankings remembered per (surface, type) in one run of linking, at most
+MEMO_MAX = 100_000
 
 
 class _Row:
@@ -112,7 +114,8 @@ class _Row:
          self.entity_id) = row
 
 
-def _link_one_article(idx, mentions: list, threshold: float, memo: dict) -> list[dict]:
+def _link_one_article(idx, mentions: list, threshold: float, memo: dict, known: Optional[dict] = None) -> list[dict]:
+    known = idx.keys_of if known is None else known
     link: dict[int, int] = {m.id: m.entity_id for m in mentions
                             if m.entity_id is not None and m.status != "rejected"}
     open_ = [m for m in mentions if m.status == "suggested" and m.entity_id is None
@@ -127,7 +130,7 @@ def _link_one_article(idx, mentions: list, threshold: float, memo: dict) -> list
         if base is None:
             # without the fuzzy scan over every alias (its cost grows with the knowledge base);
             # the link panel's ranking has it
-            base = memo[key] = rank_in_index(idx, m.text, m.type, limit=3, fuzzy=False)
+            base = memo[key] = rank_in_index(idx, m.text, m.type, limit=3, fuzzy=False, keys=known.get(m.text))
         cands = sorted(((min(1.0, c.score + ARTICLE_BONUS) if c.entity_id in boost else c.score, c.entity_id)
                         for c in base), reverse=True)
         if not cands or cands[0][0] < threshold:
@@ -142,7 +145,7 @@ def _link_one_article(idx, mentions: list, threshold: float, memo: dict) -> list
     def toks_of(m) -> frozenset[str]:  # name-word keys, from the index when the text is an alias
         t = toks.get(m.id)
         if t is None:
-            k = idx.keys_of.get(m.text)
+            k = known.get(m.text)
             t = toks[m.id] = frozenset(k[6] if k is not None else name_tokens(m.text))
         return t
 
@@ -225,16 +228,23 @@ class BatchLinker:
         self.memo: dict = {}
         self.idx = None
 
-    def link_batch(self, s, articles: list[tuple[int, list[tuple], list[list]]]) -> tuple[int, list[dict]]:
+    def link_batch(self, s, articles: list[tuple[int, list[tuple], list[list]]],
+                   surface_keys: Optional[dict] = None) -> tuple[int, list[dict]]:
         """``articles``: (article id, existing mentions as (id, start, end, text, type, status,
         entity_id), new rows as lists (article_id, start, end, text, type, ..., entity_id
         last)).  Sets the entity of new rows in place; returns (how many linked, updates of
-        existing mentions by id).  ``s`` holds the batch's write transaction."""
+        existing mentions by id).  ``s`` holds the batch's write transaction.  ``surface_keys``:
+        linking keys of new surfaces computed already (by the detection workers)."""
         if self.idx is None:
             self.idx = index_for(s, self.url, persist=True)
         idx = self.idx
+        if len(self.memo) > MEMO_MAX:
+            self.memo.clear()
+        known = idx.keys_of
+        if surface_keys:  # pure functions of the text: the same the index would compute
+            known = {**surface_keys, **idx.keys_of}
         keys.prime({r[3] for _, _, new in articles for r in new
-                    if r[-1] is None and (r[3], r[4]) not in self.memo and r[3] not in idx.keys_of})
+                    if r[-1] is None and (r[3], r[4]) not in self.memo and r[3] not in known})
         n, updates = 0, []
         for aid, existing, new in articles:
             if not any(r[-1] is None for r in new):
@@ -243,7 +253,7 @@ class BatchLinker:
                         for mid, st, en, text, typ, status, eid in sorted(existing, key=lambda e: (e[1], e[2], e[0]))]
             mentions += [_Row((-1 - i, aid, r[1], r[2], r[3], r[4], "suggested", r[-1])) for i, r in enumerate(new)]
             mentions.sort(key=lambda m: (m.start, m.end))  # stable: existing before new at one span
-            for u in _link_one_article(idx, mentions, self.threshold, self.memo):
+            for u in _link_one_article(idx, mentions, self.threshold, self.memo, known):
                 if u["id"] < 0:
                     new[-1 - u["id"]][-1] = u["entity_id"]
                 else:

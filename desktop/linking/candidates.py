@@ -65,9 +65,10 @@ def _similarity(a: str, b: str) -> float:
 
 
 def rank_in_index(idx: Index, surface: str, type: str, *, boost: frozenset[int] = frozenset(),
-                  limit: int = 10, fuzzy: bool = True) -> list[LinkCandidate]:
+                  limit: int = 10, fuzzy: bool = True, keys: Optional[tuple] = None) -> list[LinkCandidate]:
     """Candidates from the index; ``fuzzy=False`` skips the fuzzy scan over every alias of the
-    type (the one step whose cost grows with the knowledge base), for bulk auto-linking."""
+    type (the one step whose cost grows with the knowledge base), for bulk auto-linking;
+    ``keys`` are the surface's :func:`~desktop.linking.index.alias_keys` if known."""
     best: dict[int, tuple[float, str]] = {}
 
     def offer(eid: int, score: float, reason: str) -> None:
@@ -75,7 +76,8 @@ def rank_in_index(idx: Index, surface: str, type: str, *, boost: frozenset[int] 
         if cur is None or score > cur[0]:
             best[eid] = (score, reason)
 
-    k = idx.keys_of.get(surface) or alias_keys(surface)  # an alias's keys are in the index already
+    # ``keys``: the surface's keys computed already; an alias's keys are in the index already
+    k = keys or idx.keys_of.get(surface) or alias_keys(surface)
     if k is None:
         return []
     mk, nk, r, pk, pb, rb, toks, _ini = k
