@@ -111,5 +111,10 @@ class Pending:
 
 
 def pool_for(det, n_articles: int, workers: Optional[int]) -> Optional[Pool]:
-    n = default_workers(n_articles) if workers is None else workers
+    """A pool for ``n_articles``, or None to detect in this process.  An explicit ``workers``
+    is the caller's choice (used where fork exists at all)."""
+    if workers is None:
+        n = default_workers(n_articles)
+    else:
+        n = workers if "fork" in multiprocessing.get_all_start_methods() else 0
     return Pool(det, n) if n >= 2 else None
