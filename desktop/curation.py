@@ -14,9 +14,8 @@ from desktop import text as textmod
 from desktop.db import Database
 from desktop.errors import CurateError
 from desktop.history import Tracker, action
-from desktop.models import Alias, Article, Entity, EntityType, Mention
+from desktop.models import ARTICLE_STATUSES, Alias, Article, Entity, EntityType, Mention
 
-ARTICLE_STATUSES = ("new", "in_progress", "done")
 
 
 def _short(s: str, n: int = 40) -> str:
@@ -69,14 +68,14 @@ def _validate_span(article: Article, start: int, end: int) -> tuple[int, int]:
 
 
 def _fold(s: str) -> str:
-    from desktop.detection.normalize import fold
+    from desktop.language.fold import fold
 
     return fold(s)
 
 
 def _case_endings() -> frozenset[str]:
     """Case endings after which a span may end mid-cluster (see text.is_suffix_boundary)."""
-    from desktop.detection.lexicon import lexicon
+    from desktop.language.lexicon import lexicon
 
     return frozenset(e for endings in lexicon().suffixes.values() for e in endings)
 

@@ -28,12 +28,13 @@ from desktop.db import Database
 from desktop.errors import CurateError, InputError
 from desktop.curation import check_type, require
 from desktop.history import Tracker, action
-from desktop.linking import keys
+from desktop.language import keys
+from desktop.language.packs import codes as language_codes
 from desktop.models import Alias, Article, Entity, EntityType, Mention, utcnow
 
 QID = re.compile(r"^Q[1-9]\d*$")
 CSV_COLUMNS = ["name", "type", "aliases", "external_id", "description"]
-JSON_LANGUAGES = ("bn", "hi", "en")
+JSON_LANGUAGES = language_codes()
 _UNSET = object()
 
 

@@ -15,7 +15,7 @@ Design
   (a curator's selection is widened to whole grapheme clusters: মানেকশ সেন্টারে) is learned as
   its stem.
 * **Whole words.**  A hit counts at word boundaries.  A Bengali hit may be followed by a case
-  ending from ``resources/gazetteer/suffixes.tsv`` glued on (কাজাখস্তানের, আস্তানায়); the span
+  ending from ``resources/languages/bn/suffixes.tsv`` glued on (কাজাখস্তানের, আস্তানায়); the span
   ends before it — also when the ending starts with a vowel sign (কাজাখস্তান|ের), where the end
   falls inside an extended grapheme cluster (ন + ে) but on the morpheme boundary a curator marks.
   Anything else glued on makes another word (ভারতীয় is not ভারত).  Hindi
@@ -74,7 +74,8 @@ summit 0.75, recalled elsewhere in the article ≤ 0.75, surname 0.6, head-word 
 English organisation/event 0.7, English person by a verb of saying 0.7, Bengali/Hindi event next to a
 keyword 0.65, place before a kind-of-place word 0.6–0.65, spelling variant 0.6.
 
-All domain words live in ``resources/gazetteer/`` (see its ``SOURCES.md``).
+All domain words live in ``resources/languages/<code>/`` (the language packs) and the starter
+entities in ``resources/gazetteer/`` (each with its ``SOURCES.md``).
 """
 
 from desktop.detection.detector import Candidate, Detector, resolve_overlaps

@@ -13,8 +13,8 @@ import ahocorasick
 
 from desktop.detection import latin, rules, variants
 from desktop.detection.gazetteer import GazetteerEntry, Index, ends_before_suffix, is_word_char, whole_word
-from desktop.detection.lexicon import Lexicon, lexicon
-from desktop.detection.normalize import NormView, fold
+from desktop.language.lexicon import Lexicon, lexicon
+from desktop.language.fold import NormView, fold
 from desktop.detection.rules import Words
 from desktop.detection.suggest import REGISTERED, Context, Raw, Suggester
 
@@ -447,7 +447,6 @@ class Detector:
         modifier before an ``org_loose`` head that also means a team (স্বাগতিক দল); a head
         followed by a transliterated "of" (``org_of``) is left to the lists."""
         lex = self.lex
-        bn_suffixes = lex.suffixes.get("bn", frozenset())
         n = len(norm)
         not_mod = rules.not_org_modifiers(lex)
         of_words = tuple(" " + w for w in lex.org_of) or ("\0",)
@@ -460,7 +459,7 @@ class Detector:
             if hs > 0 and norm[hs - 1] != " " and is_word_char(norm[hs - 1]):
                 continue  # inside a word (दल in प्रतिनिधिदल)
             if he < n and norm[he] != " " and is_word_char(norm[he]) \
-                    and not ends_before_suffix(norm, he, bn_suffixes):
+                    and not ends_before_suffix(norm, he, lex):
                 continue
             if ruled is None:
                 persons = set()
@@ -570,14 +569,13 @@ class Detector:
             # known name's variant found the same person: recall the surname with the link)
             if seen is None or seen[0].entity_id is None and tmpl.entity_id is not None:
                 entries[surface] = (tmpl, min(not_before, seen[1]) if seen else not_before)
-        suffixes = self.lex.suffixes.get("bn", frozenset())
         out = []
         if len(entries) <= _RECALL_FIND_MAX:
             for key, (tmpl, not_before) in entries.items():
                 s = norm.find(key, not_before)
                 while s >= 0:
                     e = s + len(key)
-                    if whole_word(norm, s, e, suffixes):
+                    if whole_word(norm, s, e, self.lex):
                         out.append(Raw(s, e, tmpl.type, tmpl.source, min(tmpl.confidence, 0.75), tmpl.value,
                                        tmpl.entity_id))
                     s = norm.find(key, s + 1)
@@ -591,6 +589,6 @@ class Detector:
         for last, (length, tmpl, not_before) in auto.iter(norm):
             s = last - length + 1
             e = last + 1
-            if s >= not_before and whole_word(norm, s, e, suffixes):
+            if s >= not_before and whole_word(norm, s, e, self.lex):
                 out.append(Raw(s, e, tmpl.type, tmpl.source, min(tmpl.confidence, 0.75), tmpl.value, tmpl.entity_id))
         return out

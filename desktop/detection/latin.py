@@ -2,7 +2,7 @@
 
 Conservative by design: a capitalised word at the start of a sentence is no evidence, so every
 rule needs a second signal — an organisation's head word, a verb of saying, a kind-of-place word,
-an event word — from the lists in ``resources/gazetteer/latin_words.tsv`` and
+an event word — from the lists in ``resources/languages/<code>/latin_words.tsv`` and
 ``event_names.tsv``.
 
 * ORG: capitalised words ending in a head word ("Election Commission", "Delhi High Court"), or a
@@ -40,8 +40,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from desktop.detection.gazetteer import is_word_char
-from desktop.detection.lexicon import Lexicon, rows
-from desktop.detection.normalize import fold
+from desktop.language.lexicon import Lexicon
+from desktop.language.packs import pack_rows as rows
+from desktop.language.fold import fold
 from desktop.detection.rules import Raw, Words, strip_unknown_ending
 
 _TRAIL = ("", ",", ".", ";", ":", "'s", ")", '"', "'", "?", "!")

@@ -4,7 +4,7 @@ parentheses, quoted names of exercises and operations.
 Every rule starts from a *cue* the automaton already found (a month name, a title, a year word)
 or from a cheap ``str.find`` (parentheses, quotes), and looks only at the few words around it,
 so rules cost little on long texts.  All offsets here are into the folded text (see
-:mod:`desktop.detection.normalize`).
+:mod:`desktop.language.fold`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import ahocorasick
 import regex
 
 from desktop.detection.gazetteer import is_word_char
-from desktop.detection.lexicon import Lexicon
+from desktop.language.lexicon import Lexicon
 from desktop.detection.suggest import Raw
 
 

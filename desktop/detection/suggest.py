@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Protocol, runtime_checkable
 
 if TYPE_CHECKING:  # the context only carries these
-    from desktop.detection.lexicon import Lexicon
-    from desktop.detection.normalize import NormView
+    from desktop.language.lexicon import Lexicon
+    from desktop.language.fold import NormView
 
 
 @dataclass(slots=True)

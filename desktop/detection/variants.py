@@ -3,7 +3,7 @@
 The alias automaton finds only exact (folded) aliases; news spells transliterated names many ways
 (an unaspirated for an aspirated consonant, a dental for a retroflex, আ for the inherent vowel, a
 dropped h or a doubled letter in English).  Every alias of four or more characters gets a
-*skeleton* per word (``resources/gazetteer/skeleton.tsv``: fold consonant pairs and sibilants,
+*skeleton* per word (``resources/languages/<code>/skeleton.tsv``: fold consonant pairs and sibilants,
 drop or unify vowel marks; for Latin keep the first letter and drop vowels, h, w, y; collapse
 doubled letters).  A word of the article that no exact alias covers and whose skeleton is an
 alias's skeleton is proposed with that alias's type (linked when one entity has the skeleton),
@@ -26,8 +26,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from desktop.detection.gazetteer import GazetteerEntry, is_word_char
-from desktop.detection.lexicon import Lexicon, rows
-from desktop.detection.normalize import NormView, fold
+from desktop.language.lexicon import Lexicon
+from desktop.language.packs import pack_rows as rows
+from desktop.language.fold import NormView, fold
 from desktop.detection.rules import Raw
 
 CONFIDENCE = 0.6

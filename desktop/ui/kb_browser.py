@@ -26,9 +26,10 @@ from desktop.ui.rowmodel import RowTableModel
 
 from desktop import kb, queries
 from desktop.errors import CurateError
+from desktop.language import packs
 
 ERROR_STYLE = "color: #d64541;"
-SCRIPT_LABELS = (("bn", "Bengali"), ("hi", "Hindi"), ("en", "English"), ("other", "Other scripts"))
+SCRIPT_LABELS = (*packs.names().items(), ("other", "Other scripts"))
 ALIAS_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 FILTER_DELAY_MS = 150
 FIND_LIMIT = 2000  # rows listed; select_entity filters by name to reach one beyond them

@@ -19,9 +19,10 @@ from PySide6.QtWidgets import (
     QFileDialog, QMainWindow, QMenu, QMessageBox, QProgressBar, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
 )
 
-from desktop import history, queries
+from desktop import history, models, queries
 from desktop.db import Database
 from desktop.errors import CurateError
+from desktop.language import packs
 from desktop.queries import ArticleFilter
 
 from .actions import MENUS, SEPARATORS_AFTER, TYPE_KEYS, Actions, type_action_name
@@ -37,8 +38,8 @@ from .worker import Job, JobRunner
 
 log = logging.getLogger(__name__)
 
-LANGUAGES = (("", "All languages"), ("bn", "Bengali"), ("hi", "Hindi"), ("en", "English"), ("mixed", "Mixed"))
-ARTICLE_STATUSES = (("", "Any status"), ("new", "New"), ("in_progress", "In progress"), ("done", "Done"))
+LANGUAGES = (("", "All languages"), *packs.names().items(), (packs.MIXED, "Mixed"))
+ARTICLE_STATUSES = (("", "Any status"), *((s, s.replace("_", " ").capitalize()) for s in models.ARTICLE_STATUSES))
 SEARCH_DELAY_MS = 250
 
 
