@@ -25,6 +25,7 @@ import regex
 from sqlalchemy import insert
 from sqlmodel import select
 
+from desktop import fileio
 from desktop import text as textmod
 from desktop.db import Database
 from desktop.errors import CurateError
@@ -32,7 +33,7 @@ from desktop.models import Article, utcnow
 
 SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".csv")
 BATCH = 500
-MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_FILE_BYTES = fileio.DEFAULT_MAX_FILE_BYTES
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
@@ -81,24 +82,12 @@ class _FileError(Exception):
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 (BOM optional) or UTF-16 with BOM.  Raises _FileError with the reason otherwise."""
-    if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise _FileError(f"broken UTF-16 text ({exc.reason} at byte {exc.start})") from None
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    """UTF-8 (BOM optional) or UTF-16 with BOM (:func:`desktop.fileio.decode_text`).  Raises
+    _FileError with the reason otherwise."""
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise _FileError(
-            f"not UTF-8 text (invalid byte 0x{data[exc.start]:02x} at byte {exc.start}); "
-            "save it as UTF-8 or UTF-16 with BOM"
-        ) from None
-    if "\x00" in text:
-        raise _FileError("binary data (NUL bytes), not a text file")
-    return text
+        return fileio.decode_text(data)
+    except fileio.FileProblem as exc:
+        raise _FileError(exc.reason) from None
 
 
 # -- readers ----------------------------------------------------------------------------------------
@@ -181,20 +170,11 @@ def markdown_to_text(source: str) -> tuple[str, str]:
     return _MD_EMPH.sub(r"\2", title), out
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise _FileError(f"too large ({size // (1024 * 1024)} MB; the limit is {MAX_FILE_BYTES // (1024 * 1024)} MB)")
-        return path.read_bytes()
-    except _FileError:
-        raise
-    except PermissionError:
-        raise _FileError("permission denied") from None
-    except FileNotFoundError:
-        raise _FileError("no such file or folder") from None
-    except OSError as exc:
-        raise _FileError(f"cannot read ({exc.strerror})") from None
+        return fileio.read_input(path, max_bytes)
+    except fileio.FileProblem as exc:
+        raise _FileError(exc.reason) from None
 
 
 def read_file(path: Path) -> Iterator[Draft | ImportFailure]:
