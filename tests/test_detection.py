@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from desktop.detection import Candidate, Detector, GazetteerEntry, resolve_overlaps
 from desktop.language.lexicon import lexicon
 from desktop.language.fold import NormView, fold
-from desktop.detection.rules import Raw
+from desktop.detection.suggest import Raw
 from desktop.detection.service import bundled_entities
 from desktop.text import clean_text, grapheme_boundaries
 
@@ -408,7 +408,7 @@ def _greedy_reference(raws):
                           st.sampled_from([0.6, 0.75, 0.9])), max_size=25))
 def test_resolve_overlaps_matches_plain_greedy(specs):
     from desktop.detection.detector import resolve_overlaps
-    from desktop.detection.rules import Raw
+    from desktop.detection.suggest import Raw
 
     raws = [Raw(s, s + n, "ORG", src, conf) for s, n, src, conf in specs]
     got = resolve_overlaps(raws)
@@ -433,7 +433,7 @@ def test_fold_matches_the_article_view(texts):
 def test_recall_by_automaton_finds_what_str_find_finds(monkeypatch):
     """A long article with many names to look for again switches from str.find to one automaton
     pass; both must give the same suggestions."""
-    from desktop.detection import detector as det_mod
+    from desktop.detection.rules import memory as det_mod
 
     names = [f"General Alpha{chr(65 + i)} Beta{chr(70 + i)}" for i in range(20)]
     text = ". ".join(names) + ". " + " and ".join(n.split(" ", 1)[1] for n in names) + ". " + \

@@ -10,7 +10,7 @@ import pytest
 from desktop.detection import Detector, GazetteerEntry
 from desktop.language.lexicon import lexicon
 from desktop.language.fold import fold
-from desktop.detection import rules
+from desktop.detection.rules import common as rules
 
 
 def spans(cands, type=None):

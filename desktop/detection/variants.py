@@ -25,11 +25,12 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from desktop.detection.gazetteer import GazetteerEntry, is_word_char
+from desktop.detection.gazetteer import GazetteerEntry
+from desktop.detection.suggest import Raw
+from desktop.language.fold import NormView, fold
 from desktop.language.lexicon import Lexicon
 from desktop.language.packs import pack_rows as rows
-from desktop.language.fold import NormView, fold
-from desktop.detection.rules import Raw
+from desktop.language.scripts import WORD, is_bengali, is_devanagari, is_latin_letter, is_word_char
 
 CONFIDENCE = 0.6
 #: shortest skeleton of a one-word alias, of a multi-word alias (without spaces) and of the first
@@ -37,18 +38,19 @@ CONFIDENCE = 0.6
 _MIN_SKELETON = {"latin": (5, 8, 5), "bn": (3, 5, 4), "hi": (3, 5, 4)}
 _MIN_ALIAS_CHARS = 4
 _CACHE_LIMIT = 200_000
-_WORD = re.compile(r"(?:[^\W_]|[\u0900-\u0963\u0966-\u097f\u0980-\u09ff])+")
+_WORD = WORD
 _DOUBLE = re.compile(r"(.)\1+")
 _CONFLICT = ("", None)   # several types share a skeleton: never proposed
 
 
 def _script(word: str) -> str | None:
+    """The key of ``_MIN_SKELETON`` for a word's script."""
     c = word[:1]
-    if "\u0980" <= c <= "\u09ff":
+    if is_bengali(c):
         return "bn"
-    if "\u0900" <= c <= "\u097f":
+    if is_devanagari(c):
         return "hi"
-    if c.isascii() and c.isalpha() or "\u00c0" <= c <= "\u024f":
+    if is_latin_letter(c):
         return "latin"
     return None
 
@@ -105,7 +107,7 @@ class VariantIndex:
 
     def __init__(self, entries: list[GazetteerEntry], lex: Lexicon, suppressed: frozenset[str] = frozenset()):
         self.lex = lex
-        suffixes = sorted(lex.suffixes.get("bn", ()), key=len, reverse=True)
+        suffixes = sorted(lex.case_endings, key=len, reverse=True)
         self.suffixes = tuple(suffixes)
         self.suffix_set = frozenset(suffixes)
         self.max_suffix = max(map(len, suffixes), default=0)
@@ -182,7 +184,7 @@ class VariantIndex:
         sufs, skip = self.suffix_set, self.skip
         cut: list[tuple[str, str]] = []
         for w in ws:
-            if "\u0980" <= w[0] <= "\u09ff":
+            if self.lex.inflects(w[0]):
                 stems = [w[:-k] for k in range(1, self.max_suffix + 1)
                          if len(w) - k >= _MIN_ALIAS_CHARS and w[-k:] in sufs]
                 if any(st in skip for st in stems):

@@ -30,6 +30,7 @@ class Lexicon:
     letters: dict[str, str]                  # folded Indic letter name -> Latin letter
     year_words: frozenset[str]               # "year" words after a year (সাল, साल)
     range_words: frozenset[str]              # "from"/"to" connectors of date ranges
+    ordinals: tuple[str, ...]                # endings of a day number (8th, ৮ই), longest first
     connectors: frozenset[str]               # "and"/"of" words allowed inside organisation names
     nonname_endings: tuple[str, ...]         # word endings that end a name after a title
     place_org_words: frozenset[str]          # place + word = organisation (Delhi Police)
@@ -108,6 +109,7 @@ def build_lexicon(packs: tuple[LanguagePack, ...]) -> Lexicon:
         letters=letters,
         year_words=frozenset(by_kind.get("year", ())),
         range_words=frozenset(by_kind.get("range", ())),
+        ordinals=tuple(sorted(by_kind.get("ordinal", ()), key=lambda w: (-len(w), w))),
         connectors=frozenset(by_kind.get("connector", ())),
         nonname_endings=tuple(sorted(by_kind.get("nonname_ending", ()), key=len, reverse=True)),
         place_org_words=frozenset(by_kind.get("place_org", ())),

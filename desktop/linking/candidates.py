@@ -114,7 +114,8 @@ def alias_keys(text: str):
     return (mk, keys.norm_key(text), r, pk, pb, rb, name_tokens(text), ini if len(ini) >= 2 else "")
 
 
-_SMALL_WORDS = frozenset({"of", "the", "and", "for", "on", "in", "at", "to", "a", "an", "&"})
+#: words left out of a name's initials (``initials_skip`` in the language packs' words.tsv)
+_SMALL_WORDS = frozenset(r[2].lower() for r in pack_rows("words.tsv") if r[0] == "initials_skip" and len(r) > 2)
 
 
 def initials(surface: str) -> str:
