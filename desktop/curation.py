@@ -19,8 +19,7 @@ from desktop.models import ARTICLE_STATUSES, Alias, Article, Entity, EntityType,
 
 
 
-def _short(s: str, n: int = 40) -> str:
-    return s if len(s) <= n else s[: n - 1] + "…"
+_short = textmod.short
 
 
 M = TypeVar("M")

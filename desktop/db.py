@@ -23,9 +23,9 @@ from typing import Iterator
 import regex
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
-from sqlmodel import Session, SQLModel, create_engine, select
+from sqlmodel import Session, SQLModel, create_engine
 
 from desktop import models
 from desktop.errors import CurateError
@@ -631,17 +631,3 @@ def probe_existing(path: str | os.PathLike) -> None:
     p = Path(path)
     if sqlite_file_state(p) == "missing":
         raise DatabaseError(f"{p}: no such database")
-
-
-def open_database(path: str | os.PathLike) -> Database:
-    try:
-        return Database(path)
-    except OperationalError as exc:  # pragma: no cover - mapped in Database already
-        raise DatabaseError(_explain(exc, str(path))) from None
-
-
-def count(session: Session, stmt) -> int:
-    """Number of rows a select statement would return."""
-    from sqlalchemy import func
-
-    return int(session.exec(select(func.count()).select_from(stmt.subquery())).one())

@@ -35,6 +35,12 @@ def clean_text(text: str) -> str:
     return text.strip()
 
 
+def short(s: str, n: int = 40) -> str:
+    """A one-line label of at most ``n`` characters (history summaries, combo boxes)."""
+    s = s.replace("\n", " ")
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
 def first_line(text: str, limit: int = 200) -> str:
     for line in text.split("\n"):
         line = line.strip()

@@ -15,7 +15,7 @@ import ahocorasick
 import regex
 
 from desktop.language.lexicon import Lexicon
-from desktop.language.scripts import WORD_CHAR, is_word_char  # noqa: F401  (re-exported for the rules)
+from desktop.language.scripts import WORD_CHAR
 from desktop.language.fold import fold, fold_many
 
 

@@ -42,6 +42,7 @@ from desktop.language.lexicon import lexicon
 from desktop.language.scripts import is_word_char
 from desktop.models import Alias, Article, Entity, Mention, utcnow
 from desktop.paths import resource
+from desktop.queries import kb_signature
 from desktop.text import match_key, script_of
 
 #: a surface rejected in at least this many articles, and never confirmed, is no longer suggested
@@ -128,11 +129,9 @@ _LOCK = threading.Lock()
 
 def _signature(s) -> tuple:
     """Changes whenever the KB or the curated mentions the detector learns from change."""
-    a = s.exec(select(func.count(Alias.id), func.max(Alias.id))).one()
-    e = s.exec(select(func.count(Entity.id), func.max(Entity.updated_at))).one()
     m = s.exec(select(func.count(Mention.id), func.max(Mention.updated_at))
                .where(Mention.status.in_(("confirmed", "rejected")))).one()
-    return tuple(a) + tuple(e) + tuple(m)
+    return kb_signature(s) + tuple(m)
 
 
 @lru_cache(maxsize=65536)

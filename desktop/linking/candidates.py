@@ -37,6 +37,7 @@ from sqlmodel import Session, func, select
 from desktop.db import Database
 from desktop.language import keys
 from desktop.language.packs import pack_rows
+from desktop.queries import kb_signature
 from desktop.models import Alias, Entity, History, Mention
 from desktop.text import match_key
 
@@ -172,10 +173,9 @@ _LOCK = threading.Lock()
 
 
 def _signature(s: Session) -> tuple:
-    a = s.exec(select(func.count(Alias.id), func.max(Alias.id))).one()
-    e = s.exec(select(func.count(Entity.id), func.max(Entity.id), func.max(Entity.updated_at))).one()
-    h = s.exec(select(func.max(History.id))).one()
-    return (tuple(a), tuple(e), h)
+    """The knowledge base's fingerprint and the latest history row (every knowledge-base edit,
+    such as an alias changed in place, records one)."""
+    return kb_signature(s) + (s.exec(select(func.max(History.id))).one(),)
 
 
 def _build(s: Session, signature: tuple) -> _Index:

@@ -301,7 +301,7 @@ class EntityEditor(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        ent = kb.get_entity(self.db, self.entity_id) if self.entity_id is not None else None
+        ent = queries.entity(self.db, self.entity_id) if self.entity_id is not None else None
         if ent is None:
             self.entity_id = None
         self._loaded = ({"name": ent.name, "type": ent.type, "description": ent.description or "",

@@ -254,24 +254,18 @@ class MainWindow(CurationHandlers, BackgroundWork, QMainWindow):
         self.menus["View"].addAction(toggle)
 
     def _make_link_panel(self) -> Optional[QWidget]:
-        try:
-            from desktop.ui.link_panel import LinkPanel
-        except ImportError:
-            return None
+        from desktop.ui.link_panel import LinkPanel
+
         return LinkPanel(self.db, self, ops=self.ops)
 
     def _make_relations_panel(self) -> Optional[QWidget]:
-        try:
-            from desktop.ui.relations_panel import RelationsPanel
-        except ImportError:
-            return None
+        from desktop.ui.relations_panel import RelationsPanel
+
         return RelationsPanel(self.db, self, ops=self.ops)
 
     def _make_kb_browser(self) -> Optional[QWidget]:
-        try:
-            from desktop.ui.kb_browser import KbBrowser
-        except ImportError:
-            return None
+        from desktop.ui.kb_browser import KbBrowser
+
         dock = KbBrowser(self.db, self, ops=self.ops)
         dock.jump_to_mention.connect(self.jump_to_mention)
         return dock
@@ -708,11 +702,8 @@ class MainWindow(CurationHandlers, BackgroundWork, QMainWindow):
         return dlg
 
     def do_about(self) -> None:
-        try:
-            from desktop.ui.about import show_about
-        except ImportError:
-            QMessageBox.about(self, "About Curate", "Curate — annotate entities in Bengali, Hindi and English news.")
-            return
+        from desktop.ui.about import show_about
+
         show_about(self)
 
     def do_quit(self) -> None:

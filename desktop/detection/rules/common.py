@@ -10,7 +10,7 @@ import ahocorasick
 import regex
 
 from desktop.language.lexicon import Lexicon
-from desktop.language.scripts import LATIN_LETTER, has_indic, is_word_char  # noqa: F401  (has_indic: for the rules)
+from desktop.language.scripts import LATIN_LETTER, is_word_char
 
 
 _TOKEN = regex.compile(r"[\p{L}\p{M}\p{N}\u200c\u200d]+(?:-[\p{L}\p{M}\p{N}\u200c\u200d]+)*")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 
+from desktop.detection.rules.common import Words
 from desktop.detection.suggest import Context, Raw
 from desktop.language.lexicon import Lexicon
 from desktop.language.scripts import is_word_char
