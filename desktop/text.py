@@ -16,8 +16,10 @@ from functools import lru_cache
 import regex
 
 from desktop.language import fold as _fold
+from desktop.language.data import read_rows
 from desktop.language import packs as _packs
 from desktop.language.scripts import SCRIPTS
+from desktop.paths import resource
 
 # -- cleaning -------------------------------------------------------------------------------------
 
@@ -57,17 +59,9 @@ def _boilerplate() -> tuple[frozenset[str], tuple[str, ...]]:
     """(whole lines, line prefixes) from ``resources/import/boilerplate.tsv``."""
     global _BOILERPLATE
     if _BOILERPLATE is None:
-        from desktop.paths import resource
-
         whole, prefixes = set(), []
-        try:
-            lines = resource("import", "boilerplate.tsv").read_text(encoding="utf-8").splitlines()
-        except OSError:
-            lines = []
-        for row in lines:
-            if not row.strip() or row.startswith("#"):
-                continue
-            pattern = row.split("\t")[-1].strip().casefold()
+        for row in read_rows(resource("import", "boilerplate.tsv")):
+            pattern = row[-1].casefold()
             if pattern.endswith("*"):
                 prefixes.append(pattern[:-1].strip())
             elif pattern:

@@ -30,12 +30,12 @@ from desktop.detection.suggest import Raw
 from desktop.language.fold import NormView, fold
 from desktop.language.lexicon import Lexicon
 from desktop.language.packs import pack_rows as rows
-from desktop.language.scripts import WORD, is_bengali, is_devanagari, is_latin_letter, is_word_char
+from desktop.language.scripts import WORD, is_word_char, script_name
 
 CONFIDENCE = 0.6
 #: shortest skeleton of a one-word alias, of a multi-word alias (without spaces) and of the first
 #: word of a multi-word alias (that word is looked up alone), per script
-_MIN_SKELETON = {"latin": (5, 8, 5), "bn": (3, 5, 4), "hi": (3, 5, 4)}
+_MIN_SKELETON = {"latin": (5, 8, 5), "bengali": (3, 5, 4), "devanagari": (3, 5, 4)}
 _MIN_ALIAS_CHARS = 4
 _CACHE_LIMIT = 200_000
 _WORD = WORD
@@ -44,15 +44,8 @@ _CONFLICT = ("", None)   # several types share a skeleton: never proposed
 
 
 def _script(word: str) -> str | None:
-    """The key of ``_MIN_SKELETON`` for a word's script."""
-    c = word[:1]
-    if is_bengali(c):
-        return "bn"
-    if is_devanagari(c):
-        return "hi"
-    if is_latin_letter(c):
-        return "latin"
-    return None
+    """The script of a word's first letter (a key of ``_MIN_SKELETON``), or None."""
+    return script_name(word[:1]) or None
 
 
 @dataclass(frozen=True)
@@ -121,14 +114,14 @@ class VariantIndex:
         alias_words = set(" ".join(keys).split())
         uniq = list(alias_words)
         sk_of = dict(zip(uniq, skeletons(uniq)))
-        limits = {s: _MIN_SKELETON[s] for s in ("latin", "bn", "hi")}
+        limits = dict(_MIN_SKELETON)
         for e, key in zip(entries, keys):
             if len(key) < _MIN_ALIAS_CHARS or key in suppressed:
                 continue
-            script = _script(key)
-            if script is None:
+            limit = limits.get(_script(key))
+            if limit is None:  # a script without spelling-variant rules
                 continue
-            lo1, lon, lo_first = limits[script]
+            lo1, lon, lo_first = limit
             if " " not in key:
                 sk = sk_of[key]
                 if len(sk) < lo1:
@@ -284,7 +277,7 @@ class VariantIndex:
                     pos = end = m.end()
                     continue
                 cut = 0
-                if k is sks[-1] and _script(w) == "bn":
+                if k is sks[-1] and self.lex.inflects(w[:1]):
                     cut = next((len(x) for x in self.suffixes
                                 if w.endswith(x) and len(w) > len(x) and self._skeleton(w[:-len(x)]) == k), 0)
                 if not cut:
