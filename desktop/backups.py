@@ -76,8 +76,8 @@ def _backup_files(db_path) -> list[tuple[_dt.datetime, Path]]:
             if m and m.group("stem") == stem and f.is_file():
                 at = _parse_time(f.name)
                 if at:
-                    out.append((at, f))
-    return sorted(out, reverse=True)
+                    out.append((at, int(m.group("n") or 0), f))
+    return [(at, f) for at, _, f in sorted(out, reverse=True)]
 
 
 def make_backup(db: Database, *, now: Optional[_dt.datetime] = None, keep: bool = True) -> Path:
