@@ -15,6 +15,8 @@ from typing import Optional
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from desktop.language.packs import article_languages
+
 
 def utcnow() -> _dt.datetime:
     return _dt.datetime.now(_dt.timezone.utc)
@@ -25,7 +27,8 @@ def utcnow() -> _dt.datetime:
 ARTICLE_STATUSES = ("new", "in_progress", "done")
 MENTION_STATUSES = ("suggested", "confirmed", "rejected")
 MENTION_SOURCES = ("gazetteer", "rule", "learned", "manual", "import")
-LANGUAGES = ("bn", "hi", "en", "mixed")
+#: an article's language: the code of a language pack (resources/languages/<code>/) or "mixed"
+LANGUAGES = article_languages()
 
 #: Default entity types: name, colour (works on light and dark backgrounds), shortcut key.
 DEFAULT_ENTITY_TYPES = (
@@ -58,6 +61,9 @@ class Article(SQLModel, table=True):
     content_hash: str = Field(sa_column_kwargs={"unique": True}, index=False)
     status: str = Field(default="new", index=True)
     imported_at: _dt.datetime = Field(default_factory=utcnow)
+    # imported, detection (and auto-linking) not yet finished: the next import, `detect` or window
+    # start finishes it (a killed or failed detection is made up, never lost)
+    detect_pending: bool = Field(default=False)
 
     __table_args__ = (
         CheckConstraint("status IN ('new','in_progress','done')", name="ck_article_status"),
@@ -104,7 +110,7 @@ class Alias(SQLModel, table=True):
 
 
 class LinkKey(SQLModel, table=True):
-    """The linking keys of one alias or entity-name text (:mod:`desktop.linking.keys`), stored
+    """The linking keys of one alias or entity-name text (:mod:`desktop.language.keys`), stored
     so that the linking index loads them instead of romanising every alias in every process.
     A pure function of the text and of ``version`` (the key code and the title list): rows of
     another version are recomputed.  Not curation data (no history); see

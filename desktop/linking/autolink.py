@@ -27,9 +27,9 @@ from sqlalchemy import update
 from sqlmodel import select
 
 from desktop.db import Database
-from desktop.linking import keys
+from desktop.language import keys
 from desktop.linking.candidates import ARTICLE_BONUS, index_for, initials, name_tokens, rank_in_index
-from desktop.linking.data import rows
+from desktop.language.packs import pack_rows
 from desktop.models import Mention
 from desktop.text import match_key
 
@@ -54,7 +54,7 @@ def _letter_names() -> dict[str, list[tuple[str, str]]]:
     """First character -> (letter name as written in Bengali/Devanagari, Latin letter), longest
     names first."""
     out: dict[str, list[tuple[str, str]]] = {}
-    for r in rows("gazetteer", "letters.tsv"):
+    for r in pack_rows("letters.tsv"):
         if len(r) >= 3 and (name := match_key(r[1])):
             out.setdefault(name[0], []).append((name, r[2].upper()))
     for names in out.values():
@@ -227,6 +227,7 @@ class BatchLinker:
         self.threshold = SETTINGS.threshold if threshold is None else threshold
         self.memo: dict = {}
         self.idx = None
+        self.articles: set[int] = set()  # the articles linked so far
 
     def link_batch(self, s, articles: list[tuple[int, list[tuple], list[list]]],
                    surface_keys: Optional[dict] = None) -> tuple[int, list[dict]]:
@@ -249,6 +250,7 @@ class BatchLinker:
         for aid, existing, new in articles:
             if not any(r[-1] is None for r in new):
                 continue
+            self.articles.add(aid)
             mentions = [_Row((mid, aid, st, en, text, typ, status, eid))
                         for mid, st, en, text, typ, status, eid in sorted(existing, key=lambda e: (e[1], e[2], e[0]))]
             mentions += [_Row((-1 - i, aid, r[1], r[2], r[3], r[4], "suggested", r[-1])) for i, r in enumerate(new)]

@@ -1,7 +1,7 @@
 """Candidate entities for a mention, ranked, each with the reason it matched.
 
 ``rank(db, surface, type)`` looks the surface up in an in-memory index of every alias (and
-entity name) of the knowledge base, at several levels (see :mod:`desktop.linking.keys`):
+entity name) of the knowledge base, at several levels (see :mod:`desktop.language.keys`):
 
 =====================  =====  ==========================================================
 level                  score  reason

@@ -1,5 +1,5 @@
 """The linking index: every alias and entity name of the knowledge base under each of its keys
-(:mod:`desktop.linking.keys`), held in memory and rebuilt when the knowledge base changes.
+(:mod:`desktop.language.keys`), held in memory and rebuilt when the knowledge base changes.
 
 The keys of a text (romanisation, phonetic skeleton, name words...) cost ~0.2 ms each, mostly
 in transliteration: 50,000 aliases took seconds in every process.  They are a pure function of
@@ -32,7 +32,8 @@ from typing import Iterable, Optional
 from sqlalchemy import delete, insert, select
 from sqlalchemy import func
 
-from desktop.linking import keys
+from desktop.language import keys
+from desktop.language.packs import pack_rows
 from desktop.models import Alias, Entity, History, LinkKey
 from desktop.text import match_key
 
@@ -59,7 +60,8 @@ def alias_keys(text: str):
     return (mk, keys.norm_key(text), r, pk, pb, rb, name_tokens(text), ini if len(ini) >= 2 else "")
 
 
-_SMALL_WORDS = frozenset({"of", "the", "and", "for", "on", "in", "at", "to", "a", "an", "&"})
+#: words left out of a name's initials (``initials_skip`` in the language packs' words.tsv)
+_SMALL_WORDS = frozenset(r[2].lower() for r in pack_rows("words.tsv") if r[0] == "initials_skip" and len(r) > 2)
 
 
 @lru_cache(maxsize=65536)
@@ -77,15 +79,13 @@ _TITLES: Optional[tuple[frozenset[str], frozenset[str]]] = None
 
 def _titles() -> tuple[frozenset[str], frozenset[str]]:
     """(phonetic keys, written words) of the words of titles and ranks
-    (``resources/gazetteer/titles.tsv``).  A title word whose phonetic key is one letter (ডঃ,
+    (``titles.tsv`` of every language pack).  A title word whose phonetic key is one letter (ডঃ,
     डॉ. → "d") is known by its written form only: the key alone would also drop surnames such as
     দে or Dey."""
     global _TITLES
     if _TITLES is None:
-        from desktop.linking.data import rows
-
         phon, written = set(), set()
-        for row in rows("gazetteer", "titles.tsv"):
+        for row in pack_rows("titles.tsv"):
             if len(row) >= 2:
                 for tok in keys.tokens(row[1]):
                     pk = keys.phonetic_key(tok)
@@ -120,8 +120,8 @@ _VERSION: Optional[str] = None
 
 
 def key_version() -> str:
-    """A digest of what the keys depend on: the key code, the title list and the
-    transliteration library's version."""
+    """A digest of what the keys depend on: the key code, the title words and the words left
+    out of initials (language packs), the transliteration library's version."""
     global _VERSION
     if _VERSION is None:
         h = hashlib.sha1(KEYS_FORMAT.encode())
@@ -132,12 +132,7 @@ def key_version() -> str:
                 from desktop import __version__
 
                 h.update(__version__.encode())
-        from desktop.paths import resource
-
-        try:
-            h.update(resource("gazetteer", "titles.tsv").read_bytes())
-        except OSError:
-            pass
+        h.update(repr(sorted(_titles()[0]) + sorted(_titles()[1]) + sorted(_SMALL_WORDS)).encode())
         try:
             from importlib.metadata import version
 
@@ -254,11 +249,12 @@ _CACHE_SIZE = 4
 _LOCK = threading.Lock()
 
 
-def _signature(conn) -> tuple:
-    a = conn.execute(select(func.count(Alias.id), func.max(Alias.id))).one()
-    e = conn.execute(select(func.count(Entity.id), func.max(Entity.id), func.max(Entity.updated_at))).one()
-    h = conn.execute(select(func.max(History.id))).scalar()
-    return (tuple(a), tuple(e), h)
+def _signature(s) -> tuple:
+    """The knowledge base's fingerprint and the latest history row (every knowledge-base edit,
+    such as an alias changed in place, records one)."""
+    from desktop.queries import kb_signature
+
+    return kb_signature(s) + (s.exec(select(func.max(History.id))).one(),)
 
 
 def _build(conn, signature: tuple, persist: bool) -> Index:
@@ -288,7 +284,7 @@ def index_for(s, db_key: str, *, persist: bool = False) -> Index:
     """The index of the session's database, rebuilt when its knowledge base changed.  With
     ``persist`` (the session holds a write transaction), keys computed are stored."""
     conn = s.connection()
-    sig = _signature(conn)
+    sig = _signature(s)
     with _LOCK:
         idx = _CACHE.get(db_key)
         if idx is not None and idx.signature == sig:

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from desktop.changes import EVERYTHING
 from desktop.errors import CurateError
 
 from .dialogs import ExportDialog
@@ -81,32 +82,31 @@ class BackgroundWork:
             self.show_message("Cancelling…", timeout=0)
 
     def _after_data_change(self) -> None:
-        self.reload_types()
-        self.article_model.reload()
+        """A job may have changed anything: every panel hears it through the one Changes path."""
+        self.ops.publish(EVERYTHING)
         self._update_stats()
-        self._update_undo_labels()
-        if self.article_id is not None:
-            self.refresh_article()
-        elif self.article_model.rowCount():
+        if self.article_id is None and self.article_model.rowCount():
             self.open_article(self.article_model.ids[0])
-        if self.kb_browser is not None and hasattr(self.kb_browser, "refresh"):
-            self.kb_browser.refresh()
 
     def import_paths(self, paths: list[str]) -> Optional[Job]:
         from desktop.importing import import_paths
 
         paths = [str(p) for p in paths]
+        max_bytes = self.settings.max_file_size_mb * 1024 * 1024
 
         def work(db, progress, should_cancel):
-            return import_paths(db, paths, detect=True, progress=progress, should_cancel=should_cancel)
+            return import_paths(db, paths, detect=True, progress=progress, should_cancel=should_cancel,
+                                max_file_bytes=max_bytes)
 
         def done(report) -> None:
             self._after_data_change()
             msg = ("Import cancelled: " if report.cancelled else "") + report.summary()
             if report.detected:
                 msg += f", {report.detected} suggestions"
-            self.show_message(msg, error=bool(report.failed))
-            if report.failed:
+            self.show_message(msg, error=bool(report.failed or report.stopped))
+            if report.stopped:  # disk full, locked: one dialog, what was saved and what was not
+                msg += "\n\n" + report.stopped
+            if report.failed or report.stopped:
                 details = "\n".join(str(f) for f in report.failed)
                 box = QMessageBox(QMessageBox.Icon.Warning, "Import", msg, QMessageBox.StandardButton.Ok, self)
                 box.setDetailedText(details)
