@@ -33,7 +33,7 @@ from typing import Callable, Iterable, Optional
 from sqlalchemy import func, insert, update
 from sqlmodel import select
 
-from desktop.db import Database
+from desktop.db import Database, store_link_keys
 from desktop.detection import cache, parallel
 from desktop.detection.detector import Candidate, Detector
 from desktop.detection.gazetteer import GazetteerEntry
@@ -119,9 +119,7 @@ def seed_knowledge_base(db: Database) -> int:
         if new_aliases:
             s.execute(insert(Alias), new_aliases)
             # their linking keys, stored now: the first linking loads them instead
-            from desktop.linking.index import store_keys
-
-            store_keys(s.connection(), [*(n for n, _ in by_name), *(a["text"] for a in new_aliases)])
+            store_link_keys(s.connection(), [*(n for n, _ in by_name), *(a["text"] for a in new_aliases)])
     _CACHE.clear()
     return created
 
