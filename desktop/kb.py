@@ -516,6 +516,8 @@ def _json_specs(path: Path, report: KbImportReport) -> list[_Spec]:
         doc = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise InputError(f"{path}: not usable JSON (nested too deeply)") from None
     items = doc.get("entities") if isinstance(doc, dict) else None
     if not isinstance(items, list):
         raise InputError(f"{path}: expected {{\"entities\": [...]}}")

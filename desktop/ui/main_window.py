@@ -87,6 +87,9 @@ class MainWindow(CurationHandlers, BackgroundWork, QMainWindow):
         self._build_toolbar()
         self._build_status_bar()
         self._build_optional_panels()
+        from .reliability import install as install_reliability  # backups, restore, read-only banner
+
+        self.reliability = install_reliability(self)
 
         self.reload_types()
         self._restore_settings()
@@ -373,6 +376,7 @@ class MainWindow(CurationHandlers, BackgroundWork, QMainWindow):
         self.settings.sync()
         if old is not db:
             old.close()
+        self.reliability.database_changed()
         self.show_message(f"Opened {db.path}")
 
     def _open_first_article(self) -> None:
@@ -392,8 +396,11 @@ class MainWindow(CurationHandlers, BackgroundWork, QMainWindow):
         dlg.finished.connect(lambda _r: dlg.deleteLater())
         dlg.open()
 
-    def apply_preferences(self, *, autolink_threshold: float, font_size: int, show_rejected: bool) -> None:
+    def apply_preferences(self, *, autolink_threshold: float, font_size: int, show_rejected: bool,
+                          max_file_size_mb: Optional[int] = None) -> None:
         s = self.settings
+        if max_file_size_mb is not None:
+            s.max_file_size_mb = max_file_size_mb
         s.autolink_threshold = autolink_threshold
         applied = s.apply_autolink_threshold()
         self.text_pane.set_font_size(font_size)
