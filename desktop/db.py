@@ -487,6 +487,15 @@ def _to_v3(c) -> None:
     c.exec_driver_sql("DROP INDEX IF EXISTS ix_mention_type")
 
 
+def _to_v5(c) -> None:
+    """The stored linking keys (``link_key``, see :mod:`desktop.linking.index`), filled for every
+    alias and entity name already there, so the first linking after the upgrade loads them."""
+    models.LinkKey.__table__.create(c, checkfirst=True)
+    from desktop.linking.index import kb_texts, store_keys
+
+    store_keys(c, kb_texts(c))
+
+
 def _to_v7(c) -> None:
     """The "detection not yet finished" mark on articles (an import killed before its detection
     is made up by the next import, ``detect`` or window start)."""
@@ -497,7 +506,7 @@ def _to_v7(c) -> None:
         c.exec_driver_sql("ALTER TABLE article ADD COLUMN detect_pending BOOLEAN NOT NULL DEFAULT FALSE")
 
 
-MIGRATIONS = {2: _to_v2, 3: _to_v3, 7: _to_v7}
+MIGRATIONS = {2: _to_v2, 3: _to_v3, 5: _to_v5, 7: _to_v7}
 
 
 # -- SQLite file specifics ------------------------------------------------------------------------
