@@ -60,7 +60,9 @@ def public_url(target: str) -> str:
     """The URL without a password (``postgresql://user@host:port/dbname?...``); a password it
     held is remembered in memory for this process, so reconnecting with the result works."""
     url = _parse(target)
-    shown = url.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
+    bare = URL.create("postgresql", username=url.username, host=url.host, port=url.port,
+                      database=url.database, query=url.query)
+    shown = bare.render_as_string(hide_password=False)
     if url.password is not None:
         _PASSWORDS[shown] = str(url.password)
     return shown
