@@ -240,6 +240,8 @@ def _apply(t: Tracker, entry: History, *, reverse: bool) -> None:
     for ch in seq:
         model = TABLES[ch["table"]]
         obj = s.get(model, ch["id"])
+        if _matches(obj, ch[dst]):
+            continue  # already as wanted (a colleague made the same change): nothing to do
         if not _matches(obj, ch[src]):
             who = last_change(s, ch["table"], ch["id"], entry.id)
             raise ConflictError(
