@@ -587,6 +587,9 @@ def _to_v4(c) -> None:
     for table in VERSIONED:
         if "version" not in columns(c, table):
             c.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
+    if "assigned_to" not in columns(c, "article"):
+        c.exec_driver_sql("ALTER TABLE article ADD COLUMN assigned_to VARCHAR")
+        c.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_article_assigned_to ON article (assigned_to)")
     if is_server(c):
         return
     for table in NEVER_REUSED:

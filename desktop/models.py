@@ -58,7 +58,9 @@ class Article(SQLModel, table=True):
     content_hash: str = Field(sa_column_kwargs={"unique": True}, index=False)
     status: str = Field(default="new", index=True)
     imported_at: _dt.datetime = Field(default_factory=utcnow)
-    version: int = Field(default=1)  # row version: +1 on every tracked change (see history.py)
+    # row version: +1 on every tracked change (see history.py); the server default serves bulk inserts
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    assigned_to: Optional[str] = Field(default=None, index=True)  # the curator it was given to (team mode)
 
     __table_args__ = (
         CheckConstraint("status IN ('new','in_progress','done')", name="ck_article_status"),
@@ -85,7 +87,7 @@ class Entity(SQLModel, table=True):
     description: str = Field(default="")
     created_at: _dt.datetime = Field(default_factory=utcnow)
     updated_at: _dt.datetime = Field(default_factory=utcnow)
-    version: int = Field(default=1)
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
 
     # ids are never reused (an undo record names rows by id): AUTOINCREMENT on SQLite, a
     # sequence on PostgreSQL
@@ -105,7 +107,7 @@ class Alias(SQLModel, table=True):
     # where the alias came from: "gazetteer" (bundled starter lists), "curator" (typed in the
     # knowledge base), "learned" (a confirmed mention's surface), "import" (a KB file)
     source: str = Field(default="curator")
-    version: int = Field(default=1)
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
 
     __table_args__ = (UniqueConstraint("entity_id", "key", name="uq_alias_entity_key"), {"sqlite_autoincrement": True})
 
@@ -136,7 +138,7 @@ class Mention(SQLModel, table=True):
     origin_end: Optional[int] = Field(default=None)
     created_at: _dt.datetime = Field(default_factory=utcnow)
     updated_at: _dt.datetime = Field(default_factory=utcnow)
-    version: int = Field(default=1)
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
 
     __table_args__ = (
         CheckConstraint("start >= 0 AND start < \"end\"", name="ck_mention_span"),
@@ -169,7 +171,7 @@ class Relation(SQLModel, table=True):
         sa_column=Column(Integer, ForeignKey("mention.id", ondelete="CASCADE"), nullable=False)
     )
     created_at: _dt.datetime = Field(default_factory=utcnow)
-    version: int = Field(default=1)
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
 
     __table_args__ = (CheckConstraint("head_mention_id <> tail_mention_id", name="ck_relation_distinct"),
                       {"sqlite_autoincrement": True})

@@ -105,6 +105,8 @@ def test_migration_from_schema_3(any_target):
     with db._write_engine.begin() as c:  # back to schema 3
         for table in ("article", "entity", "alias", "mention", "relation"):
             c.exec_driver_sql(f"ALTER TABLE {table} DROP COLUMN version")
+        c.exec_driver_sql("DROP INDEX ix_article_assigned_to")
+        c.exec_driver_sql("ALTER TABLE article DROP COLUMN assigned_to")
         db._set_version(c, 3)
     db.close()
     db = Database(any_target)
