@@ -61,6 +61,9 @@ class Article(SQLModel, table=True):
     # row version: +1 on every tracked change (see history.py); the server default serves bulk inserts
     version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     assigned_to: Optional[str] = Field(default=None, index=True)  # the curator it was given to (team mode)
+    # imported, detection (and auto-linking) not yet finished: the next import, `detect` or window
+    # start finishes it (a killed or failed detection is made up, never lost)
+    detect_pending: bool = Field(default=False)
 
     __table_args__ = (
         CheckConstraint("status IN ('new','in_progress','done')", name="ck_article_status"),

@@ -53,7 +53,7 @@ def test_new_database_has_schema_and_checks_clean(anydb):
 
 def test_check_finds_a_mention_off_its_offsets(anydb):
     _texts(anydb)
-    m = curation.add_mention(anydb, 1 if not anydb.server else _first_article(anydb), 0, 4, "PERSON")
+    m = curation.add_mention(anydb, 1 if not anydb.server else _first_article(anydb), 0, 4, "PERSON").value
     with anydb.transaction() as s:
         row = s.get(Mention, m.id)
         row.text = "xxxx"
@@ -69,17 +69,17 @@ def _first_article(db) -> int:
 def test_ids_are_never_reused(anydb):
     _texts(anydb)
     aid = _first_article(anydb)
-    m1 = curation.add_mention(anydb, aid, 0, 4, "PERSON")
-    m2 = curation.add_mention(anydb, aid, 5, 14, "PERSON")
+    m1 = curation.add_mention(anydb, aid, 0, 4, "PERSON").value
+    m2 = curation.add_mention(anydb, aid, 5, 14, "PERSON").value
     curation.delete_mention(anydb, m2.id)  # the newest row goes
-    m3 = curation.add_mention(anydb, aid, 15, 25, "LOC")
+    m3 = curation.add_mention(anydb, aid, 15, 25, "LOC").value
     assert m3.id > m2.id > m1.id
 
 
 def test_backup_is_a_sqlite_file_curate_opens(anydb, tmp_path):
     _texts(anydb)
     aid = _first_article(anydb)
-    m = curation.add_mention(anydb, aid, 0, 4, "PERSON")
+    m = curation.add_mention(anydb, aid, 0, 4, "PERSON").value
     out = tmp_path / "offline.db"
     anydb.backup(out)
     copy = Database(out)
@@ -101,7 +101,7 @@ def test_migration_from_schema_3(any_target):
     db = Database(any_target)
     _texts(db)
     aid = _first_article(db)
-    m = curation.add_mention(db, aid, 0, 4, "PERSON")
+    m = curation.add_mention(db, aid, 0, 4, "PERSON").value
     with db._write_engine.begin() as c:  # back to schema 3
         for table in ("article", "entity", "alias", "mention", "relation"):
             c.exec_driver_sql(f"ALTER TABLE {table} DROP COLUMN version")
@@ -115,7 +115,7 @@ def test_migration_from_schema_3(any_target):
         with db.session() as s:
             row = s.get(Mention, m.id)
             assert row.text == "মোদী" and row.version == 1
-        assert curation.reject(db, m.id).version == 2
+        assert curation.reject(db, m.id).value.version == 2
         assert db.check() == []
     finally:
         db.close()
@@ -136,7 +136,7 @@ def test_sqlite_ids_never_reused_after_migration_from_v1(tmp_path):
     curation.delete_mention(db, top)
     with db.session() as s:
         aid = s.exec(select(Article.id)).first()
-    new = curation.add_mention(db, aid, 0, 2, "PERSON")
+    new = curation.add_mention(db, aid, 0, 2, "PERSON").value
     assert new.id > top
     assert db.check() == []
     db.close()

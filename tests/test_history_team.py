@@ -46,9 +46,9 @@ def test_every_history_row_names_its_curator(anydb, art, as_user):
 
 def test_undo_and_redo_are_per_curator(anydb, art, as_user):
     as_user("alice")
-    a = curation.add_mention(anydb, art, 0, 7, "PERSON")
+    a = curation.add_mention(anydb, art, 0, 7, "PERSON").value
     as_user("bob")
-    b = curation.add_mention(anydb, art, 18, 22, "PERSON")
+    b = curation.add_mention(anydb, art, 18, 22, "PERSON").value
     as_user("alice")
     assert history.undo(anydb).summary.startswith("Add PERSON ‘Rajnath’")  # her own, not bob's newer one
     assert _m(anydb, a.id) is None and _m(anydb, b.id) is not None
@@ -63,7 +63,7 @@ def test_undo_and_redo_are_per_curator(anydb, art, as_user):
 def test_undo_after_a_colleague_changed_the_row_names_who_and_never_blocks(anydb, art, as_user):
     as_user("alice")
     old = curation.add_mention(anydb, art, 32, 37, "LOC")           # her older action
-    m = curation.add_mention(anydb, art, 0, 7, "PERSON", status="suggested")
+    m = curation.add_mention(anydb, art, 0, 7, "PERSON", status="suggested").value
     curation.confirm(anydb, m.id)
     as_user("bob")
     curation.set_type(anydb, m.id, "ORG")                           # bob retypes it since
@@ -82,9 +82,9 @@ def test_undo_after_a_colleague_changed_the_row_names_who_and_never_blocks(anydb
 
 def test_undo_brings_back_a_deleted_mentions_relation_and_older_undos_work(anydb, art):
     """Issue 11.1: the foreign-key cascade is recorded with the action."""
-    a = curation.add_mention(anydb, art, 0, 13, "PERSON")
-    b = curation.add_mention(anydb, art, 32, 37, "LOC")
-    rel = relations.add_relation(anydb, a.id, b.id, "located_in")
+    a = curation.add_mention(anydb, art, 0, 13, "PERSON").value
+    b = curation.add_mention(anydb, art, 32, 37, "LOC").value
+    rel = relations.add_relation(anydb, a.id, b.id, "located_in").value
     curation.delete_mention(anydb, b.id)
     with anydb.session() as s:
         assert s.get(Relation, rel.id) is None
@@ -102,12 +102,12 @@ def test_undo_brings_back_a_deleted_mentions_relation_and_older_undos_work(anydb
 def test_a_deleted_newest_id_is_never_reused_and_undo_still_works(anydb, art):
     """Issue 11.2: delete the newest mention, import an article whose detection would take the
     next id: undo of the delete still works."""
-    m = curation.add_mention(anydb, art, 0, 13, "PERSON")
+    m = curation.add_mention(anydb, art, 0, 13, "PERSON").value
     curation.delete_mention(anydb, m.id)
     import_drafts(anydb, [Draft(text="Anil Kumar met Rajnath Singh in Mumbai.", title="u")])
     with anydb.session() as s:
         other = s.exec(select(Article.id).where(Article.id != art)).first()
-    fresh = curation.add_mention(anydb, other, 0, 10, "PERSON")
+    fresh = curation.add_mention(anydb, other, 0, 10, "PERSON").value
     assert fresh.id > m.id
     curation.delete_mention(anydb, fresh.id)
     assert [history.undo(anydb).action for _ in range(3)] == ["delete", "add", "delete"]
@@ -115,8 +115,8 @@ def test_a_deleted_newest_id_is_never_reused_and_undo_still_works(anydb, art):
 
 
 def test_an_action_that_cannot_be_undone_is_skipped_with_a_clear_message(anydb, art):
-    m = curation.add_mention(anydb, art, 0, 13, "PERSON", status="suggested")
-    older = curation.add_mention(anydb, art, 32, 37, "LOC")
+    m = curation.add_mention(anydb, art, 0, 13, "PERSON", status="suggested").value
+    older = curation.add_mention(anydb, art, 32, 37, "LOC").value
     curation.confirm(anydb, m.id)
     with anydb.transaction() as s:  # changed behind the history's back (e.g. another program)
         row = s.get(Mention, m.id)
@@ -132,8 +132,8 @@ def test_an_action_that_cannot_be_undone_is_skipped_with_a_clear_message(anydb, 
 
 def test_redo_of_create_entity_restores_its_auto_links(anydb, art):
     """Issue 11.3: links detection made to the entity after it was created come back on redo."""
-    a = curation.add_mention(anydb, art, 0, 13, "PERSON")
-    ent = curation.create_entity(anydb, "Rajnath Singh", "PERSON", link_mention_id=a.id)
+    a = curation.add_mention(anydb, art, 0, 13, "PERSON").value
+    ent = curation.create_entity(anydb, "Rajnath Singh", "PERSON", link_mention_id=a.id).value
     with anydb.transaction() as s:  # an auto-link, written as detection writes them (no history)
         s.add(Mention(article_id=art, start=49, end=62, text=TEXT[49:62], type="PERSON", status="suggested",
                       source="gazetteer", entity_id=ent.id))
@@ -152,7 +152,7 @@ def test_redo_of_create_entity_restores_its_auto_links(anydb, art):
 
 def test_row_versions_refuse_a_stale_action(anydb, art, as_user):
     as_user("alice")
-    m = curation.add_mention(anydb, art, 0, 13, "PERSON", status="suggested")
+    m = curation.add_mention(anydb, art, 0, 13, "PERSON", status="suggested").value
     seen = _m(anydb, m.id).version
     as_user("bob")
     curation.set_type(anydb, m.id, "ORG")
