@@ -227,6 +227,8 @@ class Database:
         with Session(self._write_engine, expire_on_commit=False) as s:
             try:
                 yield s
+                if self.server:  # delivered to every listener at commit (the live view)
+                    s.connection().exec_driver_sql(f"NOTIFY {pg.CHANNEL}")
                 s.commit()
             except DBAPIError as exc:
                 s.rollback()
@@ -237,6 +239,14 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def change_signal(self) -> "ChangeSignal":
+        """Something that tells when another connection committed a change: LISTEN/NOTIFY on
+        the server, ``PRAGMA data_version`` polled on a SQLite file (which also sees another
+        process, such as a command-line run, writing the same file)."""
+        if self.server:
+            return pg.Listener(self.path)
+        return _DataVersion(self.path)
 
     # -- schema ------------------------------------------------------------------------------
 
@@ -549,6 +559,46 @@ class Database:
                 c.exec_driver_sql(f"REINDEX INDEX {pg.SEARCH_INDEX}")
                 return
             c.exec_driver_sql("INSERT INTO article_fts(article_fts) VALUES ('rebuild')")
+
+
+class ChangeSignal:
+    def wait(self, timeout: float = 0.0) -> bool:  # pragma: no cover - interface
+        """True when a change was committed elsewhere since the last call (waits up to
+        ``timeout`` seconds for one)."""
+        raise NotImplementedError
+
+    def close(self) -> None:  # pragma: no cover - interface
+        pass
+
+
+class _DataVersion(ChangeSignal):
+    """SQLite: ``PRAGMA data_version`` of one read-only connection moves when any other
+    connection commits."""
+
+    POLL_S = 0.25
+
+    def __init__(self, path: str):
+        self._conn = _connect_ro(Path(path))
+        self._last = self._version()
+
+    def _version(self) -> int:
+        return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def wait(self, timeout: float = 0.0) -> bool:
+        import time
+
+        deadline = time.monotonic() + timeout
+        while True:
+            now = self._version()
+            if now != self._last:
+                self._last = now
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(min(self.POLL_S, max(0.0, deadline - time.monotonic())))
+
+    def close(self) -> None:
+        self._conn.close()
 
 
 # -- FTS helpers ----------------------------------------------------------------------------------

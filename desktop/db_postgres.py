@@ -98,6 +98,57 @@ def make_engine(public: str) -> Engine:
     return engine
 
 
+#: The channel every write transaction notifies at commit (the live view listens).
+CHANNEL = "curate_changes"
+
+
+class Listener:
+    """LISTEN on :data:`CHANNEL` through its own autocommit connection.  A lost connection
+    (server restart) is reopened on the next :meth:`wait`, which then reports a change, since
+    notifications sent meanwhile are lost."""
+
+    def __init__(self, public: str):
+        self.public = public
+        self._conn = None
+        self._open()
+
+    def _open(self) -> None:
+        import psycopg
+
+        url = _parse(self.public)
+        if self.public in _PASSWORDS:
+            url = url.set(password=_PASSWORDS[self.public])
+        dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
+        self._conn = psycopg.connect(dsn, autocommit=True, connect_timeout=10)
+        self._conn.execute(f"LISTEN {CHANNEL}")
+
+    def wait(self, timeout: float = 0.0) -> bool:
+        import psycopg
+
+        try:
+            if self._conn is None or self._conn.closed:
+                self._open()
+                return True
+            got = False
+            for _ in self._conn.notifies(timeout=timeout, stop_after=1):
+                got = True
+            if got:  # take every notification already queued
+                for _ in self._conn.notifies(timeout=0):
+                    pass
+            return got
+        except psycopg.OperationalError:
+            self.close()
+            return False
+
+    def close(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            except Exception:  # noqa: BLE001 - closing a dead connection
+                pass
+            self._conn = None
+
+
 def explain(exc: BaseException, name: str) -> str:
     orig = getattr(exc, "orig", exc)
     msg = mask(str(orig or exc).strip().splitlines()[0] if str(orig or exc).strip() else repr(orig))

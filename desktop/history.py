@@ -38,6 +38,8 @@ from desktop.models import TABLES, History, utcnow
 
 _IGNORED = {"updated_at", "version"}  # not compared when checking for conflicts
 _USER: Optional[str] = None
+#: ids of the history rows this process wrote (the live view shows only other people's work)
+WRITTEN_HERE: set[int] = set()
 
 
 class StaleError(ConflictError):
@@ -190,7 +192,14 @@ class Tracker:
         )
         self.session.add(entry)
         self.session.flush()
+        WRITTEN_HERE.add(entry.id)  # type: ignore[arg-type]
         return entry
+
+
+def _log(s: Session, row: History) -> None:
+    s.add(row)
+    s.flush()
+    WRITTEN_HERE.add(row.id)  # type: ignore[arg-type]
 
 
 @contextlib.contextmanager
@@ -317,7 +326,7 @@ def undo(db: Database) -> History | None:
         _apply(t, entry, reverse=True)
         entry.state = "undone"
         s.add(entry)
-        s.add(History(user=t.user, kind="undo", action=entry.action, summary=entry.summary,
+        _log(s, History(user=t.user, kind="undo", action=entry.action, summary=entry.summary,
                       article_id=entry.article_id, target_id=entry.id,
                       changes=json.dumps(t.changes, ensure_ascii=False)))
         return entry
@@ -335,7 +344,7 @@ def redo(db: Database) -> History | None:
         _restore_cascade(t, entry)
         entry.state = "done"
         s.add(entry)
-        s.add(History(user=t.user, kind="redo", action=entry.action, summary=entry.summary,
+        _log(s, History(user=t.user, kind="redo", action=entry.action, summary=entry.summary,
                       article_id=entry.article_id, target_id=entry.id,
                       changes=json.dumps(t.changes, ensure_ascii=False)))
         return entry
@@ -352,7 +361,7 @@ def skip(db: Database) -> History | None:
             return None
         entry.state = "skipped"
         s.add(entry)
-        s.add(History(user=user, kind="skip", action=entry.action, summary=entry.summary,
+        _log(s, History(user=user, kind="skip", action=entry.action, summary=entry.summary,
                       article_id=entry.article_id, target_id=entry.id, changes="[]"))
         return entry
 

@@ -112,7 +112,7 @@ def restart(base: str | os.PathLike) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("command", choices=("start", "stop"))
+    ap.add_argument("command", choices=("start", "stop", "restart"))
     ap.add_argument("--dir", help="folder for the instance (start: default a new temporary folder)")
     args = ap.parse_args(argv)
     if args.command == "start":
@@ -121,8 +121,8 @@ def main(argv: list[str] | None = None) -> int:
         print(url)
     else:
         if not args.dir:
-            ap.error("stop needs --dir")
-        stop(args.dir)
+            ap.error(f"{args.command} needs --dir")
+        stop(args.dir) if args.command == "stop" else restart(args.dir)
     return 0
 
 

@@ -48,6 +48,19 @@ def _pg_admin():
 _PG: dict = {}
 
 
+def _load_pg_script():
+    import importlib.util
+    from pathlib import Path
+
+    if "module" not in _PG:
+        spec = importlib.util.spec_from_file_location(
+            "pg_server", Path(__file__).resolve().parent.parent / "scripts" / "pg_server.py")
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        _PG["module"] = mod
+    return _PG["module"]
+
+
 @pytest.fixture(scope="session")
 def pg_server():
     """The admin URL of a PostgreSQL server for this run."""
@@ -55,15 +68,7 @@ def pg_server():
     base = None
     try:
         if not url:
-            import importlib.util
-            from pathlib import Path
-
-            spec = importlib.util.spec_from_file_location(
-                "pg_server", Path(__file__).resolve().parent.parent / "scripts" / "pg_server.py")
-            mod = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(mod)
-            url, base = mod.start()
-            _PG["module"] = mod
+            url, base = _load_pg_script().start()
         _PG["url"] = url
         _PG["base"] = base
         _pg_admin().close()
@@ -73,7 +78,7 @@ def pg_server():
         pytest.skip(f"no PostgreSQL server ({exc})")
     yield url
     if base is not None:
-        _PG["module"].stop(base)
+        _load_pg_script().stop(base)
 
 
 def pg_create_database(template: str | None = None) -> str:
@@ -101,6 +106,15 @@ class PgAdmin:
     connect = staticmethod(_pg_admin)
     create = staticmethod(pg_create_database)
     drop = staticmethod(pg_drop_database)
+
+    def restart(self) -> None:
+        """Restart the server (the private one, or $CURATE_TEST_PG_DIR's, as .ci/run exports)."""
+        base = _PG.get("base") or os.environ.get("CURATE_TEST_PG_DIR")
+        if not base:
+            if os.environ.get("CI") == "true":
+                pytest.fail("CURATE_TEST_PG_DIR is not set: cannot restart the server")
+            pytest.skip("restarting needs the private test server (CURATE_TEST_PG_DIR)")
+        _load_pg_script().restart(base)
 
 
 @pytest.fixture
