@@ -38,8 +38,15 @@ from desktop.models import TABLES, History, utcnow
 
 _IGNORED = {"updated_at", "version"}  # not compared when checking for conflicts
 _USER: Optional[str] = None
-#: ids of the history rows this process wrote (the live view shows only other people's work)
-WRITTEN_HERE: set[int] = set()
+#: ids of the history rows this process wrote, by database URL (the live view shows only other
+#: people's work)
+WRITTEN_HERE: dict[str, set[int]] = {}
+
+
+def written_here(bind) -> set[int]:
+    """The history ids this process wrote in the database of ``bind`` (an engine or session)."""
+    engine = bind.get_bind() if hasattr(bind, "get_bind") else bind
+    return WRITTEN_HERE.setdefault(str(engine.url), set())
 
 
 class StaleError(ConflictError):
@@ -192,14 +199,14 @@ class Tracker:
         )
         self.session.add(entry)
         self.session.flush()
-        WRITTEN_HERE.add(entry.id)  # type: ignore[arg-type]
+        written_here(self.session).add(entry.id)  # type: ignore[arg-type]
         return entry
 
 
 def _log(s: Session, row: History) -> None:
     s.add(row)
     s.flush()
-    WRITTEN_HERE.add(row.id)  # type: ignore[arg-type]
+    written_here(s).add(row.id)  # type: ignore[arg-type]
 
 
 @contextlib.contextmanager

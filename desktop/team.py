@@ -81,7 +81,7 @@ class Watcher:
 
     def poll(self, timeout: float = 0.0):
         from desktop.changes import Changes
-        from desktop.history import WRITTEN_HERE
+        from desktop.history import written_here
 
         import time
 
@@ -95,7 +95,8 @@ class Watcher:
             rows = list(s.exec(select(History).where(History.id > self.last_id).order_by(History.id)))
         if rows:
             self.last_id = rows[-1].id
-        theirs = [h for h in rows if h.id not in WRITTEN_HERE]
+        mine = written_here(self.db.engine)
+        theirs = [h for h in rows if h.id not in mine]
         if rows and not theirs:
             return None
         if not theirs:
