@@ -132,6 +132,8 @@ class Database:
                 self._set_read_only(f"{self.path}: {why}; it is open read-only "
                                     "(copy it to a writable folder to change it)")
             elif read_only:
+                if sqlite_schema_version(p) < SCHEMA_VERSION:
+                    Database(p).close()  # an older Curate's file: upgraded once, then read as asked
                 self.read_only = True  # asked for: no reason to report
             else:
                 problems = sqlite_quick_check(p)
@@ -591,6 +593,14 @@ def sqlite_file_state(p: Path) -> str:
     if not {"article", "mention", "entity"} <= tables or version == 0:
         raise DatabaseError(f"{p}: {_FOREIGN}")
     return "curate"
+
+
+def sqlite_schema_version(p: Path) -> int:
+    conn = _connect_ro(p)
+    try:
+        return int(conn.execute("PRAGMA user_version").fetchone()[0] or 0)
+    finally:
+        conn.close()
 
 
 def sqlite_file_read_only_reason(p: Path) -> str | None:

@@ -160,11 +160,13 @@ def drill_kills(work: Path, template: Path, corpus: Path, rounds: int, rng: rand
     new_out = work / "export-new"
     curate(ref_db, "export", "--out", str(new_out), "--status", "all")
     new = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in new_out.iterdir()}
-    export_s = 2.5
+    t0 = time.monotonic()
+    curate(ref_db, "export", "--out", str(work / "export-time"), "--status", "all")
+    export_s = time.monotonic() - t0
     from desktop.fileio import recover_leftovers
 
     for r in range(rounds):  # export, killed, then the leftovers finished as the next export does
-        at = rng.uniform(0.2, max(0.3, export_s))
+        at = rng.uniform(0.5 * export_s, export_s)  # the first half is the interpreter starting
         killed = kill_after(start(ref_db, "export", "--out", str(out), "--status", "all"), at)
         NUMBERS["kills"] = NUMBERS.get("kills", 0) + killed
         recover_leftovers(out)
@@ -228,8 +230,8 @@ def drill_disk_full(work: Path, template: Path, corpus: Path) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--rounds", type=int, default=4)
-    ap.add_argument("--articles", type=int, default=400)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--articles", type=int, default=200)
     ap.add_argument("--seed", type=int, default=int(time.time()))
     ap.add_argument("--no-disk-full", action="store_true")
     args = ap.parse_args()
