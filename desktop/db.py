@@ -511,14 +511,14 @@ _health_cache: dict[tuple, list[str]] = {}
 
 
 def _file_signature(p: Path) -> tuple:
-    sig = [str(p.resolve())]
-    for f in (p, p.with_name(p.name + "-wal")):
-        try:
-            st = f.stat()
-            sig += [st.st_size, st.st_mtime_ns]
-        except OSError:
-            sig += [None, None]
-    return tuple(sig)
+    """The main file's identity and state: a healthy file is quick-checked again only when the
+    main file changed (in WAL mode writes go to the -wal file until a checkpoint), so the window,
+    which opens the database for every background job, seldom pays for it twice."""
+    try:
+        st = p.stat()
+        return (str(p.resolve()), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+    except OSError:
+        return (str(p.resolve()), None, None, None, None)
 
 
 def sqlite_uri(p: Path, *, read_only: bool, immutable: bool = False) -> str:
@@ -630,8 +630,8 @@ def sqlite_quick_check(p: Path) -> list[str]:
     """SQLite's quick check of a database file through a read-only connection (cached per process
     while the file does not change): the problems found, empty when healthy."""
     key = _file_signature(p)
-    if key in _health_cache:
-        return _health_cache[key]
+    if _health_cache.get(key) == []:
+        return []
     try:
         conn = _connect_ro(p)
         try:

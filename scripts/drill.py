@@ -160,20 +160,23 @@ def drill_kills(work: Path, template: Path, corpus: Path, rounds: int, rng: rand
     new_out = work / "export-new"
     curate(ref_db, "export", "--out", str(new_out), "--status", "all")
     new = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in new_out.iterdir()}
-    t0 = time.monotonic()
-    curate(ref_db, "export", "--out", str(work / "export-time"), "--status", "all")
-    export_s = time.monotonic() - t0
     from desktop.fileio import recover_leftovers
 
     for r in range(rounds):  # export, killed, then the leftovers finished as the next export does
-        at = rng.uniform(0.5 * export_s, export_s)  # the first half is the interpreter starting
-        killed = kill_after(start(ref_db, "export", "--out", str(out), "--status", "all"), at)
+        # kill while the files are being written: a random moment after the staging folder appears
+        proc = start(ref_db, "export", "--out", str(out), "--status", "all")
+        t_start = time.monotonic()
+        while proc.poll() is None and not any(p.name.startswith(".curate-") for p in out.iterdir()):
+            time.sleep(0.001)
+        at = rng.uniform(0.0, 0.3)
+        killed = kill_after(proc, at)
+        at += time.monotonic() - t_start - at
         NUMBERS["kills"] = NUMBERS.get("kills", 0) + killed
         recover_leftovers(out)
         now = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in out.iterdir()}
         expect(now in (old, new), f"export killed at {at:.2f} s: a mixed or partial set of files {sorted(now)}")
-        NUMBERS["export_new_sets" if now == new else "export_old_sets"] = \
-            NUMBERS.get("export_new_sets" if now == new else "export_old_sets", 0) + 1
+        key = "export_kills_new_set" if now == new else "export_kills_old_set"
+        NUMBERS[key] = NUMBERS.get(key, 0) + 1
         curate(ref_db, "export", "--out", str(out), "--status", "suggested")  # back to the old set
         expect(not [p for p in out.iterdir() if p.name.startswith(".")], "export left hidden files")
 
