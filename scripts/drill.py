@@ -148,7 +148,7 @@ def drill_kills(work: Path, template: Path, corpus: Path, rounds: int, rng: rand
     for r in range(rounds):  # detect, killed, then run again
         db = work / f"det{r}.db"
         shutil.copy(base, db)
-        at = rng.uniform(0.3, max(0.5, detect_s * 0.95))
+        at = rng.uniform(0.3, max(0.5, detect_s * 0.6))
         killed = kill_after(start(db, "detect"), at)
         NUMBERS["kills"] = NUMBERS.get("kills", 0) + killed
         curate(db, "detect")
