@@ -22,7 +22,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView, QAbstractSpinBox, QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView,
-    QLabel, QLineEdit, QPlainTextEdit, QPushButton, QTableView, QTextEdit, QVBoxLayout, QWidget,
+    QFrame, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QTableView, QTextEdit, QVBoxLayout, QWidget,
 )
 
 from desktop.ui.rowmodel import RowTableModel
@@ -35,6 +35,7 @@ from desktop.ui.kb_browser import ClaimKeys, EntityEditor, KeyCatcher, message_l
 from desktop.ui.operations import Ops
 
 CANDIDATE_LIMIT = 9
+CANDIDATE_ROWS = 4  # rows of the candidate table that always show
 SEARCH_LIMIT = 50
 CONTEXT_CHARS = 30
 _DIGITS = {getattr(Qt.Key, f"Key_{i}"): i for i in range(1, 10)}
@@ -209,8 +210,11 @@ class LinkPanel(QWidget):
         for col in range(self.model.columnCount()):
             hh.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        row_h = self.fontMetrics().height() + 6
+        self.candidates.verticalHeader().setDefaultSectionSize(row_h)
+        self.candidates.setMinimumHeight(row_h * CANDIDATE_ROWS + hh.sizeHint().height() + 4)
         self.link_button = QPushButton("Link")
-        self.new_entity_button = QPushButton("New entity from mention")
+        self.new_entity_button = QPushButton("New entity")
         self.new_entity_button.setToolTip("Create an entity named after the mention and link it (N in the candidate list)")
         self.message = message_label()
         self.editor = EntityEditor(db, ops=self.ops)
@@ -226,13 +230,20 @@ class LinkPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.mention_label)
         layout.addLayout(link_row)
-        layout.addWidget(QLabel("Candidates (keys 1–9, Enter or double-click to link)"))
+        hint = QLabel("Candidates (keys 1–9, Enter or double-click to link)")
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
         layout.addWidget(self.search_edit)
         layout.addWidget(self.candidates, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.message)
         layout.addWidget(QLabel("Linked entity"))
-        layout.addWidget(self.editor, 1)
+        # the form scrolls rather than squeezing the candidates (or growing the window)
+        form = QScrollArea()
+        form.setWidgetResizable(True)
+        form.setFrameShape(QFrame.Shape.NoFrame)
+        form.setWidget(self.editor)
+        layout.addWidget(form, 1)
         self.setFocusProxy(self.candidates)
 
         handlers = {k: (lambda n=n: self.link_candidate(n - 1)) for k, n in _DIGITS.items()}
