@@ -9,13 +9,11 @@ malformed rows, which are skipped and reported with the file name and line numbe
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
 import os
 import re
-import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +24,7 @@ from sqlmodel import Session, func, or_, select
 from desktop import text as textmod
 from desktop.changes import Changes
 from desktop.db import Database
+from desktop import fileio
 from desktop.errors import CurateError, InputError
 from desktop.curation import check_type, require
 from desktop.history import Tracker, action
@@ -414,51 +413,22 @@ class _Spec:
 
 
 def _safe(value: Optional[str]) -> str:
-    from desktop.exporting import safe_cell
-
-    return safe_cell(value or "")
+    return fileio.safe_cell(value or "")
 
 
 def _unsafe(value: Optional[str]) -> str:
-    s = (value or "").strip()
-    if len(s) > 1 and s[0] == "'" and s[1] in "=+-@":
-        return s[1:]
-    return s
+    return fileio.unsafe_cell((value or "").strip())
 
 
 def _atomic_write(path: Path, data: str, encoding: str) -> None:
-    path = Path(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        fileio.write_atomic(path, data, encoding=encoding)
     except OSError as exc:
-        raise InputError(f"{path}: cannot write ({exc.strerror})") from None
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
         raise InputError(f"{path}: cannot write ({exc.strerror})") from None
 
 
 def _read_text(path: Path) -> str:
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise InputError(f"{path}: not valid UTF-16") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 (byte {exc.start}); save it as UTF-8") from None
+    return fileio.read_text(path)
 
 
 def _sorted_aliases(ent: Entity, als: list[Alias]) -> list[Alias]:
