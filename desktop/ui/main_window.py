@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         self._build_docks()
         self.view.types_changed.connect(self.actions.set_type_names)
         self.view.article_opened.connect(self.articles.set_current)
+        self.article_model.modelReset.connect(lambda: self.text_pane.set_search_terms(self.articles.search_terms()))
         self.view.reload_types()
         self._stats_timer = QTimer(self, singleShot=True, interval=200, timeout=self._update_stats)
         self._restore_settings()
@@ -192,7 +193,8 @@ class MainWindow(QMainWindow):
             self._update_undo_labels()
         self._stats_timer.start()
         if changes.notes:
-            self.show_message("; ".join(changes.notes).capitalize() + " — Ctrl+Z undoes", timeout=15000)
+            note = "; ".join(changes.notes)
+            self.show_message(note[:1].upper() + note[1:] + " — Ctrl+Z undoes", timeout=15000)
 
     # -- status ------------------------------------------------------------------------------------
 
