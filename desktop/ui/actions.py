@@ -146,7 +146,7 @@ TOOLBAR = ("import_files", "export", None, "undo", "redo", None, "confirm", "rej
 ICONS = {
     "import_files": "SP_DialogOpenButton", "export": "SP_DialogSaveButton", "undo": "SP_ArrowBack",
     "redo": "SP_ArrowForward", "confirm": "SP_DialogApplyButton", "reject": "SP_DialogCancelButton",
-    "confirm_all": "SP_DialogYesToAllButton", "mark_done": "SP_DialogYesButton", "prev_article": "SP_ArrowUp",
+    "confirm_all": "SP_DialogOkButton", "mark_done": "SP_DialogYesButton", "prev_article": "SP_ArrowUp",
     "next_article": "SP_ArrowDown", "detect_article": "SP_BrowserReload", "toggle_rejected": "SP_TrashIcon",
     "toggle_kb": "SP_FileDialogDetailedView",
 }

@@ -26,7 +26,7 @@ COLUMNS = (
 )
 #: the full names, as header tooltips (the short labels leave the title column room in a narrow list)
 HEADER_TIPS = ("Title", "Language", "Article status", "Suggested mentions (not yet decided)", "Confirmed mentions")
-STATUS_LABELS = {"new": "new", "in_progress": "in progress", "done": "done"}
+STATUS_LABELS = {"new": "new", "in_progress": "open", "done": "done"}  # short: the Title column keeps room
 
 Index = QModelIndex | QPersistentModelIndex
 

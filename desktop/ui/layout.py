@@ -30,10 +30,11 @@ def clamp_rect(rect: QRect, area: QRect) -> QRect:
     return QRect(x, y, w, h)
 
 
-def _frame_extra(window: QWidget) -> tuple[int, int]:
-    """Width and height the window manager's frame adds (0 before the window is shown)."""
+def _frame_margins(window: QWidget) -> tuple[int, int, int, int]:
+    """Left, top, right and bottom of the window manager's frame (0 before the window is shown)."""
     fg, g = window.frameGeometry(), window.geometry()
-    return max(0, fg.width() - g.width()), max(0, fg.height() - g.height())
+    return (max(0, g.left() - fg.left()), max(0, g.top() - fg.top()),
+            max(0, fg.right() - g.right()), max(0, fg.bottom() - g.bottom()))
 
 
 def restore_window(window: QMainWindow, geometry: Optional[QByteArray], state: Optional[QByteArray]) -> None:
@@ -42,6 +43,8 @@ def restore_window(window: QMainWindow, geometry: Optional[QByteArray], state: O
     if geometry is None or not window.restoreGeometry(geometry):
         w, h = min(PREFERRED[0], area.width()), min(PREFERRED[1], area.height())
         window.setGeometry(QRect(area.x() + (area.width() - w) // 2, area.y() + (area.height() - h) // 2, w, h))
+    window.setMinimumSize(min(window.minimumSizeHint().width(), area.width()),
+                          min(window.minimumSizeHint().height(), area.height()))
     if state is not None:
         window.restoreState(state)
     fit_window(window)
@@ -52,8 +55,8 @@ def fit_window(window: QMainWindow) -> None:
     area = available(window)
     if window.isMaximized() or window.isFullScreen():
         return
-    dw, dh = _frame_extra(window)
-    inner = QRect(area.x(), area.y(), area.width() - dw, area.height() - dh)
+    left, top, right, bottom = _frame_margins(window)
+    inner = area.adjusted(left, top, -right, -bottom)
     g = window.geometry()
     fitted = clamp_rect(g, inner)
     if fitted != g:

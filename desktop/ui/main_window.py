@@ -69,7 +69,7 @@ class MainWindow(QMainWindow):
             self.splitter.addWidget(w)
             self.splitter.setStretchFactor(i, stretch)
             self.splitter.setCollapsible(i, False)
-        self.splitter.setSizes([330, 700, 420])
+        self.splitter.setSizes([400, 500, 380])
         self.setCentralWidget(self.splitter)
 
         self.kb_browser = KbBrowser(db, self, ops=self.ops)
@@ -373,6 +373,10 @@ class MainWindow(QMainWindow):
         s.last_database = str(Path(self.db.path).resolve())
         s.last_article = self.article_id
         s.sync()
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        QTimer.singleShot(0, lambda: layout.fit_window(self))  # now the frame's size is known
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802
         event.acceptProposedAction() if local_paths(event) else event.ignore()

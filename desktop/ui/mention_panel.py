@@ -107,8 +107,9 @@ class MentionPanel(QWidget):
         self.table.setWordWrap(False)
         # at least MIN_ROWS rows show, whatever the screen (the link panel below gives way first)
         rows_h = self.table.verticalHeader().defaultSectionSize() * MIN_ROWS
+        scrollbar = self.table.style().pixelMetric(self.table.style().PixelMetric.PM_ScrollBarExtent)
         self.table.setMinimumHeight(rows_h + self.table.horizontalHeader().sizeHint().height()
-                                    + 2 * self.table.frameWidth() + 2)
+                                    + 2 * self.table.frameWidth() + scrollbar + 2)
         self.table.clicked.connect(self._clicked)
         self.table.activated.connect(self._clicked)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._clicked(cur))
