@@ -134,7 +134,10 @@ def test_renaming_an_all_caps_entity_lets_it_match_in_ordinary_case(db):
     ent = curation.create_entity(db, "GENEVA", "LOC").id
     kb.rename_entity(db, ent, "Geneva")
     (alias,) = kb.aliases(db, ent)
-    assert alias.text == "Geneva" and _latin_flags(alias.text) == (True, False)
+    assert alias.text == "Geneva" and _latin_flags(alias.text, "LOC") == (True, False)
+    # an entity still named in capitals: a place's name that reads as a word is no acronym
+    assert _latin_flags("GENEVA", "LOC") == (True, False) and _latin_flags("GENEVA", "ORG") == (True, True)
+    assert _latin_flags("USA", "LOC") == (True, True) and _latin_flags("NSDC", "PERSON") == (True, True)
 
 
 # 7 -------------------------------------------------------------------------------------------------

@@ -260,7 +260,7 @@ def test_new_database_is_created_with_the_knowledge_base_and_no_articles(qtbot, 
 def test_a_file_that_is_not_a_curate_database_keeps_the_current_one(qtbot, db, tmp_path, monkeypatch, kind):
     import sqlite3
 
-    from desktop.ui import main_window
+    from desktop.ui import database_files as main_window  # where the window asks for files
 
     t1 = "Rahim Uddin spoke in Dhaka."
     (a1,) = add_articles(db, t1)
@@ -404,7 +404,7 @@ def test_escape_in_the_search_box_returns_to_the_text_and_keeps_the_mention(qtbo
 
 
 def test_file_menu_open_and_new_database_go_through_the_file_dialogs(qtbot, db, tmp_path, monkeypatch):
-    from desktop.ui import main_window
+    from desktop.ui import database_files as main_window  # where the window asks for files
 
     w = make_window(qtbot, db, tmp_path / "s.ini")
     file_menu = [a.objectName() for a in w.menus["File"].actions()]

@@ -15,14 +15,14 @@ from typing import Optional
 
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMenu, QMessageBox, QSplitter, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QSplitter, QWidget
 
 from desktop import history, queries
 from desktop.changes import Changes
 from desktop.db import Database
 from desktop.errors import CurateError
 
-from . import layout
+from . import database_files, layout
 from .actions import MENUS, SEPARATORS_AFTER, TOOLBAR, TYPE_KEYS, Actions, type_action_name
 from .article_list import ArticleList
 from .article_view import ArticleView
@@ -296,17 +296,14 @@ class MainWindow(QMainWindow):
     # -- switching database ------------------------------------------------------------------------
 
     def ask_open_database(self) -> None:
-        start = str(Path(self.db.path).resolve().parent)
-        path, _ = QFileDialog.getOpenFileName(self, "Open a Curate database", start,
-                                              "Curate databases (*.db *.sqlite *.sqlite3);;All files (*)")
+        path = database_files.choose_existing(self, self.db.path)
         if path:
             self.open_database_file(path)
 
     def ask_new_database(self) -> None:
-        start = str(Path(self.db.path).resolve().parent / "curate-new.db")
-        path, _ = QFileDialog.getSaveFileName(self, "New Curate database", start, "Curate databases (*.db)")
+        path = database_files.choose_new(self, self.db.path)
         if path:
-            self.open_database_file(path if Path(path).suffix else path + ".db", create=True)
+            self.open_database_file(path, create=True)
 
     def open_database_file(self, path: str | Path, *, create: bool = False) -> bool:
         """Switch to the database at ``path`` (``create``: a new one with the starter knowledge
@@ -319,7 +316,7 @@ class MainWindow(QMainWindow):
             self.show_message(f"{p.name} is already open")
             return True
         try:
-            db = _open_database(p, create=create)
+            db = database_files.open_database(p, create=create)
         except CurateError as exc:
             self.last_error = str(exc)
             log.warning("cannot open database: %s", exc)
@@ -398,13 +395,3 @@ class MainWindow(QMainWindow):
         self.save_settings()
         super().closeEvent(event)
 
-
-def _open_database(p: Path, *, create: bool) -> Database:
-    """The Curate database at ``p`` (``create``: made with the starter knowledge base, no
-    articles); a CurateError when an existing file is not one."""
-    from desktop.db import probe_existing
-    from desktop.seeds import open_or_create
-
-    if p.exists() and (not create or p.stat().st_size > 0):
-        probe_existing(p)  # an existing file is opened only when it is a Curate database
-    return open_or_create(p, with_seeds=False)[0] if create else Database(p, create=False)
