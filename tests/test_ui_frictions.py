@@ -40,6 +40,11 @@ def test_ctrl_k_focuses_the_knowledge_base_filter_and_typing_stays_there(qtbot, 
     assert QApplication.focusWidget() is w.kb_browser.filter_edit
     qtbot.keyClicks(QApplication.focusWidget(), "Sheikh")
     assert w.kb_browser.filter_edit.text() == "Sheikh" and w.article_id == two["a1"]  # no article switch
+    w.article_view.setFocus()  # open, but the keys elsewhere: Ctrl+K brings them back to the filter
+    key(qtbot, w, Qt.Key.Key_K, CTRL, widget=w.article_view)
+    assert w.kb_browser.isVisible() and QApplication.focusWidget() is w.kb_browser.filter_edit
+    key(qtbot, w, Qt.Key.Key_K, CTRL, widget=w.kb_browser.filter_edit)  # from inside: hidden, back to the text
+    assert not w.kb_browser.isVisible() and QApplication.focusWidget() is w.text_pane
 
 
 # 2 -------------------------------------------------------------------------------------------------

@@ -114,7 +114,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("focus_link", "Go to &link candidates", ("Ctrl+4",), "View",
                "Keys 1–9 there link the selected mention to a candidate", group="Navigation"),
     ActionSpec("toggle_kb", "&Knowledge base", ("Ctrl+K",), "View",
-               "Show the knowledge-base browser (the filter box takes the keys)", checkable=True, group="View"),
+               "Show the knowledge-base browser with the keys in its filter box (again: hide it)", group="View"),
     ActionSpec("toggle_history", "&History", ("Ctrl+Shift+H",), "View", "Show every action, undone ones struck out",
                checkable=True, group="View"),
     # Help

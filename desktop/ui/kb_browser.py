@@ -542,7 +542,7 @@ class KbBrowser(QDockWidget):
         ul.addWidget(self.table, 1)
         ul.addWidget(self.count_label)
         ul.addLayout(actions)
-        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter = QSplitter(Qt.Orientation.Horizontal)  # side by side: a bottom dock is wide and short
         splitter.addWidget(upper)
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(0, 1)

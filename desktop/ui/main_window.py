@@ -15,7 +15,7 @@ from typing import Optional
 
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QSplitter, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMenu, QMessageBox, QSplitter, QWidget
 
 from desktop import history, queries
 from desktop.changes import Changes
@@ -147,11 +147,11 @@ class MainWindow(QMainWindow):
     def _build_docks(self) -> None:
         self.kb_browser.jump_to_mention.connect(self.view.jump_to_mention)
         self.history_dock.open_article.connect(self.open_article)
-        for dock, area, action in ((self.kb_browser, Qt.DockWidgetArea.BottomDockWidgetArea, "toggle_kb"),
-                                   (self.history_dock, Qt.DockWidgetArea.RightDockWidgetArea, "toggle_history")):
+        self.history_dock.visibilityChanged.connect(self.actions["toggle_history"].setChecked)
+        for dock, area in ((self.kb_browser, Qt.DockWidgetArea.BottomDockWidgetArea),
+                           (self.history_dock, Qt.DockWidgetArea.RightDockWidgetArea)):
             self.addDockWidget(area, dock)
             dock.hide()
-            dock.visibilityChanged.connect(self.actions[action].setChecked)
             dock.visibilityChanged.connect(lambda _v: QTimer.singleShot(0, lambda: layout.fit_window(self)))
             dock.topLevelChanged.connect(lambda floating, d=dock: floating and layout.fit_floating(d, self))
 
@@ -242,12 +242,18 @@ class MainWindow(QMainWindow):
         self.panel.tabs.setCurrentWidget(self.view.link_panel)
         self.view.link_panel.setFocus()
 
-    def show_kb_browser(self, on: bool = True) -> None:
-        self.kb_browser.setVisible(on)
-        if on:
-            self.kb_browser.raise_()
-            self.kb_browser.filter_edit.setFocus()  # typed text goes to the filter, not the article list
-            self.kb_browser.filter_edit.selectAll()
+    def show_kb_browser(self) -> None:
+        """Show the knowledge base with the keys in its filter (typing never reaches the article
+        list); pressed again from inside it, hide it and go back to the text."""
+        kb = self.kb_browser
+        if kb.isVisible() and kb.isAncestorOf(QApplication.focusWidget()):
+            kb.hide()
+            self.text_pane.setFocus()
+            return
+        kb.show()
+        kb.raise_()
+        kb.filter_edit.setFocus()
+        kb.filter_edit.selectAll()
 
     def show_cheat_sheet(self) -> CheatSheet:
         dlg = self.cheat_sheet_dialog = CheatSheet(self.actions.cheat_sheet(), self)
