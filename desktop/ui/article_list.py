@@ -14,17 +14,18 @@ from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget,
 )
 
-from desktop import queries
+from desktop import models, queries
 from desktop.changes import Changes
 from desktop.db import Database
 from desktop.errors import CurateError
+from desktop.language import packs
 from desktop.queries import ArticleFilter
 
 from .article_model import ArticleModel
 from .kb_browser import KeyCatcher
 
-LANGUAGES = (("", "All languages"), ("bn", "Bengali"), ("hi", "Hindi"), ("en", "English"), ("mixed", "Mixed"))
-ARTICLE_STATUSES = (("", "Any status"), ("new", "New"), ("in_progress", "In progress"), ("done", "Done"))
+LANGUAGES = (("", "All languages"), *packs.names().items(), (packs.MIXED, "Mixed"))
+ARTICLE_STATUSES = (("", "Any status"), *((s, s.replace("_", " ").capitalize()) for s in models.ARTICLE_STATUSES))
 SEARCH_DELAY_MS = 250
 #: the Title column keeps at least this many average characters
 TITLE_CHARS = 14

@@ -118,17 +118,21 @@ class Jobs(QObject):
         from desktop.importing import import_paths
 
         paths = [str(p) for p in paths]
+        max_bytes = self.settings.max_file_size_mb * 1024 * 1024
 
         def work(db, progress, should_cancel):
-            return import_paths(db, paths, detect=True, progress=progress, should_cancel=should_cancel)
+            return import_paths(db, paths, detect=True, progress=progress, should_cancel=should_cancel,
+                                max_file_bytes=max_bytes)
 
         def done(report) -> None:
             self._data_changed()
             msg = ("Import cancelled: " if report.cancelled else "") + report.summary()
             if report.detected:
                 msg += f", {queries.plural(report.detected, 'suggestion')}"
-            self.message(msg, error=bool(report.failed))
-            if report.failed:
+            self.message(msg, error=bool(report.failed or report.stopped))
+            if report.stopped:  # disk full, locked: one dialog, what was saved and what was not
+                msg += "\n\n" + report.stopped
+            if report.failed or report.stopped:
                 box = QMessageBox(QMessageBox.Icon.Warning, "Import", msg, QMessageBox.StandardButton.Ok, self.window)
                 box.setDetailedText("\n".join(str(f) for f in report.failed))
                 box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

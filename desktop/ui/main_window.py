@@ -32,6 +32,7 @@ from .history_dock import HistoryDock
 from .jobs import Jobs, local_paths
 from .kb_browser import KbBrowser
 from .operations import Ops
+from .reliability import install as install_reliability
 from .settings import Settings
 from .worker import JobRunner
 
@@ -80,6 +81,7 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_status_bar()
         self._build_docks()
+        self.reliability = install_reliability(self)  # backups, restore, the read-only banner
         self.view.types_changed.connect(self.actions.set_type_names)
         self.view.article_opened.connect(self.articles.set_current)
         self.article_model.modelReset.connect(lambda: self.text_pane.set_search_terms(self.articles.search_terms()))
@@ -274,8 +276,11 @@ class MainWindow(QMainWindow):
         dlg.finished.connect(lambda _r: dlg.deleteLater())
         dlg.open()
 
-    def apply_preferences(self, *, autolink_threshold: float, font_size: int, show_rejected: bool) -> None:
+    def apply_preferences(self, *, autolink_threshold: float, font_size: int, show_rejected: bool,
+                          max_file_size_mb: Optional[int] = None) -> None:
         s = self.settings
+        if max_file_size_mb is not None:
+            s.max_file_size_mb = max_file_size_mb
         s.autolink_threshold = autolink_threshold
         applied = s.apply_autolink_threshold()
         self.text_pane.set_font_size(font_size)
@@ -349,6 +354,7 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         if old is not db:
             old.close()
+        self.reliability.database_changed()
         self.show_message(f"Opened {db.path}")
 
     # -- settings, drops, closing ------------------------------------------------------------------
