@@ -308,6 +308,15 @@ class CurationActions(QObject):
             return
         self.window.open_article(aid)
 
+    def update_undo_labels(self, actions: Actions) -> None:
+        """"Undo <action>" / "Redo <action>" from the history (the tool bar keeps a short label)."""
+        u, r = history.peek(self.db)
+        for act, entry, verb, key in ((actions["undo"], u, "Undo", "Ctrl+Z"), (actions["redo"], r, "Redo", "Ctrl+Shift+Z")):
+            act.setText(f"&{verb} {entry.summary}" if entry else f"&{verb}")
+            act.setIconText(verb)
+            act.setToolTip(f"{verb} {entry.summary} ({key})" if entry else f"Nothing to {verb.lower()}")
+            act.setEnabled(entry is not None)
+
     def undo_redo(self, fn: Callable, verb: str) -> None:
         ch = self.run(lambda db: Changes.from_history(fn(db)))
         if ch is None:
