@@ -58,8 +58,11 @@ def cmd_import(args) -> int:
     from desktop.importing import import_paths
 
     db = _open(args)
-    report = import_paths(db, args.paths, detect=not args.no_detect)
+    report = import_paths(db, args.paths, detect=not args.no_detect, as_suggestions=args.as_suggestions,
+                          text_only=args.text_only, encoding=args.encoding, csv_delimiter=args.csv_delimiter)
     print(report.summary())
+    for line in report.details():
+        print(f"  {line}")
     for f in report.failed:
         print(f"  failed: {f}")
     return EXIT_FAIL if report.failed else EXIT_OK
@@ -82,7 +85,7 @@ def cmd_export(args) -> int:
     from desktop.exporting import export
 
     db = _open(args)
-    files = export(db, args.out, fmt=args.format, status=args.status)
+    files = export(db, args.out, fmt=args.format, status=args.status, all_entities=args.all_entities)
     for f in files:
         print(f)
     return EXIT_OK
@@ -235,9 +238,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", metavar="PATH", help="database file (default: $CURATE_DB, else the per-user data folder)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    s = sub.add_parser("import", help="import files and folders (.txt .md .html .jsonl .csv)")
+    s = sub.add_parser("import", help="import files and folders (.txt .md .html .jsonl .json .csv .ann .conll)")
     s.add_argument("paths", nargs="+", metavar="PATH")
     s.add_argument("--no-detect", action="store_true", help="do not run entity detection on the new articles")
+    s.add_argument("--as-suggestions", action="store_true",
+                   help="bring a file's annotations in as suggestions (a model's pre-annotations)")
+    s.add_argument("--text-only", action="store_true", help="import the texts and ignore the files' annotations")
+    s.add_argument("--encoding", metavar="NAME", help="read the files in this encoding (latin-1, cp1252, utf-16-le…)")
+    s.add_argument("--csv-delimiter", metavar="CHAR", help="CSV delimiter (default: comma; 'tab' for a tab)")
     s.set_defaults(func=cmd_import)
 
     s = sub.add_parser("detect", help="run entity detection (idempotent)")
@@ -253,6 +261,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--format", choices=FORMATS, default="csv")
     s.add_argument("--out", required=True, metavar="DIR")
     s.add_argument("--status", choices=STATUS_CHOICES, default="confirmed", help="which mentions (default: confirmed)")
+    s.add_argument("--all-entities", action="store_true",
+                   help="csv: entities.csv holds the whole knowledge base, not only the linked entities")
     s.set_defaults(func=cmd_export)
 
     s = sub.add_parser("kb", help="knowledge base files (CSV, or JSON by extension)")

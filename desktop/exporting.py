@@ -7,8 +7,11 @@ Formats:
 - ``jsonl``: ``annotations.jsonl``, one article a line with its spans
   (``{"id", "title", "text", "entities": [...], "label": [[start, end, type], ...]}``), the shape
   doccano and spaCy's converters read.
-- ``conll``: ``annotations.conll``, CoNLL-2003 style BIO tags, one token a line, articles
-  separated by ``-DOCSTART-``.
+- ``conll``: ``annotations.conll``, IOB2 tags, one token a line, articles separated by
+  ``-DOCSTART- -X- O O`` (see desktop.formats.conll).
+- ``brat``: ``<article id>.txt`` + ``.ann`` each, and ``annotation.conf``.
+- ``labelstudio``: ``labelstudio-tasks.json`` and ``labelstudio-config.xml``.
+- ``spacy``: ``annotations.spacy``, a DocBin (needs the optional ``spacy`` extra).
 
 Offsets are Python code points into the article text, end exclusive.  Every file is written to a
 temporary file in the target folder and moved into place only when all of them are complete,
@@ -33,7 +36,7 @@ from desktop.db import Database
 from desktop.errors import CurateError
 from desktop.models import Alias, Article, Entity, Mention, Relation
 
-FORMATS = ("csv", "jsonl", "conll")
+FORMATS = ("csv", "jsonl", "conll", "brat", "labelstudio", "spacy")
 STATUS_CHOICES = ("confirmed", "suggested", "rejected", "all")
 
 ARTICLE_COLUMNS = ["article_id", "title", "source", "language", "status", "imported_at"]
@@ -51,23 +54,54 @@ RELATION_COLUMNS = [
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _formula_like(s: str) -> bool:
+    # LibreOffice's "Trim spaces" import option evaluates "  =1+1" and "\n=1+1" too
+    return s.startswith(_FORMULA_START) or s.lstrip()[:1] in ("=", "+", "-", "@") and s.lstrip() != ""
+
+
 def safe_cell(value) -> str:
-    """A CSV cell that no spreadsheet runs as a formula."""
+    """A CSV cell that no spreadsheet runs as a formula: a text whose first non-blank character
+    is ``= + - @`` (or that starts with a tab or CR) gets a leading apostrophe."""
     if value is None:
         return ""
     if isinstance(value, (int, float)):
         return repr(value) if isinstance(value, float) else str(value)
     s = str(value)
-    if s.startswith(_FORMULA_START):
+    if _formula_like(s):
         return "'" + s
     return s
 
 
 def unsafe_cell(s: str) -> str:
     """Inverse of :func:`safe_cell` for text cells read back."""
-    if len(s) > 1 and s[0] == "'" and s[1] in "=+-@\t\r":
+    if len(s) > 1 and s[0] == "'" and _formula_like(s[1:]):
         return s[1:]
     return s
+
+
+def join_aliases(texts) -> str:
+    """Aliases in one CSV cell, ``|`` between them; a ``|`` or ``\\`` inside an alias is
+    escaped with a backslash."""
+    return "|".join(t.replace("\\", "\\\\").replace("|", "\\|") for t in texts)
+
+
+def split_aliases(cell: str) -> list[str]:
+    """Inverse of :func:`join_aliases`."""
+    out, cur, i = [], [], 0
+    while i < len(cell):
+        ch = cell[i]
+        if ch == "\\" and i + 1 < len(cell) and cell[i + 1] in "|\\":
+            cur.append(cell[i + 1])
+            i += 2
+            continue
+        if ch == "|":
+            out.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+        i += 1
+    out.append("".join(cur))
+    return [a.strip() for a in out if a.strip()]
 
 
 def _iso(dt) -> str:
@@ -119,6 +153,7 @@ def export(
     *,
     fmt: str = "csv",
     status: str = "confirmed",
+    all_entities: bool = False,
     progress: Optional[Callable[[int, int], None]] = None,
     should_cancel: Optional[Callable[[], bool]] = None,
 ) -> list[Path]:
@@ -133,8 +168,12 @@ def export(
         raise CurateError(f"{out}: cannot create the folder ({exc.strerror})") from None
     files = AtomicFiles(out)
     try:
-        writer = {"csv": _export_csv, "jsonl": _export_jsonl, "conll": _export_conll}[fmt]
-        writer(db, files, status, progress, should_cancel)
+        if fmt == "csv":
+            _export_csv(db, files, status, progress, should_cancel, all_entities=all_entities)
+        else:
+            from desktop import export_formats
+
+            export_formats.WRITERS[fmt](db, files, status, progress, should_cancel)
         return files.commit()
     except OSError as exc:
         files.discard()
@@ -158,7 +197,7 @@ def _articles_by_id(s) -> dict[int, Article]:
     return {a.id: a for a in s.exec(select(Article).order_by(Article.id))}
 
 
-def _export_csv(db, files: AtomicFiles, status, progress, should_cancel) -> None:
+def _export_csv(db, files: AtomicFiles, status, progress, should_cancel, *, all_entities: bool = False) -> None:
     with db.session() as s:
         articles = _articles_by_id(s)
         entities = {e.id: e for e in s.exec(select(Entity).order_by(Entity.id))}
@@ -199,12 +238,15 @@ def _export_csv(db, files: AtomicFiles, status, progress, should_cancel) -> None
                 _check_cancel(should_cancel)
         done += len(mentions)
 
+    # the entities the exported mentions link to; the whole KB with all_entities
     with files.open("entities.csv", bom=True) as fh:
         w = csv.writer(fh)
         w.writerow(ENTITY_COLUMNS)
         for e in entities.values():
+            if not all_entities and e.id not in counts:
+                continue
             w.writerow([e.id, safe_cell(e.name), e.type, safe_cell(e.external_id or ""), safe_cell(e.description),
-                        safe_cell("|".join(aliases.get(e.id, []))), counts.get(e.id, 0)])
+                        safe_cell(join_aliases(aliases.get(e.id, []))), counts.get(e.id, 0)])
 
     with files.open("relations.csv", bom=True) as fh:
         w = csv.writer(fh)
@@ -219,100 +261,3 @@ def _export_csv(db, files: AtomicFiles, status, progress, should_cancel) -> None
                         t.id, safe_cell(t.text), t.entity_id or ""])
     if progress:
         progress(total, total)
-
-
-def _grouped_mentions(db, status) -> tuple[dict[int, Article], dict[int, list[Mention]], dict[int, Entity]]:
-    with db.session() as s:
-        articles = _articles_by_id(s)
-        entities = {e.id: e for e in s.exec(select(Entity))}
-        grouped: dict[int, list[Mention]] = {}
-        for m in s.exec(_mention_filter(status)):
-            grouped.setdefault(m.article_id, []).append(m)
-    return articles, grouped, entities
-
-
-def _export_jsonl(db, files: AtomicFiles, status, progress, should_cancel) -> None:
-    articles, grouped, entities = _grouped_mentions(db, status)
-    with files.open("annotations.jsonl") as fh:
-        for i, a in enumerate(articles.values()):
-            ms = grouped.get(a.id, [])
-            rec = {
-                "id": a.id, "title": a.title, "source": a.source, "language": a.language, "status": a.status,
-                "text": a.text,
-                "label": [[m.start, m.end, m.type] for m in ms],
-                "entities": [
-                    {"id": m.id, "start_offset": m.start, "end_offset": m.end, "label": m.type, "text": m.text,
-                     "status": m.status, "source": m.source, "value": m.value, "entity_id": m.entity_id,
-                     "entity_name": entities[m.entity_id].name if m.entity_id in entities else None,
-                     "external_id": entities[m.entity_id].external_id if m.entity_id in entities else None}
-                    for m in ms
-                ],
-            }
-            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
-            if progress and i % 100 == 0:
-                progress(i, len(articles))
-                _check_cancel(should_cancel)
-
-
-_TOKEN = regex.compile(r"[\p{L}\p{M}\p{N}]+|[^\s\p{L}\p{M}\p{N}]")
-
-
-def bio_tokens(text: str, mentions: Iterable[Mention]) -> list[tuple[str, str]]:
-    """(token, tag) pairs with BIO tags; a token is inside a mention when it overlaps it.
-    Overlapping mentions: the first (by start) wins."""
-    spans = sorted(((m.start, m.end, m.type) for m in mentions), key=lambda x: (x[0], -x[1]))
-    out: list[tuple[str, str]] = []
-    j = 0
-    prev_span = None
-    for tok in _TOKEN.finditer(text):
-        ts, te = tok.span()
-        while j < len(spans) and spans[j][1] <= ts:
-            j += 1
-        tag = "O"
-        if j < len(spans) and spans[j][0] < te:
-            span = spans[j]
-            tag = ("I-" if prev_span == span else "B-") + span[2]
-            prev_span = span
-        else:
-            prev_span = None
-        out.append((tok.group(), tag))
-    return out
-
-
-def _export_conll(db, files: AtomicFiles, status, progress, should_cancel) -> None:
-    articles, grouped, _ = _grouped_mentions(db, status)
-    with files.open("annotations.conll") as fh:
-        for i, a in enumerate(articles.values()):
-            fh.write("-DOCSTART- -X- -X- O\n\n")
-            buf = io.StringIO()
-            for para in _paragraph_spans(a.text):
-                toks = bio_tokens(a.text[para[0]:para[1]], _shift(grouped.get(a.id, []), para))
-                for tok, tag in toks:
-                    buf.write(f"{tok} {tag}\n")
-                if toks:
-                    buf.write("\n")
-            fh.write(buf.getvalue())
-            if progress and i % 100 == 0:
-                progress(i, len(articles))
-                _check_cancel(should_cancel)
-
-
-def _paragraph_spans(text: str) -> list[tuple[int, int]]:
-    spans, pos = [], 0
-    for line in text.split("\n"):
-        spans.append((pos, pos + len(line)))
-        pos += len(line) + 1
-    return spans
-
-
-class _Shifted:
-    __slots__ = ("start", "end", "type")
-
-    def __init__(self, start, end, type_):
-        self.start, self.end, self.type = start, end, type_
-
-
-def _shift(mentions: list[Mention], para: tuple[int, int]) -> list[_Shifted]:
-    s0, e0 = para
-    return [_Shifted(max(m.start, s0) - s0, min(m.end, e0) - s0, m.type)
-            for m in mentions if m.start < e0 and m.end > s0]

@@ -44,19 +44,22 @@ def _short(s: str, n: int = 40) -> str:
 # -- validation ----------------------------------------------------------------------------------
 
 
+_QID_FORMS = re.compile(r"^(?:wd:|wikidata:|https?://(?:www\.|m\.)?wikidata\.org/(?:entity|wiki)/)?([Qq][1-9]\d*)/?$")
+
+
 def validate_qid(value: Optional[str]) -> Optional[str]:
     """A Wikidata id in its canonical form (``Q`` + digits), None for empty; CurateError else.
+    Accepts ``Q42``, ``wd:Q42``, ``http(s)://www.wikidata.org/entity/Q42`` and ``…/wiki/Q42``.
     Checked for form only: no network is used."""
     if value is None:
         return None
     v = value.strip()
     if not v:
         return None
-    if v[0] == "q":
-        v = "Q" + v[1:]
-    if not QID.match(v):
+    m = _QID_FORMS.match(v)
+    if not m:
         raise CurateError(f"‘{value}’ is not a Wikidata id (Q followed by digits, e.g. Q232)")
-    return v
+    return "Q" + m.group(1)[1:]
 
 
 def _aliases(s: Session, entity_id: int) -> list[Alias]:
