@@ -329,7 +329,7 @@ def read_file(path: Path, opts: Optional[ReadOptions] = None) -> Iterator[Draft 
 def _docs(items) -> Iterator[Doc | ImportFailure]:
     for it in items:
         if isinstance(it, Problem):
-            yield ImportFailure(it.where, None, it.reason)
+            yield ImportFailure(it.where, it.line, it.reason)
         else:
             yield it
 

@@ -48,7 +48,10 @@ def test_qid_validation():
     assert kb.validate_qid(" Q232 ") == "Q232"
     assert kb.validate_qid("q42") == "Q42"
     assert kb.validate_qid("") is None and kb.validate_qid(None) is None
-    for bad in ("232", "Q", "Q12a", "P31", "Q0", "https://www.wikidata.org/wiki/Q232"):
+    for form in ("wd:Q232", "http://www.wikidata.org/entity/Q232", "https://www.wikidata.org/wiki/Q232",
+                 "https://www.wikidata.org/entity/Q232"):
+        assert kb.validate_qid(form) == "Q232"
+    for bad in ("232", "Q", "Q12a", "P31", "Q0", "https://example.org/wiki/Q232", "wd:P31"):
         with pytest.raises(CurateError):
             kb.validate_qid(bad)
 

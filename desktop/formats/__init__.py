@@ -74,8 +74,9 @@ class RelSpec:
 
 @dataclass
 class Problem:
-    where: str
+    where: str  # the file, or "file:line: entity 2", "file: task 7 region x"
     reason: str
+    line: Optional[int] = None  # with ``where`` the bare file
 
 
 @dataclass

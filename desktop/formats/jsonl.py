@@ -43,7 +43,7 @@ def read(raw: str, where: str) -> Iterator[Doc | Problem]:
                 raise FormatError("expected a JSON object with a 'text' field")
             yield record(obj, at, f"{name}:{lineno}")
         except FormatError as exc:
-            yield Problem(at, exc.reason)
+            yield Problem(where, exc.reason, lineno)
 
 
 def record(obj: dict, at: str, default_source: str) -> Doc:
