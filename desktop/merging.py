@@ -130,7 +130,7 @@ def merge_doc(db: Database, doc: Doc, row: dict, *, as_suggestions: bool = False
         by_key: dict[str, Mention] = {}
         placed: list[tuple[int, int, str, str]] = []  # accepted spans of this file
         linker = _Linker(t)
-        for sp in sorted(doc.spans, key=lambda x: (x.start, x.end)):
+        for sp in doc.spans:  # in file order: of two overlapping spans of one type, the first stays
             reason = _check(raw, sp)
             if reason:
                 res.failed.append((sp.where, reason))
