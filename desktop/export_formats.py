@@ -2,7 +2,7 @@
 
 Each takes export records — one dict an article with its mentions (of the chosen status), their
 linked entities and the relations between them — and writes through
-:class:`desktop.exporting.AtomicFiles`, so a failed export changes no file.  Offsets in the
+:class:`desktop.fileio.AtomicFileSet`, so a failed export changes no file.  Offsets in the
 records are code points; each writer converts at its own boundary (see desktop.formats).
 """
 
@@ -14,7 +14,8 @@ from typing import Callable, Optional
 from sqlmodel import select
 
 from desktop.errors import CurateError
-from desktop.exporting import AtomicFiles, _check_cancel, _mention_filter
+from desktop.exporting import _check_cancel, _mention_filter
+from desktop.fileio import AtomicFileSet as AtomicFiles
 from desktop.formats import brat, conll, labelstudio
 from desktop.formats.jsonl import CURATE_FORMAT
 from desktop.formats.tokens import token_span, tokenize
@@ -189,10 +190,8 @@ def docbin_bytes(recs: list[dict]) -> tuple[bytes, int, int]:
 
 def export_spacy(db, files: AtomicFiles, status, progress, should_cancel) -> None:
     data, _, _ = docbin_bytes(records(db, status))
-    fh = files.open("annotations.spacy")
-    fh.close()
-    tmp = files.pending[-1][0]
-    tmp.write_bytes(data)
+    with files.open("annotations.spacy", binary=True) as fh:
+        fh.write(data)
 
 
 WRITERS: dict[str, Callable] = {

@@ -9,23 +9,21 @@ Formats:
   doccano and spaCy's converters read.
 - ``conll``: ``annotations.conll``, IOB2 tags, one token a line, articles separated by
   ``-DOCSTART- -X- O O`` (see desktop.formats.conll).
-- ``brat``: ``<article id>.txt`` + ``.ann`` each, and ``annotation.conf``.
+- ``brat``: ``article-<id>.txt`` + ``.ann`` each, and ``annotation.conf``.
 - ``labelstudio``: ``labelstudio-tasks.json`` and ``labelstudio-config.xml``.
 - ``spacy``: ``annotations.spacy``, a DocBin (needs the optional ``spacy`` extra).
 
-Offsets are Python code points into the article text, end exclusive.  Every file is written to a
-temporary file in the target folder and moved into place only when all of them are complete,
-so a failed export never leaves half a file.
+Offsets are Python code points into the article text, end exclusive.  The files of one export
+appear together or not at all (:class:`desktop.fileio.AtomicFileSet`: staged, fsynced, renamed;
+a killed export's leftovers are finished or removed by the next one).
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
@@ -34,6 +32,7 @@ from sqlmodel import select
 
 from desktop.db import Database
 from desktop.errors import CurateError
+from desktop.fileio import AtomicFileSet, safe_cell, unsafe_cell  # noqa: F401 (re-exported)
 from desktop.models import Alias, Article, Entity, Mention, Relation
 
 FORMATS = ("csv", "jsonl", "conll", "brat", "labelstudio", "spacy")
@@ -50,34 +49,6 @@ RELATION_COLUMNS = [
     "relation_id", "article_id", "type", "head_mention_id", "head_text", "head_entity_id",
     "tail_mention_id", "tail_text", "tail_entity_id",
 ]
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _formula_like(s: str) -> bool:
-    # LibreOffice's "Trim spaces" import option evaluates "  =1+1" and "\n=1+1" too
-    return s.startswith(_FORMULA_START) or s.lstrip()[:1] in ("=", "+", "-", "@") and s.lstrip() != ""
-
-
-def safe_cell(value) -> str:
-    """A CSV cell that no spreadsheet runs as a formula: a text whose first non-blank character
-    is ``= + - @`` (or that starts with a tab or CR) gets a leading apostrophe."""
-    if value is None:
-        return ""
-    if isinstance(value, (int, float)):
-        return repr(value) if isinstance(value, float) else str(value)
-    s = str(value)
-    if _formula_like(s):
-        return "'" + s
-    return s
-
-
-def unsafe_cell(s: str) -> str:
-    """Inverse of :func:`safe_cell` for text cells read back."""
-    if len(s) > 1 and s[0] == "'" and _formula_like(s[1:]):
-        return s[1:]
-    return s
-
 
 def join_aliases(texts) -> str:
     """Aliases in one CSV cell, ``|`` between them; a ``|`` or ``\\`` inside an alias is
@@ -106,30 +77,6 @@ def split_aliases(cell: str) -> list[str]:
 
 def _iso(dt) -> str:
     return dt.isoformat(timespec="seconds") if dt else ""
-
-
-class AtomicFiles:
-    """Write several files; all appear together on commit, none on failure."""
-
-    def __init__(self, out_dir: Path):
-        self.out_dir = out_dir
-        self.pending: list[tuple[Path, Path]] = []
-
-    def open(self, name: str, *, bom: bool = False):
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=self.out_dir)
-        fh = os.fdopen(fd, "w", encoding="utf-8-sig" if bom else "utf-8", newline="")
-        self.pending.append((Path(tmp), self.out_dir / name))
-        return fh
-
-    def commit(self) -> list[Path]:
-        for tmp, final in self.pending:
-            os.replace(tmp, final)
-        return [final for _, final in self.pending]
-
-    def discard(self) -> None:
-        for tmp, _ in self.pending:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
 
 
 def _mention_filter(status: str):
@@ -166,7 +113,10 @@ def export(
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise CurateError(f"{out}: cannot create the folder ({exc.strerror})") from None
-    files = AtomicFiles(out)
+    try:
+        files = AtomicFileSet(out)
+    except OSError as exc:
+        raise CurateError(f"{out}: cannot write there ({exc.strerror})") from None
     try:
         if fmt == "csv":
             _export_csv(db, files, status, progress, should_cancel, all_entities=all_entities)
@@ -197,7 +147,7 @@ def _articles_by_id(s) -> dict[int, Article]:
     return {a.id: a for a in s.exec(select(Article).order_by(Article.id))}
 
 
-def _export_csv(db, files: AtomicFiles, status, progress, should_cancel, *, all_entities: bool = False) -> None:
+def _export_csv(db, files: AtomicFileSet, status, progress, should_cancel, *, all_entities: bool = False) -> None:
     with db.session() as s:
         articles = _articles_by_id(s)
         entities = {e.id: e for e in s.exec(select(Entity).order_by(Entity.id))}
@@ -238,10 +188,10 @@ def _export_csv(db, files: AtomicFiles, status, progress, should_cancel, *, all_
                 _check_cancel(should_cancel)
         done += len(mentions)
 
-    # the entities the exported mentions link to; the whole KB with all_entities
     with files.open("entities.csv", bom=True) as fh:
         w = csv.writer(fh)
         w.writerow(ENTITY_COLUMNS)
+        # the entities the exported mentions link to; the whole KB with all_entities
         for e in entities.values():
             if not all_entities and e.id not in counts:
                 continue

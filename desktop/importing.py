@@ -25,6 +25,7 @@ import regex
 from sqlalchemy import insert
 from sqlmodel import select
 
+from desktop import fileio
 from desktop import text as textmod
 from desktop.db import Database
 from desktop.errors import CurateError
@@ -40,7 +41,7 @@ FILE_FILTERS = (
     "CoNLL / IOB2 (*.conll *.iob *.iob2 *.bio)", "Text, Markdown, HTML, CSV (*.txt *.md *.markdown *.html *.htm *.csv)",
 )
 BATCH = 500
-MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_FILE_BYTES = fileio.DEFAULT_MAX_FILE_BYTES
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
@@ -73,6 +74,9 @@ class ImportReport:
     skipped: int = 0  # unsupported files met inside folders
     cancelled: bool = False
     detected: int = 0  # suggestions added by detection
+    #: set when the import stopped at a database error (disk full, locked...): one line saying
+    #: what was not saved and what to do; everything counted above was really saved
+    stopped: Optional[str] = None
     mentions: int = 0
     relations: int = 0
     conflicts: list[str] = field(default_factory=list)
@@ -104,9 +108,9 @@ class _FileError(Exception):
 
 
 def decode(data: bytes, encoding: Optional[str] = None) -> str:
-    """UTF-8 (BOM optional) or UTF-16 with BOM; with ``encoding``, that codec and nothing else
-    (``latin-1``, ``cp1252``, ``utf-16-le`` for UTF-16 without a BOM).  Raises _FileError with the
-    reason otherwise."""
+    """UTF-8 (BOM optional) or UTF-16 with BOM (:func:`desktop.fileio.decode_text`); with
+    ``encoding``, that codec and nothing else (``latin-1``, ``cp1252``, ``utf-16-le`` for UTF-16
+    without a BOM).  Raises _FileError with the reason otherwise."""
     if encoding:
         import codecs
 
@@ -122,23 +126,10 @@ def decode(data: bytes, encoding: Optional[str] = None) -> str:
         if "\x00" in text:
             raise _FileError(f"binary data (NUL bytes) when read as {encoding}")
         return text
-    if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise _FileError(f"broken UTF-16 text ({exc.reason} at byte {exc.start})") from None
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise _FileError(
-            f"not UTF-8 text (invalid byte 0x{data[exc.start]:02x} at byte {exc.start}); "
-            "save it as UTF-8 or UTF-16 with BOM"
-        ) from None
-    if "\x00" in text:
-        raise _FileError("binary data (NUL bytes), not a text file")
-    return text
+        return fileio.decode_text(data)
+    except fileio.FileProblem as exc:
+        raise _FileError(exc.reason) from None
 
 
 # -- readers ----------------------------------------------------------------------------------------
@@ -252,20 +243,11 @@ def markdown_to_text(source: str) -> tuple[str, str]:
     return _MD_EMPH.sub(r"\2", title), out
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise _FileError(f"too large ({size // (1024 * 1024)} MB; the limit is {MAX_FILE_BYTES // (1024 * 1024)} MB)")
-        return path.read_bytes()
-    except _FileError:
-        raise
-    except PermissionError:
-        raise _FileError("permission denied") from None
-    except FileNotFoundError:
-        raise _FileError("no such file or folder") from None
-    except OSError as exc:
-        raise _FileError(f"cannot read ({exc.strerror})") from None
+        return fileio.read_input(path, max_bytes)
+    except fileio.FileProblem as exc:
+        raise _FileError(exc.reason) from None
 
 
 @dataclass
@@ -286,7 +268,8 @@ def brat_pair(path: Path) -> Optional[tuple[Path, Path]]:
     return None
 
 
-def read_file(path: Path, opts: Optional[ReadOptions] = None) -> Iterator[Draft | Doc | ImportFailure]:
+def read_file(path: Path, opts: Optional[ReadOptions] = None,
+              max_bytes: int = MAX_FILE_BYTES) -> Iterator[Draft | Doc | ImportFailure]:
     """Drafts, annotated Docs and per-record failures of one file.  A whole-file problem raises
     _FileError."""
     from desktop.formats import brat, conll, labelstudio
@@ -294,18 +277,21 @@ def read_file(path: Path, opts: Optional[ReadOptions] = None) -> Iterator[Draft 
     opts = opts or ReadOptions()
     ext = path.suffix.lower()
     if ext not in SUPPORTED:
+        if not path.exists() and not path.is_symlink():
+            raise _FileError("no such file or folder")
         raise _FileError(f"unsupported file type {ext or '(none)'} (supported: {', '.join(SUPPORTED)})")
     pair = brat_pair(path)
     if ext == ".ann" and pair is None:
         raise _FileError(f"a brat .ann file needs its text beside it ({path.with_suffix('.txt').name})")
     try:
         if pair is not None:
-            txt = decode(_read_bytes(pair[0]), opts.encoding)
-            ann = decode(_read_bytes(pair[1]), opts.encoding)
-            yield from _docs(brat.read(txt, ann, str(pair[1]), pair[0].name))
+            txt = decode(_read_bytes(pair[0], max_bytes), opts.encoding)
+            ann = decode(_read_bytes(pair[1], max_bytes), opts.encoding)
+            yield from _docs(brat.read(txt, ann, fileio.display_name(pair[1]), fileio.display_name(pair[0].name)))
             return
-        raw = decode(_read_bytes(path), opts.encoding)
-        name = path.name
+        raw = decode(_read_bytes(path, max_bytes), opts.encoding)
+        name = fileio.display_name(path.name)
+        where = fileio.display_name(path)
         if ext in (".txt",):
             yield Draft(text=raw, source=name)
         elif ext in (".md", ".markdown"):
@@ -315,13 +301,13 @@ def read_file(path: Path, opts: Optional[ReadOptions] = None) -> Iterator[Draft 
             title, body = html_to_text(raw)
             yield Draft(text=body, title=title, source=name)
         elif ext == ".jsonl":
-            yield from _read_jsonl(raw, str(path))
+            yield from _read_jsonl(raw, where)
         elif ext == ".json":
-            yield from _docs(labelstudio.read(raw, str(path)))
+            yield from _docs(labelstudio.read(raw, where))
         elif ext in (".conll", ".iob", ".iob2", ".bio"):
-            yield from _docs(conll.read(raw, str(path), name))
+            yield from _docs(conll.read(raw, where, name))
         elif ext == ".csv":
-            yield from _read_csv(raw, str(path), opts.csv_delimiter)
+            yield from _read_csv(raw, where, opts.csv_delimiter)
     except FormatError as exc:
         raise _FileError(exc.reason, exc.line) from None
 
@@ -402,13 +388,21 @@ def _read_csv(raw: str, where: str, delimiter: Optional[str] = None) -> Iterator
 # -- walking ----------------------------------------------------------------------------------------
 
 
-def iter_files(paths: Iterable[str | os.PathLike]) -> Iterator[tuple[Path, bool]]:
+def iter_files(paths: Iterable[str | os.PathLike],
+               problems: Optional[list[ImportFailure]] = None) -> Iterator[tuple[Path, bool]]:
     """(file, explicit) for each path: files as given, folders walked recursively in name order
-    (hidden files and folders skipped)."""
+    (hidden files and folders skipped).  A sub-folder that cannot be read is added to
+    ``problems`` (when given), never silently left out."""
+
+    def walk_error(exc: OSError) -> None:
+        if problems is not None:
+            where = fileio.display_name(exc.filename or "?")
+            problems.append(ImportFailure(where, None, f"folder not read ({exc.strerror or exc})"))
+
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            for root, dirs, files in os.walk(p):
+            for root, dirs, files in os.walk(p, onerror=walk_error):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for f in sorted(files):
                     if not f.startswith("."):
@@ -441,10 +435,15 @@ def prepare(draft: Draft) -> Optional[dict]:
     }
 
 
+class _Stop(Exception):
+    """The database refused a write (disk full, locked...): the import stops there."""
+
+
 class _Batcher:
-    def __init__(self, db: Database, report: ImportReport):
+    def __init__(self, db: Database, report: ImportReport, *, pending: bool = False):
         self.db = db
         self.report = report
+        self.pending = pending  # mark the new articles "detection not yet done"
         self.rows: list[dict] = []
         self.origins: list[str] = []
         self.seen: set[str] = set()
@@ -464,6 +463,9 @@ class _Batcher:
             return
         rows, origins = self.rows, self.origins
         self.rows, self.origins = [], []
+        if self.pending:
+            for r in rows:
+                r["detect_pending"] = True
         try:
             with self.db.transaction() as s:
                 hashes = [r["content_hash"] for r in rows]
@@ -475,8 +477,17 @@ class _Batcher:
             self.report.article_ids.extend(ids)
             self.report.imported += len(ids)
         except CurateError as exc:
-            for origin in dict.fromkeys(origins):
-                self.report.failed.append(ImportFailure(origin, None, f"not saved: {exc}"))
+            files = list(dict.fromkeys(origins))
+            self.unsaved_from = files[0] if files else None
+            self.report.stopped = str(exc)
+            raise _Stop() from None
+
+
+def pending_detection(db: Database) -> list[int]:
+    """Articles imported but not yet detected (an import or detection that was killed or failed):
+    the next import, ``curate detect`` or window start finishes them."""
+    with db.session() as s:
+        return list(s.exec(select(Article.id).where(Article.detect_pending == True).order_by(Article.id)))  # noqa: E712
 
 
 def import_paths(
@@ -486,6 +497,7 @@ def import_paths(
     detect: bool = True,
     progress: Optional[Progress] = None,
     should_cancel: Optional[Cancel] = None,
+    max_file_bytes: int = MAX_FILE_BYTES,
     as_suggestions: bool = False,
     text_only: bool = False,
     encoding: Optional[str] = None,
@@ -494,48 +506,78 @@ def import_paths(
     """Import files and folders.  Annotated files (Curate's or doccano's JSONL, Label Studio
     JSON, brat, CoNLL) bring their mentions and relations (see desktop.merging); with
     ``as_suggestions`` every annotation arrives as a suggestion, with ``text_only`` none does.
-    Runs detection on the new articles unless `detect` is False."""
-    report = ImportReport()
-    files = list(iter_files(paths))
-    batch = _Batcher(db, report)
-    opts = ReadOptions(encoding=encoding, csv_delimiter=csv_delimiter)
-    total = len(files)
-    brat_seen: set[Path] = set()
-    for i, (path, explicit) in enumerate(files):
-        if should_cancel and should_cancel():
-            report.cancelled = True
-            break
-        if not explicit and path.suffix.lower() not in SUPPORTED:
-            report.skipped += 1
-            continue
-        pair = brat_pair(path)
-        if pair is not None:
-            if pair[0] in brat_seen:
-                continue
-            brat_seen.add(pair[0])
-        try:
-            for item in read_file(path, opts):
-                if isinstance(item, ImportFailure):
-                    report.failed.append(item)
-                    continue
-                if isinstance(item, Doc):
-                    _add_doc(db, batch, report, item, str(path), as_suggestions, text_only)
-                    continue
-                row = prepare(item)
-                if row is None:
-                    report.failed.append(ImportFailure(str(path), None, "no text"))
-                    continue
-                batch.add(row, str(path))
-        except _FileError as exc:
-            report.failed.append(ImportFailure(str(path), exc.line, exc.reason))
-        if progress:
-            progress(i + 1, total)
-    batch.flush()
-    if detect and report.article_ids and not report.cancelled:
-        from desktop.detection.service import detect_articles
+    Runs detection on the new articles unless `detect` is False (and finishes the articles an
+    earlier import left undetected).
 
-        res = detect_articles(db, report.article_ids, should_cancel=should_cancel)
-        report.detected = getattr(res, "added", 0)
+    A database error (disk full, locked) stops the import at once: the report counts only what
+    was really saved and ``stopped`` says what was not and what to do."""
+    db.refuse_if_read_only()
+    report = ImportReport()
+    walk_problems: list[ImportFailure] = []
+    files = list(iter_files(paths, walk_problems))
+    report.failed.extend(walk_problems)
+    batch = _Batcher(db, report, pending=detect)
+    total = len(files)
+    stopped_at: Optional[int] = None
+    opts = ReadOptions(encoding=encoding, csv_delimiter=csv_delimiter)
+    brat_seen: set[Path] = set()
+    try:
+        for i, (path, explicit) in enumerate(files):
+            if should_cancel and should_cancel():
+                report.cancelled = True
+                break
+            if not explicit and path.suffix.lower() not in SUPPORTED:
+                report.skipped += 1
+                continue
+            where = fileio.display_name(path)
+            stopped_at = i
+            pair = brat_pair(path)
+            if pair is not None:
+                if pair[0] in brat_seen:
+                    continue
+                brat_seen.add(pair[0])
+            try:
+                for item in read_file(path, opts, max_file_bytes):
+                    if isinstance(item, ImportFailure):
+                        report.failed.append(item)
+                        continue
+                    if isinstance(item, Doc):
+                        _add_doc(db, batch, report, item, where, as_suggestions, text_only)
+                        continue
+                    row = prepare(item)
+                    if row is None:
+                        report.failed.append(ImportFailure(where, None, "no text"))
+                        continue
+                    batch.add(row, where)
+            except _FileError as exc:
+                report.failed.append(ImportFailure(where, exc.line, exc.reason))
+            if progress:
+                progress(i + 1, total)
+        stopped_at = None
+        batch.flush()
+    except _Stop:
+        first = getattr(batch, "unsaved_from", None)
+        index = {fileio.display_name(p): i for i, (p, _) in enumerate(files)}
+        left = total - index.get(first, stopped_at or 0)
+        report.stopped = (
+            f"not saved: {left} file(s) from {first or 'the last batch'} on — "
+            f"{report.stopped}. Fix that and run the same import again: what was saved is kept and "
+            "counts as duplicates"
+        )
+        return report
+    if detect and not report.cancelled:
+        todo = sorted(set(report.article_ids) | set(pending_detection(db)))
+        if todo:
+            from desktop.detection.service import detect_articles
+
+            try:
+                res = detect_articles(db, todo, should_cancel=should_cancel)
+                report.detected = getattr(res, "added", 0)
+            except CurateError as exc:
+                report.stopped = (
+                    f"detection not finished: {exc}. The {report.imported} new article(s) are saved and marked; "
+                    "fix that, then run `curate detect` (or open the window) to finish them"
+                )
     return report
 
 
@@ -578,11 +620,14 @@ def import_drafts(db: Database, drafts: Iterable[Draft], *, origin: str = "<memo
     """Import in-memory drafts (tests, generated data); no detection."""
     report = ImportReport()
     batch = _Batcher(db, report)
-    for d in drafts:
-        row = prepare(d)
-        if row is None:
-            report.failed.append(ImportFailure(origin, None, "no text"))
-        else:
-            batch.add(row, origin)
-    batch.flush()
+    try:
+        for d in drafts:
+            row = prepare(d)
+            if row is None:
+                report.failed.append(ImportFailure(origin, None, "no text"))
+            else:
+                batch.add(row, origin)
+        batch.flush()
+    except _Stop:
+        report.stopped = f"not saved: the rest of {origin} — {report.stopped}"
     return report
