@@ -167,6 +167,8 @@ def cmd_kb(args) -> int:
         _backup_after_write(db, started)
         print(f"entities created {rep.created}, updated {rep.updated}, aliases added {rep.aliases_added}, "
               f"failed {len(rep.failed)}")
+        for d in rep.differences:
+            print(f"  kept: {d}")
         for f in rep.failed:
             print(f"  failed: {f}")
         return EXIT_FAIL if rep.failed else EXIT_OK
