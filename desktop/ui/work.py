@@ -88,13 +88,13 @@ class BackgroundWork:
         if self.article_id is None and self.article_model.rowCount():
             self.open_article(self.article_model.ids[0])
 
-    def import_paths(self, paths: list[str]) -> Optional[Job]:
+    def import_paths(self, paths: list[str], **options) -> Optional[Job]:
         from desktop.importing import import_paths
 
         paths = [str(p) for p in paths]
 
         def work(db, progress, should_cancel):
-            return import_paths(db, paths, detect=True, progress=progress, should_cancel=should_cancel)
+            return import_paths(db, paths, detect=True, progress=progress, should_cancel=should_cancel, **options)
 
         def done(report) -> None:
             self._after_data_change()
@@ -102,8 +102,8 @@ class BackgroundWork:
             if report.detected:
                 msg += f", {report.detected} suggestions"
             self.show_message(msg, error=bool(report.failed))
-            if report.failed:
-                details = "\n".join(str(f) for f in report.failed)
+            if report.failed or report.conflicts:
+                details = "\n".join([*report.details(), *(str(f) for f in report.failed)])
                 box = QMessageBox(QMessageBox.Icon.Warning, "Import", msg, QMessageBox.StandardButton.Ok, self)
                 box.setDetailedText(details)
                 box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -115,12 +115,15 @@ class BackgroundWork:
         return self.start_job("import", work, done)
 
     def do_import_files(self) -> None:
+        from desktop.ui.import_options import ask_annotation_mode, dialog_filter
+
         files, _ = QFileDialog.getOpenFileNames(
-            self, "Import articles", self.settings.last_folder or str(Path.home()),
-            "Articles (*.txt *.md *.html *.htm *.jsonl *.csv);;All files (*)")
+            self, "Import articles", self.settings.last_folder or str(Path.home()), dialog_filter())
         if files:
             self.settings.last_folder = str(Path(files[0]).parent)
-            self.import_paths(files)
+            options = ask_annotation_mode(self, files)
+            if options is not None:
+                self.import_paths(files, **options)
 
     def do_import_folder(self) -> None:
         d = QFileDialog.getExistingDirectory(self, "Import a folder", self.settings.last_folder or str(Path.home()))
