@@ -346,3 +346,18 @@ def test_encoding_option(db, tmp_path):
     assert import_paths(db, [tmp_path / "u.txt"], detect=False, encoding="utf-16-le").imported == 1
     bad = import_paths(db, [tmp_path / "u.txt"], detect=False, encoding="klingon")
     assert "unknown encoding" in bad.failed[0].reason
+
+
+def test_label_studio_annotation_made_in_label_studio_merges(db, tmp_path):
+    """Exported by Label Studio 1.23.2 after a second annotation with a relation was made there:
+    the latest annotation wins, the older one is counted, the relation comes with it."""
+    f = FIX / "labelstudio-1.23.2-two-annotations.json"
+    rep = import_paths(db, [f], detect=False)
+    assert (rep.imported, rep.mentions, rep.relations) == (1, 3, 1)
+    assert rep.notes == {"older annotations passed over": 1, "predictions listed only by id, not imported": 1}
+    with db.session() as s:
+        r = s.exec(select(Relation)).one()
+        assert (s.get(Mention, r.head_mention_id).text, r.type, s.get(Mention, r.tail_mention_id).text) == \
+            ("Modi", "met", "Putin")
+    again = import_paths(db, [f], detect=False)
+    assert (again.mentions, again.relations, again.duplicates) == (0, 0, 5)
