@@ -163,7 +163,7 @@ def cmd_kb(args) -> int:
 
         started = time.monotonic()
         db.refuse_if_read_only()
-        rep = kb.import_json(db, path) if is_json else kb.import_csv(db, path)
+        rep = kb.import_file(db, path, type=getattr(args, "type", None))
         _backup_after_write(db, started)
         print(f"entities created {rep.created}, updated {rep.updated}, aliases added {rep.aliases_added}, "
               f"failed {len(rep.failed)}")
@@ -384,6 +384,9 @@ def build_parser() -> argparse.ArgumentParser:
     for name, help_ in (("import", "import entities and aliases"), ("export", "export the knowledge base")):
         k = kbsub.add_parser(name, help=help_)
         k.add_argument("file", metavar="FILE")
+        if name == "import":
+            k.add_argument("--type", metavar="TYPE",
+                           help="entity type of a Wikidata file's rows that have no type column")
         k.set_defaults(func=cmd_kb)
 
     s = sub.add_parser("search", help="full-text search over titles and texts")

@@ -655,9 +655,56 @@ def import_json(db: Database, path: str | os.PathLike) -> KbImportReport:
     return _import_specs(db, path, specs, report)
 
 
+def import_file(db: Database, path: str | os.PathLike, *, type: Optional[str] = None) -> KbImportReport:
+    """Import any KB file: Curate's CSV or JSON, or a Wikidata file (a query-service result as
+    CSV, TSV or JSON; ``wbgetentities`` JSON; dump lines), told apart by extension and content
+    (see desktop.formats.wikidata).  ``type`` is the type of a Wikidata file's rows without one."""
+    from desktop.formats import FormatError, loads_checked
+    from desktop.formats import wikidata as wd
+
+    path = Path(path)
+    report = KbImportReport()
+    raw = _read_text(path)
+    ext = path.suffix.lower()
+    rows = None
+    if ext in (".csv", ".tsv"):
+        first = raw.split("\n", 1)[0]
+        delim = "\t" if ext == ".tsv" or ("\t" in first and "," not in first) else ","
+        if wd.is_sparql_header(next(csv.reader([first], delimiter=delim), [])):
+            rows = wd.sparql_table(raw, str(path), delim, type)
+        elif ext == ".csv":
+            return import_csv(db, path)
+        else:
+            raise InputError(f"{path}: a TSV file needs an item column (a Wikidata query result)")
+    elif ext in (".json", ".jsonl", ".ndjson"):
+        if wd.looks_like_dump(raw) or ext != ".json":
+            rows = wd.dump_lines(raw, str(path), type)
+        else:
+            try:
+                doc = loads_checked(raw)
+            except FormatError as exc:
+                raise InputError(f"{path}: {exc.reason}") from None
+            if isinstance(doc, dict) and isinstance(doc.get("results"), dict):
+                rows = wd.sparql_json(doc, str(path), type)
+            elif isinstance(doc, dict) and isinstance(doc.get("entities"), dict):
+                rows = wd.wbgetentities(doc, str(path), type)
+            else:
+                return import_json(db, path)
+    else:
+        raise InputError(f"{path}: not a knowledge-base file (.csv, .tsv or .json)")
+    specs = []
+    for r in rows:
+        if len(r) == 2:
+            report.failed.append(f"{r[0]}: {r[1]}")
+        else:
+            w, name, typ, als, qid, desc = r
+            specs.append(_Spec(w, name, typ, als, qid or None, desc))
+    return _import_specs(db, path, specs, report)
+
+
 __all__ = [
     "EntityRow", "EntityMention", "KbImportReport", "validate_qid", "find_entities", "entity_row", "get_entity",
     "aliases", "aliases_by_script", "entity_mentions", "edit_entity", "rename_entity", "add_alias",
     "remove_alias", "merge", "split", "delete_entity", "apply_link_to_surface", "surface_matches", "import_csv", "export_csv",
-    "import_json", "export_json",
+    "import_json", "export_json", "import_file",
 ]

@@ -327,3 +327,43 @@ def test_kb_json_with_lone_surrogate_is_one_failure(db, tmp_path):
     f.write_text('{"entities": [{"name": "\\ud800x", "type": "PERSON"}]}', encoding="utf-8")
     with pytest.raises(CurateError, match="unpaired surrogate"):
         kb.import_json(db, f)
+
+
+def _ents(db):
+    from sqlmodel import select as _select
+
+    from desktop.models import Entity as _Entity
+
+    with db.session() as s:
+        return {e.external_id: (e.name, e.type, e.description, {a.text for a in kb._aliases(s, e.id)})
+                for e in s.exec(_select(_Entity))}
+
+
+FIX = __import__("pathlib").Path(__file__).parent / "fixtures" / "formats"
+
+
+def test_wikidata_query_results_csv_tsv_json(db):
+    rep = kb.import_file(db, FIX / "wdqs-result.csv", type="LOC")
+    assert rep.created == 2 and len(rep.failed) == 1 and "no label" in rep.failed[0]
+    e = _ents(db)
+    assert e["Q232"][:3] == ("Kazakhstan", "LOC", "country in Central Asia")
+    assert {"Republic of Kazakhstan", "Qazaqstan"} <= e["Q232"][3]
+    rep = kb.import_file(db, FIX / "wdqs-result.tsv")
+    assert rep.created == 2 and _ents(db)["Q46217"][:2] == ("শেখ হাসিনা", "PERSON")
+    no_type = kb.import_file(db, FIX / "wdqs-result.json")
+    assert no_type.created == 0 and "--type" in no_type.failed[0]
+    kb.import_file(db, FIX / "wdqs-result.json", type="LOC")
+    assert {"Dacca", "Jahangirnagar"} <= _ents(db)["Q1354"][3]
+
+
+def test_wikidata_wbgetentities_and_dump_lines(db):
+    rep = kb.import_file(db, FIX / "wbgetentities.json", type="LOC")
+    assert rep.created == 1 and not rep.failed
+    name, typ, desc, als = _ents(db)["Q1354"]
+    assert (name, desc) == ("Dhaka", "capital of Bangladesh") and {"ঢাকা", "ढाका", "Dacca", "ঢাকা শহর"} <= als
+    rep = kb.import_file(db, FIX / "wikidata-dump.json", type="LOC")
+    assert rep.created == 2
+    e = _ents(db)
+    assert "Calcutta" in e["Q1348"][3] and e["Q1156"][0] == "मुंबई"
+    again = kb.import_file(db, FIX / "wikidata-dump.json", type="LOC")
+    assert (again.created, again.aliases_added) == (0, 0)
