@@ -111,3 +111,16 @@ def test_conll_adjacent_mentions_are_two_entities():
     conll.write(buf, {"text": "A B C", "mentions": [{"start": 0, "end": 1, "type": "X"},
                                                     {"start": 2, "end": 3, "type": "X"}]})
     assert buf.getvalue().splitlines()[2:5] == ["A B-X", "B B-X", "C O"]
+
+
+def test_entities_csv_only_linked_unless_all_entities(db, filled, tmp_path):
+    curation.create_entity(db, "Unlinked Org", "ORG", aliases=["a|b"])
+    export(db, tmp_path / "o")
+    names = [e["name"] for e in _read(tmp_path / "o" / "entities.csv")]
+    assert names == ["'+Astana"]
+    export(db, tmp_path / "all", all_entities=True)
+    rows = {e["name"]: e for e in _read(tmp_path / "all" / "entities.csv")}
+    assert "Unlinked Org" in rows
+    from desktop.exporting import split_aliases
+
+    assert "a|b" in split_aliases(rows["Unlinked Org"]["aliases"])  # a '|' inside an alias survives

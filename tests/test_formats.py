@@ -190,14 +190,15 @@ def test_conll_export_reads_in_spacy_and_seqeval(seeded, tmp_path):
 
     export(seeded, tmp_path / "c", fmt="conll", status="all")
     raw = (tmp_path / "c" / "annotations.conll").read_text(encoding="utf-8")
-    docs = list(conll_ner_to_docs(raw, n_sents=10, no_print=True))
-    assert all(t.text != "-DOCSTART-" for d in docs for t in d)
+    docs = list(conll_ner_to_docs(raw, n_sents=0, no_print=True))  # `spacy convert --converter ner -n 0`
+    assert len(docs) == 5 and all(t.text != "-DOCSTART-" for d in docs for t in d)
     from desktop.formats import conll
 
     with seeded.session() as s:
-        surfaces = {m.text for m in s.exec(select(Mention))}
-    ents = {e.text.replace(" ", "") for d in docs for e in d.ents}
-    assert ents and ents <= {x.replace(" ", "") for x in surfaces}
+        mentions = list(s.exec(select(Mention)))
+    surfaces = {m.text for m in mentions}
+    ents = [e.text for d in docs for e in d.ents]
+    assert len(ents) == len(mentions) and set(ents) <= surfaces  # every entity spells its mention
     tags = [[ln.split()[-1] for ln in block.splitlines()] for block in raw.replace(conll.DOCSTART, "").split("\n\n")
             if block.strip()]
     from seqeval.scheme import IOB2, Entities

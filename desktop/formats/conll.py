@@ -3,7 +3,9 @@
 
 Written as ``token TAG`` with the tokens of :mod:`desktop.formats.tokens`, one sentence a line
 of the article, so a case ending after a name is its own ``O`` token (``কাজাখস্তান B-LOC``,
-``ের O``) and ``spacy convert --converter ner`` finds every entity with its mention's surface.
+``ের O``); inside a mention, tokens with no space between them are one token, so
+``spacy convert --converter ner -n 0`` (``-n 0``: the file has its own document delimiters)
+finds every entity with its mention's surface.
 Read back, the text is rebuilt with one space between tokens, except that a token starting
 with a combining mark or joiner is glued to the one before (the case ending above); B-/I- runs
 become mentions (an I- after O starts one too, as in IOB1).
@@ -104,6 +106,25 @@ def _doc(sents, where: str, source: str) -> Doc:
     return Doc(text=buf.getvalue(), source=source, where=f"{where}:{sents[0][0]}", spans=spans, problems=problems)
 
 
+def _inside_glued(text: str, toks: list, kept: list[dict]) -> list:
+    """Inside a mention, tokens with no space between them become one token (``কো-অপারেশন``,
+    ``এপ্রিল,``), so the mention's tokens joined with spaces, as spaCy's converter joins them,
+    spell the mention."""
+    from desktop.formats.tokens import Token
+
+    out: list = []
+    j = 0
+    for t in toks:
+        while j < len(kept) and kept[j]["end"] <= t.start:
+            j += 1
+        inside = j < len(kept) and kept[j]["start"] <= t.start and t.end <= kept[j]["end"]
+        if out and inside and out[-1].end == t.start and out[-1].start >= kept[j]["start"]:
+            p = out.pop()
+            t = Token(text[p.start:t.end], p.start, t.end, t.ws)
+        out.append(t)
+    return out
+
+
 def write(fh, rec: dict) -> None:
     """One article (an export record) as IOB2 lines; overlapping mentions: the first one wins."""
     text = rec["text"]
@@ -113,7 +134,7 @@ def write(fh, rec: dict) -> None:
         if m["start"] >= last:
             kept.append(m)
             last = m["end"]
-    toks = tokenize(text, [b for m in kept for b in (m["start"], m["end"])])
+    toks = _inside_glued(text, tokenize(text, [b for m in kept for b in (m["start"], m["end"])]), kept)
     fh.write(DOCSTART + "\n\n")
     j, pending = 0, False
     for i, t in enumerate(toks):
