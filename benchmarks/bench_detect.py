@@ -36,7 +36,7 @@ from sqlalchemy import insert  # noqa: E402
 
 from desktop.db import Database  # noqa: E402
 from desktop.detection import Detector, GazetteerEntry  # noqa: E402
-from desktop.detection.normalize import NormView, fold  # noqa: E402
+from desktop.language.fold import NormView, fold  # noqa: E402
 from desktop.detection.service import build_detector, detect_article, detect_articles  # noqa: E402
 from desktop.importing import Draft, import_drafts  # noqa: E402
 from desktop.models import Alias, Entity, Mention  # noqa: E402

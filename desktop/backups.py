@@ -76,8 +76,8 @@ def _backup_files(db_path) -> list[tuple[_dt.datetime, Path]]:
             if m and m.group("stem") == stem and f.is_file():
                 at = _parse_time(f.name)
                 if at:
-                    out.append((at, f))
-    return sorted(out, reverse=True)
+                    out.append((at, int(m.group("n") or 0), f))
+    return [(at, f) for at, _, f in sorted(out, reverse=True)]
 
 
 def make_backup(db: Database, *, now: Optional[_dt.datetime] = None, keep: bool = True) -> Path:
@@ -241,7 +241,8 @@ class RecoverReport:
 def _read_rows(conn: sqlite3.Connection, table: str, report: RecoverReport):
     """(columns, rows) of every readable row; what cannot be read goes to report.lost."""
     try:
-        cols = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+        cols = [r[1].decode() if isinstance(r[1], bytes) else r[1]
+                for r in conn.execute(f"PRAGMA table_info({table})")]
     except sqlite3.DatabaseError as exc:
         report.lost.append(f"{table}: table not readable ({exc})")
         return [], []
@@ -265,7 +266,27 @@ def _read_rows(conn: sqlite3.Connection, table: str, report: RecoverReport):
                 rows += conn.execute(f"{sel} WHERE rowid = ?", (rid,)).fetchall()
             except sqlite3.DatabaseError as exc:
                 report.lost.append(f"{table} {rid}: {exc}")
+    seen = {r[0] for r in rows} if "id" == cols[0] else set()
+    if seen:
+        for rid in sorted(_index_rowids(conn, table) - seen):
+            report.lost.append(f"{table} {rid}: on a damaged page (listed in an index, the row cannot be read)")
     return cols, rows
+
+
+def _index_rowids(conn: sqlite3.Connection, table: str) -> set[int]:
+    """Row ids the table's indexes still list (an index lives on other pages than the rows)."""
+    out: set[int] = set()
+    try:
+        names = [r[1].decode() if isinstance(r[1], bytes) else r[1]
+                 for r in conn.execute(f"PRAGMA index_list({table})")]
+    except sqlite3.DatabaseError:
+        return out
+    for idx in names:
+        try:
+            out.update(r[0] for r in conn.execute(f'SELECT rowid FROM {table} INDEXED BY "{idx}"'))
+        except sqlite3.DatabaseError:
+            continue
+    return out
 
 
 def _decoded(table: str, row: tuple, report: RecoverReport) -> Optional[tuple]:

@@ -18,6 +18,7 @@ from typing import Optional, Sequence
 
 from desktop import __version__
 from desktop.errors import CurateError
+from desktop.language.packs import article_languages as _article_languages
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 MAX_LIMIT = 1_000_000
@@ -398,7 +399,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("list", help="articles with mention counts per status")
     s.add_argument("--json", action="store_true")
     s.add_argument("--status", choices=("new", "in_progress", "done"))
-    s.add_argument("--language", choices=("bn", "hi", "en", "mixed"))
+    s.add_argument("--language", choices=_article_languages())
     s.set_defaults(func=cmd_list)
 
     s = sub.add_parser("stats", help="totals")

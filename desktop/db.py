@@ -23,9 +23,9 @@ from typing import Iterator
 import regex
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
-from sqlmodel import Session, SQLModel, create_engine, select
+from sqlmodel import Session, SQLModel, create_engine
 
 from desktop import models
 from desktop.errors import CurateError
@@ -290,7 +290,7 @@ class Database:
                 out = sqlite3.connect(str(tmp))
                 try:
                     src.backup(out)
-                    problems = [r[0] for r in out.execute("PRAGMA integrity_check(5)") if r[0] != "ok"]
+                    problems = [_one_line(r[0]) for r in out.execute("PRAGMA integrity_check(5)") if r[0] != "ok"]
                     out.execute("PRAGMA journal_mode = DELETE")
                 finally:
                     out.close()
@@ -319,6 +319,13 @@ class Database:
                 ) from None
             raise DatabaseError(f"{dest}: backup failed: {exc}") from None
 
+    def damaged_rows(self, limit: int = 20) -> list[str]:
+        """The rows a reader cannot use (see :func:`sqlite_damaged_rows`)."""
+        try:
+            return sqlite_damaged_rows(Path(self.path), limit)
+        except sqlite3.Error as exc:
+            return [_explain(exc, self.path)]
+
     def check(self) -> list[str]:
         """Integrity problems found (empty list when healthy).  Reads only: works on a
         read-only file and never changes the database."""
@@ -327,7 +334,7 @@ class Database:
             with self.engine.connect() as c:
                 for (row,) in c.exec_driver_sql("PRAGMA integrity_check"):
                     if row != "ok":
-                        problems.append(f"integrity: {row}")
+                        problems.append(f"integrity: {_one_line(row)}")
                 for row in c.exec_driver_sql("PRAGMA foreign_key_check"):
                     problems.append(f"foreign key: table {row[0]} row {row[1]} -> {row[2]}")
                 if not self.read_only:
@@ -605,6 +612,10 @@ def sqlite_file_read_only_reason(p: Path) -> str | None:
     return None
 
 
+def _one_line(problem: str) -> str:
+    return " ".join(problem.replace("*** in database main ***", "").split())
+
+
 def sqlite_quick_check(p: Path) -> list[str]:
     """SQLite's quick check of a database file through a read-only connection (cached per process
     while the file does not change): the problems found, empty when healthy."""
@@ -614,13 +625,42 @@ def sqlite_quick_check(p: Path) -> list[str]:
     try:
         conn = _connect_ro(p)
         try:
-            problems = [r[0] for r in conn.execute("PRAGMA quick_check(20)") if r[0] != "ok"]
+            problems = [_one_line(r[0]) for r in conn.execute("PRAGMA quick_check(20)") if r[0] != "ok"]
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        problems = [str(exc)]
+        problems = [_one_line(str(exc))]
     _health_cache[key] = problems
     return problems
+
+
+def sqlite_damaged_rows(p: Path, limit: int = 20) -> list[str]:
+    """Rows whose text is not valid UTF-8 (raw bytes where text belongs), or that cannot be read,
+    named ``table id: column ...`` — what a reader failing "on raw bytes" tripped over."""
+    out: list[str] = []
+    conn = _connect_ro(p)
+    conn.text_factory = bytes
+    try:
+        tables = [r[0].decode() for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' "
+            "AND name NOT LIKE 'article_fts%'")]
+        for t in tables:
+            cols = [r[1].decode() for r in conn.execute(f'PRAGMA table_info("{t}")')]
+            try:
+                for row in conn.execute(f'SELECT rowid, {", ".join(chr(34) + c + chr(34) for c in cols)} FROM "{t}"'):
+                    for col, v in zip(cols, row[1:]):
+                        if isinstance(v, bytes):
+                            try:
+                                v.decode("utf-8")
+                            except UnicodeDecodeError:
+                                out.append(f"{t} {row[0]}: {col} is not valid text (raw bytes)")
+                    if len(out) >= limit:
+                        return out
+            except sqlite3.DatabaseError as exc:
+                out.append(f"{t}: rows after the last readable one cannot be read ({exc})")
+    finally:
+        conn.close()
+    return out
 
 
 def probe_existing(path: str | os.PathLike) -> None:
@@ -631,17 +671,3 @@ def probe_existing(path: str | os.PathLike) -> None:
     p = Path(path)
     if sqlite_file_state(p) == "missing":
         raise DatabaseError(f"{p}: no such database")
-
-
-def open_database(path: str | os.PathLike) -> Database:
-    try:
-        return Database(path)
-    except OperationalError as exc:  # pragma: no cover - mapped in Database already
-        raise DatabaseError(_explain(exc, str(path))) from None
-
-
-def count(session: Session, stmt) -> int:
-    """Number of rows a select statement would return."""
-    from sqlalchemy import func
-
-    return int(session.exec(select(func.count()).select_from(stmt.subquery())).one())

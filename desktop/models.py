@@ -15,6 +15,8 @@ from typing import Optional
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from desktop.language.packs import article_languages
+
 
 def utcnow() -> _dt.datetime:
     return _dt.datetime.now(_dt.timezone.utc)
@@ -25,7 +27,8 @@ def utcnow() -> _dt.datetime:
 ARTICLE_STATUSES = ("new", "in_progress", "done")
 MENTION_STATUSES = ("suggested", "confirmed", "rejected")
 MENTION_SOURCES = ("gazetteer", "rule", "learned", "manual", "import")
-LANGUAGES = ("bn", "hi", "en", "mixed")
+#: an article's language: the code of a language pack (resources/languages/<code>/) or "mixed"
+LANGUAGES = article_languages()
 
 #: Default entity types: name, colour (works on light and dark backgrounds), shortcut key.
 DEFAULT_ENTITY_TYPES = (

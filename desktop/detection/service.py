@@ -1,7 +1,7 @@
 """Detection against the database: the knowledge base feeds the detector; suggestions are written
 without duplicating one, bringing back a rejected one, or touching curated mentions.
 
-Rules for :func:`detect_articles` (issue 2):
+Rules for :func:`detect_articles`:
 
 * idempotent — a candidate whose span and type exist already (any status) is not added;
 * a span the curator rejected in an article is never suggested there again (whatever the type);
@@ -36,10 +36,13 @@ from sqlmodel import select
 from desktop.db import Database
 from desktop.detection.detector import Candidate, Detector
 from desktop.detection.gazetteer import GazetteerEntry
-from desktop.detection.gazetteer import is_word_char
-from desktop.detection.lexicon import lexicon, rows
-from desktop.detection.normalize import fold
+from desktop.language.data import read_rows
+from desktop.language.fold import fold
+from desktop.language.lexicon import lexicon
+from desktop.language.scripts import is_word_char
 from desktop.models import Alias, Article, Entity, Mention, utcnow
+from desktop.paths import resource
+from desktop.queries import kb_signature
 from desktop.text import match_key, script_of
 
 #: a surface rejected in at least this many articles, and never confirmed, is no longer suggested
@@ -61,11 +64,17 @@ class DetectReport:
 # -- the starter knowledge base -------------------------------------------------------------------
 
 
+def gazetteer_dir():
+    """The starter knowledge base (entities with aliases in every language; the languages' own
+    word lists are in ``resources/languages/``)."""
+    return resource("gazetteer")
+
+
 def bundled_entities() -> dict[str, dict]:
     """Starter entities from ``resources/gazetteer``: id -> {type, qid, name, aliases}."""
     out: dict[str, dict] = {}
     for name in ENTITY_FILES:
-        for row in rows(name):
+        for row in read_rows(gazetteer_dir() / name):
             if len(row) < 5 or not row[4]:
                 continue
             ident, typ, qid, lang, alias = row[:5]
@@ -120,21 +129,20 @@ _LOCK = threading.Lock()
 
 def _signature(s) -> tuple:
     """Changes whenever the KB or the curated mentions the detector learns from change."""
-    a = s.exec(select(func.count(Alias.id), func.max(Alias.id))).one()
-    e = s.exec(select(func.count(Entity.id), func.max(Entity.updated_at))).one()
     m = s.exec(select(func.count(Mention.id), func.max(Mention.updated_at))
                .where(Mention.status.in_(("confirmed", "rejected")))).one()
-    return tuple(a) + tuple(e) + tuple(m)
+    return kb_signature(s) + tuple(m)
 
 
 @lru_cache(maxsize=65536)
 def _stem(surface: str) -> str | None:
-    """A learned Bengali surface ending in a case ending that starts with a vowel sign
-    (মানেকশ সেন্টারে): a curator's selection is widened to whole grapheme clusters, which pulls
-    the vowel sign in; the stem (মানেকশ সেন্টার) is what to look for in later articles."""
-    if not surface or not "\u0980" <= surface[-1] <= "\u09ff":
+    """A learned surface ending in a case ending that starts with a vowel sign (Bengali মানেকশ
+    সেন্টারে): a curator's selection is widened to whole grapheme clusters, which pulls the
+    vowel sign in; the stem (মানেকশ সেন্টার) is what to look for in later articles."""
+    lex = lexicon()
+    if not surface or not lex.inflects(surface[-1]):
         return None
-    endings = lexicon().suffixes.get("bn", frozenset())
+    endings = lex.case_endings
     for n in (3, 2, 1):
         tail = surface[-n:]
         if len(surface) > n + 1 and fold(tail) in endings and unicodedata.category(tail[0]) in ("Mc", "Mn") \

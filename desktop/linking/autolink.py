@@ -27,7 +27,7 @@ from sqlmodel import select
 
 from desktop.db import Database
 from desktop.linking.candidates import ARTICLE_BONUS, index_for, initials, name_tokens, rank_in_index
-from desktop.linking.data import rows
+from desktop.language.packs import pack_rows
 from desktop.models import Mention
 from desktop.text import match_key
 
@@ -50,7 +50,7 @@ _LATIN_ACRONYM = re.compile(r"^[A-Z][A-Z0-9&.]{1,9}$")
 
 def _letter_names() -> list[tuple[str, str]]:
     """(letter name as written in Bengali/Devanagari, Latin letter), longest names first."""
-    out = [(match_key(r[1]), r[2].upper()) for r in rows("gazetteer", "letters.tsv") if len(r) >= 3]
+    out = [(match_key(r[1]), r[2].upper()) for r in pack_rows("letters.tsv") if len(r) >= 3]
     return sorted(out, key=lambda p: -len(p[0]))
 
 

@@ -1,7 +1,7 @@
 """Candidate entities for a mention, ranked, each with the reason it matched.
 
 ``rank(db, surface, type)`` looks the surface up in an in-memory index of every alias (and
-entity name) of the knowledge base, at several levels (see :mod:`desktop.linking.keys`):
+entity name) of the knowledge base, at several levels (see :mod:`desktop.language.keys`):
 
 =====================  =====  ==========================================================
 level                  score  reason
@@ -35,7 +35,9 @@ from rapidfuzz import fuzz, process
 from sqlmodel import Session, func, select
 
 from desktop.db import Database
-from desktop.linking import keys
+from desktop.language import keys
+from desktop.language.packs import pack_rows
+from desktop.queries import kb_signature
 from desktop.models import Alias, Entity, History, Mention
 from desktop.text import match_key
 
@@ -113,7 +115,8 @@ def alias_keys(text: str):
     return (mk, keys.norm_key(text), r, pk, pb, rb, name_tokens(text), ini if len(ini) >= 2 else "")
 
 
-_SMALL_WORDS = frozenset({"of", "the", "and", "for", "on", "in", "at", "to", "a", "an", "&"})
+#: words left out of a name's initials (``initials_skip`` in the language packs' words.tsv)
+_SMALL_WORDS = frozenset(r[2].lower() for r in pack_rows("words.tsv") if r[0] == "initials_skip" and len(r) > 2)
 
 
 def initials(surface: str) -> str:
@@ -132,15 +135,13 @@ _TITLES: Optional[tuple[frozenset[str], frozenset[str]]] = None
 
 def _titles() -> tuple[frozenset[str], frozenset[str]]:
     """(phonetic keys, written words) of the words of titles and ranks
-    (``resources/gazetteer/titles.tsv``).  A title word whose phonetic key is one letter (ডঃ,
+    (``titles.tsv`` of every language pack).  A title word whose phonetic key is one letter (ডঃ,
     डॉ. → "d") is known by its written form only: the key alone would also drop surnames such as
     দে or Dey."""
     global _TITLES
     if _TITLES is None:
-        from desktop.linking.data import rows
-
         phon, written = set(), set()
-        for row in rows("gazetteer", "titles.tsv"):
+        for row in pack_rows("titles.tsv"):
             if len(row) >= 2:
                 for tok in keys.tokens(row[1]):
                     pk = keys.phonetic_key(tok)
@@ -150,11 +151,6 @@ def _titles() -> tuple[frozenset[str], frozenset[str]]:
                         written.add(tok)
         _TITLES = (frozenset(phon), frozenset(written))
     return _TITLES
-
-
-def title_keys() -> frozenset[str]:
-    """Phonetic keys of the words of titles and ranks (two letters or more)."""
-    return _titles()[0]
 
 
 @lru_cache(maxsize=65536)
@@ -177,10 +173,9 @@ _LOCK = threading.Lock()
 
 
 def _signature(s: Session) -> tuple:
-    a = s.exec(select(func.count(Alias.id), func.max(Alias.id))).one()
-    e = s.exec(select(func.count(Entity.id), func.max(Entity.id), func.max(Entity.updated_at))).one()
-    h = s.exec(select(func.max(History.id))).one()
-    return (tuple(a), tuple(e), h)
+    """The knowledge base's fingerprint and the latest history row (every knowledge-base edit,
+    such as an alias changed in place, records one)."""
+    return kb_signature(s) + (s.exec(select(func.max(History.id))).one(),)
 
 
 def _build(s: Session, signature: tuple) -> _Index:

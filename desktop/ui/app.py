@@ -24,12 +24,9 @@ def application() -> QApplication:
     if app is None:
         app = QApplication(sys.argv[:1] or ["curate"])
     app.setApplicationDisplayName("Curate")
-    try:
-        from desktop.ui.about import app_icon
+    from desktop.ui.about import app_icon
 
-        app.setWindowIcon(app_icon())
-    except ImportError:
-        pass
+    app.setWindowIcon(app_icon())
     register_fonts()
     return app  # type: ignore[return-value]
 

@@ -2,7 +2,9 @@
 
 Three levels, from strict to loose:
 
-* :func:`desktop.text.match_key` — the alias key stored in the database (NFC, joiners,
+These are levels 1 and 3 of the folding ladder in :mod:`desktop.language.fold`.
+
+* :func:`desktop.language.fold.match_key` — the alias key stored in the database (NFC, joiners,
   dashes and quotes unified, case folded).  Equal keys are an exact alias match.
 * :func:`norm_key` — same script, spelling variants folded: nukta dropped (ड़ → ड, য় → য),
   a nasal consonant + virama before a consonant written as anusvara (न्द → ंद), chandrabindu
@@ -26,7 +28,8 @@ from typing import Iterable
 
 from indic_transliteration import sanscript
 
-from desktop.text import match_key, script_of
+from desktop.language import packs, scripts
+from desktop.language.fold import match_key
 
 # -- same-script folding -----------------------------------------------------------------------
 
@@ -75,8 +78,7 @@ def _ascii_digits(s: str) -> str:
 
 # -- romanisation --------------------------------------------------------------------------------
 
-_SCHEMES = {"bn": sanscript.BENGALI, "hi": sanscript.DEVANAGARI}
-_INDIC_RUN = re.compile(r"[\u0900-\u097f]+|[\u0980-\u09ff]+")
+_INDIC_RUN = scripts.INDIC_RUN
 
 
 #: Indic word -> its romanisation (before accents are dropped); filled one word at a time, or
@@ -85,8 +87,19 @@ _RUNS: dict[str, str] = {}
 _RUNS_MAX = 500_000
 
 
+@lru_cache(maxsize=1)
+def _schemes() -> dict[str, str]:
+    """Script name -> the transliteration scheme its language pack names."""
+    out: dict[str, str] = {}
+    for p in packs.available():
+        if p.transliteration:
+            out.setdefault(p.script, p.transliteration)
+    return out
+
+
 def _scheme(run: str) -> str:
-    return sanscript.DEVANAGARI if run[0] <= "\u097f" else sanscript.BENGALI
+    return _schemes().get(scripts.script_name(run[0])) or (
+        sanscript.DEVANAGARI if scripts.is_devanagari(run[0]) else sanscript.BENGALI)
 
 
 def _post(out: str) -> str:
@@ -109,11 +122,11 @@ def prime(texts: Iterable[str]) -> None:
     linking index romanises every alias; the library's cost is mostly per call).  Words are
     joined by newlines, which the transliteration keeps; if the pieces don't come back one for
     one, nothing is stored and words are done one at a time as usual."""
-    todo: dict[str, set[str]] = {sanscript.BENGALI: set(), sanscript.DEVANAGARI: set()}
+    todo: dict[str, set[str]] = {}
     for t in texts:
         for run in _INDIC_RUN.findall(match_key(t)):
             if run not in _RUNS:
-                todo[_scheme(run)].add(run)
+                todo.setdefault(_scheme(run), set()).add(run)
     for scheme, runs in todo.items():
         if not runs or len(_RUNS) + len(runs) > _RUNS_MAX:
             continue
@@ -191,7 +204,7 @@ def phonetic_key(text: str) -> str:
     kept as they are (ASCII); word boundaries and hyphens are dropped."""
     parts = []
     for tok in _TOKEN.findall(match_key(text)):
-        latin = script_of(tok) in ("en", "")
+        latin = scripts.dominant_script(tok) in ("latin", "")
         r = roman(tok)
         if not r:
             continue

@@ -2,7 +2,7 @@
 
 Conservative by design: a capitalised word at the start of a sentence is no evidence, so every
 rule needs a second signal — an organisation's head word, a verb of saying, a kind-of-place word,
-an event word — from the lists in ``resources/gazetteer/latin_words.tsv`` and
+an event word — from the lists in ``resources/languages/<code>/latin_words.tsv`` and
 ``event_names.tsv``.
 
 * ORG: capitalised words ending in a head word ("Election Commission", "Delhi High Court"), or a
@@ -24,13 +24,9 @@ an event word — from the lists in ``resources/gazetteer/latin_words.tsv`` and
   signal: a year glued on, quotes around it elsewhere in the article, or a second such use; a
   word (or a known place) before a tournament word, which belongs to the name (রঞ্জি ট্রফি).
 
-The person and place rules did not change the seed and held-out scores (those texts have no such
-sentences); they are kept because a serious English news detector needs them, and are covered by
-tests of their own.
-
 Cheap: the cue words are found from the set of the article's space-separated pieces (built once
 for the variant matcher) and the event cue positions the alias scan already produced; rules look
-only at the few words around a cue.  Offsets are folded (see :mod:`.normalize`).
+only at the few words around a cue.  Offsets are folded (see :mod:`desktop.language.fold`).
 """
 
 from __future__ import annotations
@@ -39,14 +35,18 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from desktop.detection.gazetteer import is_word_char
-from desktop.detection.lexicon import Lexicon, rows
-from desktop.detection.normalize import fold
-from desktop.detection.rules import Raw, Words, strip_unknown_ending
+from desktop.detection.rules.common import Words, strip_unknown_ending
+from desktop.detection.suggest import Context, Raw
+from desktop.language.fold import fold
+from desktop.language.lexicon import Lexicon
+from desktop.language.packs import pack_rows as rows
+from desktop.language.scripts import DIGITS, INDIC_LETTERS, is_latin_alnum, is_word_char
+
+name = "english"
 
 _TRAIL = ("", ",", ".", ";", ":", "'s", ")", '"', "'", "?", "!")
 _YEAR = re.compile(r"(?:1[89]|20)\d\d$")
-_INDIC_YEAR = re.compile(r"[-\s]*-?\s*([0-9\u09e6-\u09ef\u0966-\u096f]{2,4})(?![\w\u0900-\u09ff])")
+_INDIC_YEAR = re.compile(rf"[-\s]*-?\s*([{DIGITS}]{{2,4}})(?![\w{INDIC_LETTERS}])")
 _MAX_PRE = 5
 _MAX_GROUP = 4
 
@@ -105,8 +105,7 @@ def words() -> _Words:
 
 
 def _is_latin(w: str) -> bool:
-    c = w[:1]
-    return c.isascii() and c.isalnum() or "\u00c0" <= c <= "\u024f"
+    return is_latin_alnum(w[:1])
 
 
 class _Ctx:
@@ -179,6 +178,14 @@ class _Ctx:
             if self.possessive(end):
                 return None
         return end
+
+
+def suggest(ctx: Context, lex: Lexicon) -> list[Raw]:
+    """The English rules, then the persons they and the spelling variants found are remembered
+    for the rest of the article (:mod:`.memory`)."""
+    found = find(ctx.norm, ctx.text, ctx.view, ctx.pieces, ctx.raws, ctx.events, lex)
+    ctx.memory += person_memory(ctx.norm, ctx.step_output.get("variants", []) + found)
+    return found
 
 
 def find(norm: str, text: str, view, pieces: set[str], raws: list[Raw], events, lex: Lexicon) -> list[Raw]:
@@ -496,7 +503,7 @@ def _indic_name(ctx: _Ctx, t) -> bool:
     if name in lex.stopwords or name in ws.nonname or name in lex.titles or name in lex.event_keywords \
             or name in lex.org_keywords or name in lex.months or name.endswith(ws.adj_endings):
         return False
-    if "\u0980" <= name[0] <= "\u09ff" and strip_unknown_ending(name, lex):
+    if lex.inflects(name[0]) and strip_unknown_ending(name, lex):
         return False   # a genitive or another case ending: "পুলিশের মহড়া"
     known = ctx.known_at(*t)
     return known is None or known == "EVENT"

@@ -1,11 +1,27 @@
-"""The normalised matching view of a text, with an offset map back to the stored text.
+"""The folding ladder: three keys, from strict to loose, each for one job.
 
-Matching happens on a folded copy of the article: dash and quote variants unified, long and
-short i/u vowels (and Devanagari candrabindu/anusvara, and a half nasal before a consonant /
-anusvara) made one, joiners
-(ZWJ/ZWNJ/ZWSP) removed, nukta letters decomposed (क़ → क + ़, য় → য + ়), every whitespace
-character a plain space, and case folded.  The same folding makes the keys of the aliases
-(:func:`fold`), so an alias matches whatever variant the article uses.
+1. :func:`match_key` — *same text*: NFC (which also unifies nukta forms such as U+0958 / क+़),
+   joiners removed, dash and quote variants unified, whitespace collapsed, case folded.  The key
+   stored with every alias in the database; equal keys are the same alias, so it must never
+   merge two spellings a curator would keep apart.
+2. :func:`fold` / :class:`NormView` — *detection*: ``match_key``'s changes plus the spelling
+   variants the press uses interchangeably in names: long and short i/u (ইউনূস/ইউনুস,
+   व्लादिमीर/व्लादिमिर), Devanagari candrabindu/anusvara and a half nasal before a consonant
+   as anusvara (ताशकन्द/ताशकंद), nukta letters decomposed.  The detector matches aliases
+   exactly on this key over whole articles, so it keeps every change that makes a *different*
+   word meet a name out: candra o/e, khanda ta and Bengali chandrabindu stay (they tell common
+   words apart), and the text keeps (nearly) its length so offsets map back cheaply.
+3. :func:`desktop.language.keys.norm_key` and ``phonetic_key`` — *linking*: for a span already
+   found, which entity is it?  Looser is safe there, because only names of the mention's type
+   are compared: nukta dropped, candra o/e and khanda ta folded, chandrabindu dropped
+   (Bengali), Latin accents and separators removed; the phonetic key romanises and keeps a
+   consonant skeleton to compare across scripts.
+
+The detection fold in detail: dash and quote variants unified, long and short i/u vowels (and
+Devanagari candrabindu/anusvara, and a half nasal before a consonant / anusvara) made one,
+joiners (ZWJ/ZWNJ/ZWSP) removed, nukta letters decomposed (क़ → क + ़, য় → য + ়), every
+whitespace character a plain space, and case folded.  The same folding makes the keys of the
+aliases (:func:`fold`), so an alias matches whatever variant the article uses.
 
 Most texts fold to the same length (every change is one character for one character); then
 offsets are the same in both and no map is built.  Otherwise ``src[i]`` is the stored-text
@@ -16,6 +32,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+
+import regex
 
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _SQUOTES = "\u2018\u2019\u201a\u201b\u2032\u00b4`"
@@ -136,3 +155,25 @@ def fold_many(texts: list[str]) -> list[str]:
     nfc = unicodedata.normalize
     joined = "\x00".join(nfc("NFC", t).replace("\x00", " ") for t in texts)
     return [" ".join(part.split()) for part in _fold_plain(joined).split("\x00")]
+
+
+# -- level 1: the alias key stored in the database -------------------------------------------------
+
+_KEY_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u00ad"), "-")
+_KEY_QUOTES = {
+    **dict.fromkeys(map(ord, "\u2018\u2019\u201a\u201b\u2032\u00b4`"), "'"),
+    **dict.fromkeys(map(ord, "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"), '"'),
+}
+_KEY_JOINERS = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
+_KEY_TABLE = {**_KEY_DASHES, **_KEY_QUOTES, **_KEY_JOINERS}
+_KEY_SPACES = regex.compile(r"\s+")
+
+
+@lru_cache(maxsize=65536)
+def match_key(text: str) -> str:
+    """The normalised key used to compare surfaces and aliases: NFC (which also unifies nukta
+    forms such as U+0958 / क+़ and U+09DF / য+়), joiners removed, dash and quote variants
+    unified, whitespace collapsed, case folded."""
+    text = unicodedata.normalize("NFC", text).translate(_KEY_TABLE)
+    text = _KEY_SPACES.sub(" ", text).strip()
+    return text.casefold()

@@ -1,36 +1,20 @@
-"""The language data the detector reads from ``resources/gazetteer/`` (loaded once, cached).
+"""The language packs' word lists merged into the one :class:`Lexicon` the detector reads.
 
-Every list is a UTF-8 text file with ``#`` comments; ``SOURCES.md`` beside them says where each
-came from.  No domain words live in the code.
+Each pack (:mod:`desktop.language.packs`) keeps its lists in ``resources/languages/<code>/``;
+``resources/languages/SOURCES.md`` says where each came from.  No domain words live in the code.
+The rules look words up without asking which language they are in (a Bengali title and an
+English one are both titles), so the lists of all packs are merged; what differs by script
+(case endings glued to a word) is asked of :meth:`Lexicon.inflects`.
 """
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-from desktop.detection.normalize import fold
-from desktop.paths import resource
-
-
-def gazetteer_dir() -> Path:
-    return resource("gazetteer")
-
-
-def rows(name: str) -> list[list[str]]:
-    """The rows of a tab-separated data file (comments and blank lines skipped)."""
-    path = gazetteer_dir() / name
-    if not path.exists():
-        return []
-    out = []
-    with open(path, encoding="utf-8", newline="") as fh:
-        for row in csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
-            if not row or not row[0].strip() or row[0].lstrip().startswith("#"):
-                continue
-            out.append([c.strip() for c in row])
-    return out
+from desktop.language import scripts
+from desktop.language.fold import fold
+from desktop.language.packs import LanguagePack, available
 
 
 @dataclass(frozen=True, eq=False)
@@ -46,6 +30,7 @@ class Lexicon:
     letters: dict[str, str]                  # folded Indic letter name -> Latin letter
     year_words: frozenset[str]               # "year" words after a year (সাল, साल)
     range_words: frozenset[str]              # "from"/"to" connectors of date ranges
+    ordinals: tuple[str, ...]                # endings of a day number (8th, ৮ই), longest first
     connectors: frozenset[str]               # "and"/"of" words allowed inside organisation names
     nonname_endings: tuple[str, ...]         # word endings that end a name after a title
     place_org_words: frozenset[str]          # place + word = organisation (Delhi Police)
@@ -61,10 +46,38 @@ class Lexicon:
     light_verbs: frozenset[str] = frozenset()           # করেন in "প্রশংসা করেন": the noun before is no name
     org_loose: frozenset[str] = frozenset()             # heads that also mean a team/group: 2 modifiers
     org_of: frozenset[str] = frozenset()                # "of" after a head: the name goes on (অফ)
+    #: the packs' ``latin_words.tsv`` rows (kind, word), read by the English and place rules
+    latin_words: tuple[tuple[str, ...], ...] = ()
+    #: the packs' ``event_names.tsv`` rows (kind, language, word)
+    event_names: tuple[tuple[str, ...], ...] = ()
+    #: the packs' ``skeleton.tsv`` rows (script, from, to[, inner])
+    skeleton_rows: tuple[tuple[str, ...], ...] = ()
+    case_endings: frozenset[str] = frozenset()          # every pack's case endings (folded)
+    ending_scripts: frozenset[str] = frozenset()        # scripts whose words carry case endings
+    packs: tuple[LanguagePack, ...] = ()
+
+    def inflects(self, ch: str) -> bool:
+        """True when a word starting (or ending) with ``ch`` may carry a glued case ending:
+        its script is that of a pack with ``suffixes.tsv`` (Bengali কাজাখস্তান|ের; Hindi writes
+        postpositions as separate words)."""
+        return bool(self.ending_scripts) and scripts.script_name(ch) in self.ending_scripts
 
 
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
+    """The lexicon of the bundled packs (built once)."""
+    return build_lexicon(available())
+
+
+@lru_cache(maxsize=8)
+def build_lexicon(packs: tuple[LanguagePack, ...]) -> Lexicon:
+    """The lists of ``packs`` merged (a test or a tool may add a pack of its own)."""
+    def rows(name: str) -> list[list[str]]:
+        out: list[list[str]] = []
+        for p in packs:
+            out += p.rows(name)
+        return out
+
     suffixes: dict[str, set[str]] = {}
     unknown: list[tuple[str, str]] = []
     ambiguous: list[tuple[str, str]] = []
@@ -82,7 +95,7 @@ def lexicon() -> Lexicon:
     by_kind: dict[str, set[str]] = {}
     for row in rows("words.tsv"):
         by_kind.setdefault(row[0], set()).add(fold(row[2]))
-    stop = {fold(r[0]) for r in rows("stopwords_bn.txt") + rows("stopwords_hi.txt")}
+    stop = {fold(r[0]) for r in rows("stopwords.txt")}
     stop |= by_kind.get("stopword", set()) | {fold(r[2]) for r in rows("weekdays.tsv")}
     return Lexicon(
         suffixes={k: frozenset(v) for k, v in suffixes.items()},
@@ -96,6 +109,7 @@ def lexicon() -> Lexicon:
         letters=letters,
         year_words=frozenset(by_kind.get("year", ())),
         range_words=frozenset(by_kind.get("range", ())),
+        ordinals=tuple(sorted(by_kind.get("ordinal", ()), key=lambda w: (-len(w), w))),
         connectors=frozenset(by_kind.get("connector", ())),
         nonname_endings=tuple(sorted(by_kind.get("nonname_ending", ()), key=len, reverse=True)),
         place_org_words=frozenset(by_kind.get("place_org", ())),
@@ -109,4 +123,10 @@ def lexicon() -> Lexicon:
         org_loose=frozenset(by_kind.get("org_loose", ())),
         org_of=frozenset(by_kind.get("org_of", ())),
         org_break_endings=tuple(sorted(by_kind.get("org_break_ending", ()), key=len, reverse=True)),
+        latin_words=tuple(map(tuple, rows("latin_words.tsv"))),
+        event_names=tuple(map(tuple, rows("event_names.tsv"))),
+        skeleton_rows=tuple(map(tuple, rows("skeleton.tsv"))),
+        case_endings=frozenset(e for endings in suffixes.values() for e in endings),
+        ending_scripts=frozenset(p.script for p in packs if p.code in suffixes),
+        packs=tuple(packs),
     )
