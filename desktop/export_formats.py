@@ -14,12 +14,33 @@ from typing import Callable, Optional
 from sqlmodel import select
 
 from desktop.errors import CurateError
-from desktop.exporting import _check_cancel, _mention_filter
 from desktop.fileio import AtomicFileSet as AtomicFiles
 from desktop.formats import brat, conll, labelstudio
 from desktop.formats.jsonl import CURATE_FORMAT
 from desktop.formats.tokens import token_span, tokenize
-from desktop.models import Alias, Article, Entity, EntityType, Relation, RelationType
+from desktop.models import Alias, Article, Entity, EntityType, Mention, Relation, RelationType
+
+
+STATUS_CHOICES = ("confirmed", "suggested", "rejected", "all")
+
+
+def mention_filter(status: str):
+    if status not in STATUS_CHOICES:
+        raise CurateError(f"unknown status {status!r} (one of {', '.join(STATUS_CHOICES)})")
+    stmt = select(Mention)
+    if status != "all":
+        stmt = stmt.where(Mention.status == status)
+    return stmt.order_by(Mention.article_id, Mention.start, Mention.end, Mention.id)
+
+
+class Cancelled(CurateError):
+    def __init__(self) -> None:
+        super().__init__("export cancelled; no file was changed")
+
+
+def check_cancel(should_cancel) -> None:
+    if should_cancel and should_cancel():
+        raise Cancelled()
 
 
 def records(db, status: str) -> list[dict]:
@@ -32,7 +53,7 @@ def records(db, status: str) -> list[dict]:
         for a in s.exec(select(Alias).order_by(Alias.id)):
             als.setdefault(a.entity_id, []).append(a.text)
         by_art: dict[int, list] = {}
-        for m in s.exec(_mention_filter(status)):
+        for m in s.exec(mention_filter(status)):
             by_art.setdefault(m.article_id, []).append(m)
         rels: dict[int, list] = {}
         for r in s.exec(select(Relation).order_by(Relation.id)):
@@ -64,7 +85,7 @@ def _progress(progress, should_cancel, i: int, n: int) -> None:
     if i % 100 == 0:
         if progress:
             progress(i, n)
-        _check_cancel(should_cancel)
+        check_cancel(should_cancel)
 
 
 def jsonl_record(rec: dict) -> dict:

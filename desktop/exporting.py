@@ -33,10 +33,12 @@ from sqlmodel import select
 from desktop.db import Database, DatabaseError
 from desktop.errors import CurateError
 from desktop.fileio import AtomicFileSet, safe_cell, unsafe_cell  # noqa: F401 (re-exported)
+from desktop.export_formats import STATUS_CHOICES, Cancelled, mention_filter as _mention_filter  # noqa: F401
+from desktop.export_formats import check_cancel as _check_cancel
+from desktop.formats import join_aliases, split_aliases  # noqa: F401 (re-exported)
 from desktop.models import Alias, Article, Entity, Mention, Relation
 
 FORMATS = ("csv", "jsonl", "conll", "brat", "labelstudio", "spacy")
-STATUS_CHOICES = ("confirmed", "suggested", "rejected", "all")
 
 ARTICLE_COLUMNS = ["article_id", "title", "source", "language", "status", "imported_at"]
 MENTION_COLUMNS = [
@@ -50,42 +52,8 @@ RELATION_COLUMNS = [
     "tail_mention_id", "tail_text", "tail_entity_id",
 ]
 
-def join_aliases(texts) -> str:
-    """Aliases in one CSV cell, ``|`` between them; a ``|`` or ``\\`` inside an alias is
-    escaped with a backslash."""
-    return "|".join(t.replace("\\", "\\\\").replace("|", "\\|") for t in texts)
-
-
-def split_aliases(cell: str) -> list[str]:
-    """Inverse of :func:`join_aliases`."""
-    out, cur, i = [], [], 0
-    while i < len(cell):
-        ch = cell[i]
-        if ch == "\\" and i + 1 < len(cell) and cell[i + 1] in "|\\":
-            cur.append(cell[i + 1])
-            i += 2
-            continue
-        if ch == "|":
-            out.append("".join(cur))
-            cur = []
-        else:
-            cur.append(ch)
-        i += 1
-    out.append("".join(cur))
-    return [a.strip() for a in out if a.strip()]
-
-
 def _iso(dt) -> str:
     return dt.isoformat(timespec="seconds") if dt else ""
-
-
-def _mention_filter(status: str):
-    if status not in STATUS_CHOICES:
-        raise CurateError(f"unknown status {status!r} (one of {', '.join(STATUS_CHOICES)})")
-    stmt = select(Mention)
-    if status != "all":
-        stmt = stmt.where(Mention.status == status)
-    return stmt.order_by(Mention.article_id, Mention.start, Mention.end, Mention.id)
 
 
 def _context(text: str, start: int, end: int, width: int = 30) -> str:
@@ -141,16 +109,6 @@ def export(
     except BaseException:
         files.discard()
         raise
-
-
-class Cancelled(CurateError):
-    def __init__(self) -> None:
-        super().__init__("export cancelled; no file was changed")
-
-
-def _check_cancel(should_cancel) -> None:
-    if should_cancel and should_cancel():
-        raise Cancelled()
 
 
 def _articles_by_id(s) -> dict[int, Article]:

@@ -27,7 +27,7 @@ from desktop.db import Database
 from desktop import fileio
 from desktop.errors import CurateError, InputError
 from desktop.curation import check_type, require
-from desktop.exporting import join_aliases, split_aliases
+from desktop.formats import join_aliases, split_aliases, validate_qid  # noqa: F401 (validate_qid re-exported)
 from desktop.history import Tracker, action
 from desktop.language import keys
 from desktop.language.packs import codes as language_codes
@@ -43,24 +43,6 @@ _short = textmod.short
 
 
 # -- validation ----------------------------------------------------------------------------------
-
-
-_QID_FORMS = re.compile(r"^(?:wd:|wikidata:|https?://(?:www\.|m\.)?wikidata\.org/(?:entity|wiki)/)?([Qq][1-9]\d*)/?$")
-
-
-def validate_qid(value: Optional[str]) -> Optional[str]:
-    """A Wikidata id in its canonical form (``Q`` + digits), None for empty; CurateError else.
-    Accepts ``Q42``, ``wd:Q42``, ``http(s)://www.wikidata.org/entity/Q42`` and ``…/wiki/Q42``.
-    Checked for form only: no network is used."""
-    if value is None:
-        return None
-    v = value.strip()
-    if not v:
-        return None
-    m = _QID_FORMS.match(v)
-    if not m:
-        raise CurateError(f"‘{value}’ is not a Wikidata id (Q followed by digits, e.g. Q232)")
-    return "Q" + m.group(1)[1:]
 
 
 def _aliases(s: Session, entity_id: int) -> list[Alias]:

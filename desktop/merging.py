@@ -22,7 +22,7 @@ from desktop import text as textmod
 from desktop.curation import _learn_alias, _validate_span
 from desktop.db import Database
 from desktop.errors import CurateError
-from desktop.formats import Doc, Span, map_label
+from desktop.formats import Doc, Span, map_label, validate_qid
 from desktop.history import Tracker
 from desktop.models import Alias, Article, Entity, EntityType, Mention, Relation, RelationType
 
@@ -72,11 +72,9 @@ class _Linker:
         self.t = t
 
     def resolve(self, ref, typ: str) -> Optional[int]:
-        from desktop import kb
-
         s = self.t.session
         try:
-            qid = kb.validate_qid(ref.qid) if ref.qid else None
+            qid = validate_qid(ref.qid) if ref.qid else None
         except CurateError:
             qid = None
         if qid:
@@ -97,8 +95,13 @@ class _Linker:
         if not name:
             return None
         e = self.t.insert(Entity(name=name, type=typ, external_id=qid, description=ref.description or ""))
+        seen = set()
         for a in [name, *ref.aliases]:
-            kb._new_alias(self.t, e.id, a, "import")
+            a = textmod.clean_text(a)
+            key = textmod.match_key(a)
+            if key and key not in seen:
+                seen.add(key)
+                self.t.insert(Alias(entity_id=e.id, text=a, key=key, language=textmod.script_of(a), source="import"))
         return e.id
 
     def _fill(self, e: Entity, qid: Optional[str]) -> int:

@@ -18,9 +18,11 @@ Offset conventions at each boundary (checked in each tool's source):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Optional
 
+from desktop.errors import CurateError
 from desktop.text import Utf16Map
 
 #: Labels of other tools mapped to Curate's entity types.
@@ -159,3 +161,48 @@ def loads_checked(line: str):
     except (RecursionError, ValueError):
         raise FormatError("invalid JSON (nested too deeply)") from None
     return obj
+
+
+# -- shared by the KB files, the CSV export and the linking of imported mentions ----------------
+
+_QID_FORMS = re.compile(r"^(?:wd:|wikidata:|https?://(?:www\.|m\.)?wikidata\.org/(?:entity|wiki)/)?([Qq][1-9]\d*)/?$")
+
+
+def validate_qid(value: Optional[str]) -> Optional[str]:
+    """A Wikidata id in its canonical form (``Q`` + digits), None for empty; CurateError else.
+    Accepts ``Q42``, ``wd:Q42``, ``http(s)://www.wikidata.org/entity/Q42`` and ``…/wiki/Q42``.
+    Checked for form only: no network is used."""
+    if value is None:
+        return None
+    v = value.strip()
+    if not v:
+        return None
+    m = _QID_FORMS.match(v)
+    if not m:
+        raise CurateError(f"‘{value}’ is not a Wikidata id (Q followed by digits, e.g. Q232)")
+    return "Q" + m.group(1)[1:]
+
+
+def join_aliases(texts) -> str:
+    """Aliases in one CSV cell, ``|`` between them; a ``|`` or ``\\`` inside an alias is
+    escaped with a backslash."""
+    return "|".join(t.replace("\\", "\\\\").replace("|", "\\|") for t in texts)
+
+
+def split_aliases(cell: str) -> list[str]:
+    """Inverse of :func:`join_aliases`."""
+    out, cur, i = [], [], 0
+    while i < len(cell):
+        ch = cell[i]
+        if ch == "\\" and i + 1 < len(cell) and cell[i + 1] in "|\\":
+            cur.append(cell[i + 1])
+            i += 2
+            continue
+        if ch == "|":
+            out.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+        i += 1
+    out.append("".join(cur))
+    return [a.strip() for a in out if a.strip()]
