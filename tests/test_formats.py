@@ -362,3 +362,10 @@ def test_label_studio_annotation_made_in_label_studio_merges(db, tmp_path):
             ("Modi", "met", "Putin")
     again = import_paths(db, [f], detect=False)
     assert (again.mentions, again.relations, again.duplicates) == (0, 0, 5)
+
+
+def test_json_list_of_plain_records(db, tmp_path):
+    f = tmp_path / "records.json"
+    f.write_text(json.dumps([{"text": "Dhaka is big.", "label": [[0, 5, "GPE"]]}, {"text": 5}]), encoding="utf-8")
+    rep = import_paths(db, [f], detect=False)
+    assert (rep.imported, rep.mentions, len(rep.failed)) == (1, 1, 1) and "'text' is not a string" in rep.failed[0].reason

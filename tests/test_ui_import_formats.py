@@ -51,3 +51,21 @@ def test_import_files_as_suggestions_from_the_window(qtbot, db, tmp_path, monkey
 def test_plain_files_are_not_asked_about(qtbot, db, tmp_path):
     w = make_window(qtbot, db, tmp_path / "s.ini")
     assert import_options.ask_annotation_mode(w, [str(tmp_path / "a.txt")]) == {}
+
+
+def test_failure_report_offers_import_again_in_an_encoding(qtbot, db, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+    f = tmp_path / "latin.txt"
+    f.write_bytes("café crème brûlée à Paris".encode("cp1252"))
+    w = make_window(qtbot, db, tmp_path / "s.ini")
+    w.import_paths([str(f)])
+    qtbot.waitUntil(lambda: not w.runner.busy, timeout=60000)
+    assert w.last_job.result.imported == 0
+    box = next(b for b in w.findChildren(QMessageBox) if b.isVisible())
+    again = next(b for b in box.buttons() if b.text() == "Import again as…")
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("cp1252", True))
+    again.click()
+    qtbot.waitUntil(lambda: not w.runner.busy and w.last_job.result is not None and w.last_job.result.imported,
+                    timeout=60000)
+    assert "café crème" in w.text_pane.toPlainText()

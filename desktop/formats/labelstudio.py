@@ -51,6 +51,14 @@ def read(raw: str, where: str) -> Iterator[Doc | Problem]:
         if not isinstance(task, dict):
             yield Problem(w, "a task is not an object")
             continue
+        if "data" not in task and "text" in task:  # a plain JSON list of records, or doccano's JSON
+            from desktop.formats import jsonl
+
+            try:
+                yield jsonl.record(task, w, f"{where.rsplit('/', 1)[-1]} #{i}")
+            except FormatError as exc:
+                yield Problem(w, exc.reason)
+            continue
         text = _task_text(task.get("data"))
         if text is None:
             yield Problem(w, "no text in the task's data")

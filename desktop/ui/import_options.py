@@ -38,3 +38,32 @@ def ask_annotation_mode(parent: QWidget, files: list[str]) -> Optional[dict]:
     if clicked is text:
         return {"text_only": True}
     return None
+
+
+#: encodings offered when a file was refused as not UTF-8 (nothing is guessed: the curator picks)
+ENCODINGS = ("cp1252", "latin-1", "utf-16-le", "utf-16-be", "cp1251", "mac-roman")
+_ENCODING_REASONS = ("not UTF-8 text", "binary data (NUL bytes)")
+
+
+def encoding_failures(report) -> list[str]:
+    """Files the import refused for their encoding (those a known encoding could read)."""
+    paths = [f.path for f in report.failed if f.line is None and f.reason.startswith(_ENCODING_REASONS)]
+    return [p for p in dict.fromkeys(paths) if Path(p).is_file()]
+
+
+def add_encoding_retry(window, box: QMessageBox, report) -> None:
+    """An "Import again as…" button on the failure report, for files refused as not UTF-8."""
+    paths = encoding_failures(report)
+    if not paths:
+        return
+    button = box.addButton("Import again as…", QMessageBox.ButtonRole.ActionRole)
+
+    def retry() -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        enc, ok = QInputDialog.getItem(window, "Import again", f"Encoding of {len(paths)} file(s):",
+                                       list(ENCODINGS), 0, False)
+        if ok and enc:
+            window.import_paths(paths, encoding=enc)
+
+    button.clicked.connect(retry)

@@ -110,6 +110,9 @@ class BackgroundWork:
                 details = "\n".join([*report.details(), *(str(f) for f in report.failed)])
                 box = QMessageBox(QMessageBox.Icon.Warning, "Import", msg, QMessageBox.StandardButton.Ok, self)
                 box.setDetailedText(details)
+                from desktop.ui.import_options import add_encoding_retry
+
+                add_encoding_retry(self, box, report)
                 box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
                 box.setModal(False)
                 box.show()
