@@ -19,7 +19,7 @@ from typing import Optional
 from sqlmodel import select
 
 from desktop import text as textmod
-from desktop.curation import _learn_alias, _validate_span
+from desktop.curation import _case_endings, _fold, _learn_alias, _validate_span
 from desktop.db import Database
 from desktop.errors import CurateError
 from desktop.formats import Doc, Span, map_label, validate_qid
@@ -128,6 +128,7 @@ def merge_doc(db: Database, doc: Doc, row: dict, *, as_suggestions: bool = False
             res.new_article = True
         res.article_id = art.id
         t = Tracker(s)
+        bounds = set(textmod.grapheme_boundaries(art.text))
         types = {et.name for et in s.exec(select(EntityType))}
         existing = list(s.exec(select(Mention).where(Mention.article_id == art.id)))
         by_key: dict[str, Mention] = {}
@@ -142,7 +143,11 @@ def merge_doc(db: Database, doc: Doc, row: dict, *, as_suggestions: bool = False
             if start >= end:
                 res.failed.append((sp.where, "the span is empty once the text is cleaned"))
                 continue
-            start, end = _validate_span(art, start, end)
+            # as curation._validate_span, with the article's cluster boundaries computed once: a span
+            # is widened to whole clusters, except an end before a case ending (কাজাখস্তান|ের)
+            if start not in bounds or (end not in bounds and not textmod.is_suffix_boundary(
+                    art.text, end, _case_endings(), key=_fold)):
+                start, end = _validate_span(art, start, end)
             typ = map_label(sp.label)
             if not typ.replace("_", "").isalnum():
                 res.failed.append((sp.where, f"label ‘{sp.label}’ cannot be an entity type"))

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Optional
 
 from desktop.errors import CurateError
@@ -107,7 +108,10 @@ def from_utf16(text: str, start: int, end: int, m: Optional[Utf16Map] = None) ->
     return m.to_cp(start), m.to_cp(end)
 
 
+@lru_cache(maxsize=64)
 def has_astral(text: str) -> bool:
+    """Whether the text has characters outside the BMP (where code points and UTF-16 differ);
+    cached, as every span of an article asks (a str caches its hash)."""
     return any(ord(ch) > 0xFFFF for ch in text)
 
 
