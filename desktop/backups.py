@@ -166,7 +166,7 @@ def auto_backup(db: Database, *, min_interval_s: float = AUTO_INTERVAL_S, force:
     """Back up when the newest backup is older than ``min_interval_s`` (or ``force``) and the
     data differs from it.  Returns the new backup, or None when none was needed.  A read-only or
     damaged database is never backed up automatically (a damaged copy must not rotate out a good one)."""
-    if db.read_only:
+    if db.read_only or db.server:  # a server database is backed up on the server (docs/team.md)
         return None
     files = _backup_files(db.path)
     now = _dt.datetime.now()
@@ -191,6 +191,9 @@ def after_cli_write(db: Database, started: float) -> Optional[Path]:
 def restore(db: Database, backup: str | os.PathLike) -> Path:
     """Replace the database's content with a backup's; the current content is saved as a backup
     first.  Returns that safety backup."""
+    if db.server:
+        raise DatabaseError(f"{db.path}: a server database is restored on the server (pg_dump/pg_restore, "
+                            "see docs/team.md); `curate backup` copies it to a file for offline work")
     src = Path(backup)
     if not src.is_file():
         raise DatabaseError(f"{src}: no such backup")

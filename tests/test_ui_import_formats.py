@@ -39,9 +39,9 @@ def test_import_files_as_suggestions_from_the_window(qtbot, db, tmp_path, monkey
     w = make_window(qtbot, db, tmp_path / "s.ini")
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(DOCCANO)], ""))
     _click_later("As suggestions")
-    w.do_import_files()
+    w.jobs.ask_import_files()
     qtbot.waitUntil(lambda: not w.runner.busy, timeout=60000)
-    job = w.last_job
+    job = w.jobs.last_job
     assert job.error is None and job.result.imported == 2 and job.result.mentions == 5
     with db.session() as s:
         imported = [m for m in s.exec(select(Mention)) if m.source == "import"]
@@ -59,13 +59,13 @@ def test_failure_report_offers_import_again_in_an_encoding(qtbot, db, tmp_path, 
     f = tmp_path / "latin.txt"
     f.write_bytes("café crème brûlée à Paris".encode("cp1252"))
     w = make_window(qtbot, db, tmp_path / "s.ini")
-    w.import_paths([str(f)])
+    w.jobs.import_paths([str(f)])
     qtbot.waitUntil(lambda: not w.runner.busy, timeout=60000)
-    assert w.last_job.result.imported == 0
+    assert w.jobs.last_job.result.imported == 0
     box = next(b for b in w.findChildren(QMessageBox) if b.isVisible())
     again = next(b for b in box.buttons() if b.text() == "Import again as…")
     monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("cp1252", True))
     again.click()
-    qtbot.waitUntil(lambda: not w.runner.busy and w.last_job.result is not None and w.last_job.result.imported,
+    qtbot.waitUntil(lambda: not w.runner.busy and w.jobs.last_job.result is not None and w.jobs.last_job.result.imported,
                     timeout=60000)
     assert "café crème" in w.text_pane.toPlainText()

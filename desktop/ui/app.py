@@ -13,7 +13,7 @@ from desktop.db import Database
 from desktop import queries
 
 from .errors import install_excepthook, setup_logging
-from .fonts import register_fonts
+from .fonts import register_fonts, ui_font
 
 
 def application() -> QApplication:
@@ -28,6 +28,7 @@ def application() -> QApplication:
 
     app.setWindowIcon(app_icon())
     register_fonts()
+    app.setFont(ui_font(app.font()))
     return app  # type: ignore[return-value]
 
 
@@ -87,6 +88,9 @@ def run(db_path: str) -> int:
         print(f"curate: {exc}", file=sys.stderr)
         return 1
     window = MainWindow(db)
+    from .live import attach
+
+    attach(window)  # colleagues' changes (team mode, or a CLI run on the same file) appear live
     window.show()
     window.text_pane.setFocus()
     restore_signals = quit_on_signals(app)
@@ -96,6 +100,7 @@ def run(db_path: str) -> int:
         restore_signals()
         if window.isVisible():  # quit without closing the window (e.g. the session ended)
             window.close()
+        window.live.stop()
         window.deleteLater()
         window.db.close()  # File → Open/New Database may have switched it (the old one is closed then)
         if window.db is not db:

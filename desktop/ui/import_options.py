@@ -51,8 +51,9 @@ def encoding_failures(report) -> list[str]:
     return [p for p in dict.fromkeys(paths) if Path(p).is_file()]
 
 
-def add_encoding_retry(window, box: QMessageBox, report) -> None:
-    """An "Import again as…" button on the failure report, for files refused as not UTF-8."""
+def add_encoding_retry(parent: QWidget, box: QMessageBox, report, reimport) -> None:
+    """An "Import again as…" button on the failure report, for files refused as not UTF-8;
+    ``reimport(paths, encoding=...)`` starts the import again."""
     paths = encoding_failures(report)
     if not paths:
         return
@@ -61,9 +62,9 @@ def add_encoding_retry(window, box: QMessageBox, report) -> None:
     def retry() -> None:
         from PySide6.QtWidgets import QInputDialog
 
-        enc, ok = QInputDialog.getItem(window, "Import again", f"Encoding of {len(paths)} file(s):",
+        enc, ok = QInputDialog.getItem(parent, "Import again", f"Encoding of {len(paths)} file(s):",
                                        list(ENCODINGS), 0, False)
         if ok and enc:
-            window.import_paths(paths, encoding=enc)
+            reimport(paths, encoding=enc)
 
     button.clicked.connect(retry)
