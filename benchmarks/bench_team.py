@@ -111,7 +111,8 @@ def _watch_latency(target: str, samples: int = 10) -> list[float]:
         p = ctx.Process(target=_one_write, args=(target, q))
         p.start()
         committed = q.get(timeout=120)
-        while w.poll(0.05) is None:
+        deadline = time.monotonic() + 30
+        while w.poll(0.05) is None and time.monotonic() < deadline:
             pass
         out.append(time.time() - committed)
         p.join()
@@ -130,8 +131,8 @@ def _one_write(target: str, q) -> None:
     history.set_user("writer")
     db = Database(target)
     with db.session() as s:
-        mid = s.exec(select(Mention.id)).first()
-    curation.set_type(db, mid, random.choice(["PERSON", "ORG"]))
+        m = s.exec(select(Mention).order_by(Mention.id)).first()
+    curation.set_type(db, m.id, "ORG" if m.type != "ORG" else "PERSON")  # always a change
     q.put(time.time())
     db.close()
 
