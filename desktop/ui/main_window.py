@@ -26,6 +26,7 @@ from desktop.errors import CurateError
 from desktop.language import packs
 from desktop.queries import ArticleFilter
 
+from .connect import connect_to_server, remembered
 from .actions import MENUS, SEPARATORS_AFTER, TYPE_KEYS, Actions, type_action_name
 from .article_model import ArticleModel
 from .curation_handlers import CurationHandlers
@@ -311,6 +312,9 @@ class MainWindow(CurationHandlers, BackgroundWork, QMainWindow):
 
     # -- switching database ----------------------------------------------------------------------
 
+    def do_connect_server(self) -> None:
+        connect_to_server(self)
+
     def do_open_database(self) -> None:
         start = str(Path(self.db.path).resolve().parent)
         path, _ = QFileDialog.getOpenFileName(self, "Open a Curate database", start,
@@ -371,7 +375,7 @@ class MainWindow(CurationHandlers, BackgroundWork, QMainWindow):
         self._update_undo_labels()
         self._update_stats()
         self._open_first_article()
-        self.settings.last_database = str(Path(db.path).resolve())
+        self.settings.last_database = remembered(db)
         self.settings.last_article = self.article_id
         self.settings.sync()
         if old is not db:
@@ -437,7 +441,7 @@ class MainWindow(CurationHandlers, BackgroundWork, QMainWindow):
         s.set_splitter("right", self.panel.splitter.sizes())
         s.font_size = self.text_pane.font_size
         s.show_rejected = self.text_pane.show_rejected
-        s.last_database = str(Path(self.db.path).resolve())
+        s.last_database = remembered(self.db)
         s.last_article = self.article_id
         s.sync()
 
