@@ -398,6 +398,29 @@ def cmd_gui(args) -> int:
 # -- parser ---------------------------------------------------------------------------------------
 
 
+class _Lazy:
+    """The choices of an option, read from :mod:`desktop.exporting` only when argparse checks a
+    value or prints them: ``curate --help`` and commands that do not export never import the
+    database stack (cold start)."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def _values(self) -> tuple:
+        from desktop import exporting
+
+        return tuple(getattr(exporting, self.name))
+
+    def __contains__(self, value) -> bool:
+        return value in self._values()
+
+    def __iter__(self):
+        return iter(self._values())
+
+    def __len__(self) -> int:
+        return len(self._values())
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="curate",
@@ -426,12 +449,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="link a suggestion when its best candidate scores at least this (0..1, default 0.80)")
     s.set_defaults(func=cmd_detect)
 
-    from desktop.exporting import FORMATS, STATUS_CHOICES
-
     s = sub.add_parser("export", help="export curated data")
-    s.add_argument("--format", choices=FORMATS, default="csv")
+    s.add_argument("--format", choices=_Lazy("FORMATS"), default="csv", metavar="FORMAT",
+                   help="%(choices)s (default: csv)")
     s.add_argument("--out", required=True, metavar="DIR")
-    s.add_argument("--status", choices=STATUS_CHOICES, default="confirmed", help="which mentions (default: confirmed)")
+    s.add_argument("--status", choices=_Lazy("STATUS_CHOICES"), default="confirmed", metavar="STATUS",
+                   help="which mentions: %(choices)s (default: confirmed)")
     s.set_defaults(func=cmd_export)
 
     s = sub.add_parser("kb", help="knowledge base files (CSV, or JSON by extension)")

@@ -118,6 +118,27 @@ class Alias(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("entity_id", "key", name="uq_alias_entity_key"), {"sqlite_autoincrement": True})
 
 
+class LinkKey(SQLModel, table=True):
+    """The linking keys of one alias or entity-name text (:mod:`desktop.language.keys`), stored
+    so that the linking index loads them instead of romanising every alias in every process.
+    A pure function of the text and of ``version`` (the key code and the title list): rows of
+    another version are recomputed.  Not curation data (no history); see
+    :mod:`desktop.linking.index`."""
+
+    __tablename__ = "link_key"
+
+    text: str = Field(primary_key=True)
+    version: str
+    match: str = Field(default="")
+    norm: str = Field(default="")
+    roman: str = Field(default="")
+    phonetic: str = Field(default="")
+    phonetic_base: str = Field(default="")
+    roman_base: str = Field(default="")
+    tokens: str = Field(default="")  # phonetic keys of the name words (titles left out), space-separated
+    initials: str = Field(default="")
+
+
 class Mention(SQLModel, table=True):
     __tablename__ = "mention"
 

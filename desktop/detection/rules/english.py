@@ -13,9 +13,7 @@ an event word — from the lists in ``resources/languages/<code>/latin_words.tsv
   right after one and followed by punctuation or a lower-case word ("said Ravi Kumar,"), or
   before ", who" / ", whose".  Never after "the", never with a known name, a title or an
   organisation word.
-* LOC: one or two capitalised words before a lower-case kind-of-place word ("Pune district");
-  in Bengali and Hindi one word that could be a name before such a word, in any of its case
-  forms (<name> জেলার, <name> नदी), not a modifier from the ``place_nonname`` list.
+* LOC: see :mod:`.places` (it shares this module's word lists and word context).
 * EVENT: "Operation X", "Exercise X", "Cyclone X" (X capitalised, a year may follow); capitalised
   words and/or a year before an event word ("2024 Paris Olympics", "G20 Summit", "Durga Puja"); in
   Bengali and Hindi a single unknown word next to a keyword — ऑपरेशन X, অ্যাক্সারসাইজ X (the
@@ -108,7 +106,7 @@ def _is_latin(w: str) -> bool:
     return is_latin_alnum(w[:1])
 
 
-class _Ctx:
+class CueContext:
     """The article and what the rules share about it."""
 
     def __init__(self, norm, text, view, raws, lex: Lexicon):
@@ -193,29 +191,24 @@ def find(norm: str, text: str, view, pieces: set[str], raws: list[Raw], events, 
     present = pieces & w.cues.keys()
     if not present and not events:
         return []
-    ctx = _Ctx(norm, text, view, raws, lex)
+    ctx = CueContext(norm, text, view, raws, lex)
     out: list[Raw] = []
     # cue words -> the rule that reads the words around one of them and gives one candidate
-    single = ((w.org_head, _org), (w.event_head, _event_head), (w.indic_place_word, _indic_place),
-              (w.place_word, _place))
+    # (the kind-of-place words are read by desktop.detection.rules.places)
+    single = ((w.org_head, _org), (w.event_head, _event_head))
     if present:
-        for cue in {w.cues[p] for p in present}:
-            s = norm.find(cue)
-            while s >= 0:
-                e = s + len(cue)
-                if not (s > 0 and is_word_char(norm[s - 1])) and not (e < len(norm) and is_word_char(norm[e])):
-                    for cue_words, rule in single:
-                        if cue in cue_words and (r := rule(ctx, s, e)):
-                            out.append(r)
-                    if cue in w.person_verb:
-                        left, right = _capital_near(norm, text, view, s, e)
-                        if left or right:
-                            out += _person(ctx, s, e, left, right)
-                    if cue in w.person_relative and norm.startswith(", ", s - 2):
-                        r = _person_before_comma(ctx, s - 2)
-                        if r:
-                            out.append(r)
-                s = norm.find(cue, s + 1)
+        for cue, s, e in cue_hits(norm, {w.cues[p] for p in present}):
+            for cue_words, rule in single:
+                if cue in cue_words and (r := rule(ctx, s, e)):
+                    out.append(r)
+            if cue in w.person_verb:
+                left, right = _capital_near(norm, text, view, s, e)
+                if left or right:
+                    out += _person(ctx, s, e, left, right)
+            if cue in w.person_relative and norm.startswith(", ", s - 2):
+                r = _person_before_comma(ctx, s - 2)
+                if r:
+                    out.append(r)
     indic: list[tuple[Raw, str, bool]] = []
     for s, e in events:
         kw = norm[s:e]
@@ -241,6 +234,17 @@ def find(norm: str, text: str, view, pieces: set[str], raws: list[Raw], events, 
             if year or seen[name] > 1 or f"'{name}" in norm or f'"{name}' in norm:
                 out.append(r)
     return out
+
+
+def cue_hits(norm: str, cues):
+    """(cue, start, end) of every whole-word occurrence of the cue words in the folded text."""
+    for cue in cues:
+        s = norm.find(cue)
+        while s >= 0:
+            e = s + len(cue)
+            if not (s > 0 and is_word_char(norm[s - 1])) and not (e < len(norm) and is_word_char(norm[e])):
+                yield cue, s, e
+            s = norm.find(cue, s + 1)
 
 
 def _capital_near(norm: str, text: str, view, s: int, e: int) -> tuple[bool, bool]:
@@ -276,7 +280,7 @@ def person_memory(norm: str, found: list[Raw]) -> list[tuple[str, Raw, int]]:
 # -- organisations ---------------------------------------------------------------------------------
 
 
-def _org(ctx: _Ctx, hs: int, he: int) -> Raw | None:
+def _org(ctx: CueContext, hs: int, he: int) -> Raw | None:
     if not ctx.cap(hs):
         return None
     norm, w = ctx.norm, ctx.w
@@ -294,7 +298,7 @@ def _org(ctx: _Ctx, hs: int, he: int) -> Raw | None:
             bb = ctx.words.prev(b[0])
             if bb is not None and (ctx.cap(bb[0]) and norm[bb[0]:bb[1]] not in w.stop
                                    or norm[bb[0]:bb[1]] in w.org_inner and norm[bb[0]:bb[1]] != "the") \
-                    and norm[bb[1]:b[0]].strip() == "" and not _sentence_start(ctx, b[0]):
+                    and norm[bb[1]:b[0]].strip() == "" and not sentence_start(ctx, b[0]):
                 break   # "Science and Technology and X Organisation": not one name
             start = b[0]
             pre += 1
@@ -309,7 +313,7 @@ def _org(ctx: _Ctx, hs: int, he: int) -> Raw | None:
     return Raw(start, end or he, "ORG", "rule", 0.7)
 
 
-def _org_tail(ctx: _Ctx, he: int) -> int | None:
+def _org_tail(ctx: CueContext, he: int) -> int | None:
     """End of "of/for [the] Capitalised ..." after a head word (None when there is none)."""
     norm, w = ctx.norm, ctx.w
     if ctx.possessive(he):
@@ -342,7 +346,7 @@ def _org_tail(ctx: _Ctx, he: int) -> int | None:
     return end
 
 
-def _sentence_start(ctx: _Ctx, s: int) -> bool:
+def sentence_start(ctx: CueContext, s: int) -> bool:
     a = ctx.view.start(s)
     text = ctx.text
     while a > 0 and text[a - 1] in " \t":
@@ -353,7 +357,7 @@ def _sentence_start(ctx: _Ctx, s: int) -> bool:
 # -- persons ------------------------------------------------------------------------------------------
 
 
-def _name_run(ctx: _Ctx, pos: int, forward: bool) -> tuple[list[tuple[int, int]], int]:
+def _name_run(ctx: CueContext, pos: int, forward: bool) -> tuple[list[tuple[int, int]], int]:
     """Up to four capitalised name words from ``pos`` on (or back), one space apart, none part of
     a known name; and where the run stopped."""
     toks: list[tuple[int, int]] = []
@@ -366,7 +370,7 @@ def _name_run(ctx: _Ctx, pos: int, forward: bool) -> tuple[list[tuple[int, int]]
     return toks, pos
 
 
-def _person(ctx: _Ctx, vs: int, ve: int, left: bool = True, right: bool = True) -> list[Raw]:
+def _person(ctx: CueContext, vs: int, ve: int, left: bool = True, right: bool = True) -> list[Raw]:
     out = []
     if ctx.cap(vs):
         return out
@@ -386,7 +390,7 @@ def _person(ctx: _Ctx, vs: int, ve: int, left: bool = True, right: bool = True) 
     return out
 
 
-def _person_before_comma(ctx: _Ctx, comma: int) -> Raw | None:
+def _person_before_comma(ctx: CueContext, comma: int) -> Raw | None:
     """ "Ravi Kumar, who ...": two or three capitalised words before the comma."""
     last = ctx.words.prev(comma)
     if last is None or last[1] != comma or ctx.in_known(last) or not ctx.name_word(last, person=True):
@@ -398,13 +402,13 @@ def _person_before_comma(ctx: _Ctx, comma: int) -> Raw | None:
     return None
 
 
-def _person_ok(ctx: _Ctx, s: int, e: int) -> bool:
+def _person_ok(ctx: CueContext, s: int, e: int) -> bool:
     if ctx.known_at(s, e) is not None or ctx.possessive(e):
         return False
     before = ctx.prev(s)
     if before is not None:
         w = ctx.norm[before[0]:before[1]]
-        if w == "the" or ctx.cap(before[0]) and w not in ctx.lex.titles and not _sentence_start(ctx, s):
+        if w == "the" or ctx.cap(before[0]) and w not in ctx.lex.titles and not sentence_start(ctx, s):
             return False   # "the United States said"; inside a longer capitalised run
     return True
 
@@ -412,45 +416,10 @@ def _person_ok(ctx: _Ctx, s: int, e: int) -> bool:
 # -- places -------------------------------------------------------------------------------------------
 
 
-def _place(ctx: _Ctx, ks: int, ke: int) -> Raw | None:
-    if ctx.cap(ks):
-        return None
-    toks = []
-    pos = ks
-    while len(toks) < 3:
-        t = ctx.prev(pos)
-        if t is None or not ctx.name_word(t, person=True):
-            break
-        toks.append(t)
-        pos = t[0]
-    if not 1 <= len(toks) <= 2:
-        return None
-    s, e = toks[-1][0], toks[0][1]
-    if ctx.known_at(s, e) is not None or ctx.possessive(e):
-        return None
-    before = ctx.prev(s)
-    if before is not None and ctx.cap(before[0]) and not _sentence_start(ctx, s):
-        return None
-    if len(toks) == 1 and _sentence_start(ctx, s):
-        return None
-    return Raw(s, e, "LOC", "rule", 0.65)
-
-
-def _indic_place(ctx: _Ctx, ks: int, ke: int) -> Raw | None:
-    """<name> জেলার, <name> नदी: the one word before a kind-of-place word, when it could be a name
-    (not a stop word, modifier, adjective, inflected word or a name the lists know)."""
-    t = ctx.prev(ks)
-    if t is None or ctx.norm[t[0]:t[1]] in ctx.w.place_nonname or not _indic_name(ctx, t):
-        return None
-    if ctx.known_at(*t) is not None:
-        return None
-    return Raw(t[0], t[1], "LOC", "rule", 0.6)
-
-
 # -- events ---------------------------------------------------------------------------------------------
 
 
-def _event_head(ctx: _Ctx, hs: int, he: int) -> Raw | None:
+def _event_head(ctx: CueContext, hs: int, he: int) -> Raw | None:
     if not ctx.cap(hs):
         return None
     norm = ctx.norm
@@ -474,7 +443,7 @@ def _event_head(ctx: _Ctx, hs: int, he: int) -> Raw | None:
     return Raw(start, he, "EVENT", "rule", 0.7)
 
 
-def _event_lead(ctx: _Ctx, ks: int, ke: int) -> Raw | None:
+def _event_lead(ctx: CueContext, ks: int, ke: int) -> Raw | None:
     if not ctx.cap(ks):
         return None
     t = ctx.next(ke)
@@ -487,14 +456,14 @@ def _event_lead(ctx: _Ctx, ks: int, ke: int) -> Raw | None:
     return Raw(ks, _with_year(ctx, end), "EVENT", "rule", 0.7)
 
 
-def _with_year(ctx: _Ctx, end: int) -> int:
+def _with_year(ctx: CueContext, end: int) -> int:
     m = _INDIC_YEAR.match(ctx.norm, end)
     if m and len(m.group(1)) in (2, 4) and m.start(1) - end <= 2:
         return m.end()
     return end
 
 
-def _indic_name(ctx: _Ctx, t) -> bool:
+def indic_name(ctx: CueContext, t) -> bool:
     w = ctx.norm[t[0]:t[1]]
     lex, ws = ctx.lex, ctx.w
     name = w.split("-", 1)[0]
@@ -509,23 +478,23 @@ def _indic_name(ctx: _Ctx, t) -> bool:
     return known is None or known == "EVENT"
 
 
-def _indic_before(ctx: _Ctx, ks: int, ke: int):
+def _indic_before(ctx: CueContext, ks: int, ke: int):
     t = ctx.next(ke)
-    if t is None or not _indic_name(ctx, t):
+    if t is None or not indic_name(ctx, t):
         return None
     end = _with_year(ctx, t[1])
     name = ctx.norm[t[0]:t[1]].split("-", 1)[0]
     return Raw(ks, end, "EVENT", "rule", 0.65), name, end > t[0] + len(name) + 1
 
 
-def _indic_head(ctx: _Ctx, ks: int, ke: int) -> Raw | None:
+def _indic_head(ctx: CueContext, ks: int, ke: int) -> Raw | None:
     """<name> ট্রফি, <place> कप: the word before a tournament word names it; the span holds both.
     The tournament word is the signal a Bengali/Hindi name lacks (no capitals), so a known place
     may be the name (an Asia cup), and no second use is needed."""
     t = ctx.prev(ks)
     if t is None:
         return None
-    if _indic_name(ctx, t):
+    if indic_name(ctx, t):
         return Raw(t[0], ke, "EVENT", "rule", 0.65)
     known = [(a, b) for a, b, typ in ctx.known if typ in ("LOC", "ORG") and a < t[1] and t[0] < b]
     if known and max(b for _, b in known) == t[1]:   # a known name ends right there
@@ -533,17 +502,17 @@ def _indic_head(ctx: _Ctx, ks: int, ke: int) -> Raw | None:
     return None
 
 
-def _indic_after(ctx: _Ctx, ks: int, ke: int):
+def _indic_after(ctx: CueContext, ks: int, ke: int):
     t = ctx.prev(ks)
     if t is None:
         return None
     word = ctx.norm[t[0]:t[1]]
     if all(c.isdigit() for c in word) and len(word) in (2, 4):   # "<name> 2019 अभ्यास"
         t0 = ctx.prev(t[0])
-        if t0 is None or not _indic_name(ctx, t0):
+        if t0 is None or not indic_name(ctx, t0):
             return None
         return Raw(t0[0], t[1], "EVENT", "rule", 0.65), ctx.norm[t0[0]:t0[1]], True
-    if not _indic_name(ctx, t):
+    if not indic_name(ctx, t):
         return None
     name = word.split("-", 1)[0]
     return Raw(t[0], t[1], "EVENT", "rule", 0.65), name, len(name) < len(word)
