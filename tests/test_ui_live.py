@@ -50,3 +50,21 @@ def test_connect_to_server_switches_the_window_and_is_remembered_without_passwor
         w.db.close()
     finally:
         pg.drop(url)
+
+
+def test_window_says_who_is_curating_the_open_article(qtbot, anydb, tmp_path):
+    from desktop import history, team
+    from desktop.ui.live import attach
+
+    (aid,) = add_articles(anydb, "Rahim Uddin met Karim Ahmed in Dhaka on Monday.")
+    try:
+        history.set_user("alice")
+        assert team.open_article(anydb, aid) is None
+        history.set_user("bob")
+        w = make_window(qtbot, anydb, tmp_path / "settings.ini")
+        live = attach(w)
+        w.open_article(aid)
+        qtbot.waitUntil(lambda: "alice is curating this article" in w.statusBar().currentMessage(), timeout=4000)
+        live.stop()
+    finally:
+        history.set_user(None)
