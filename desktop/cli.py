@@ -390,7 +390,8 @@ def cmd_gui(args) -> int:
     if is_default:  # no --db, no $CURATE_DB: the database the window had open last time
         from desktop.ui.app import remembered_database
 
-        path = Path(remembered_database() or path)
+        last = remembered_database()
+        path = _ServerTarget(last) if last and last.startswith("postgres") else Path(last or path)
     # a new database opened in the window gets the starter knowledge base and the seed articles
     db, _created = open_or_create(path, with_seeds=True)
     db.close()

@@ -736,6 +736,7 @@ def _to_v4(c) -> None:
     if "assigned_to" not in columns(c, "article"):
         c.exec_driver_sql("ALTER TABLE article ADD COLUMN assigned_to VARCHAR")
         c.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_article_assigned_to ON article (assigned_to)")
+    models.ArticleLock.__table__.create(c, checkfirst=True)
     if is_server(c):
         return
     for table in NEVER_REUSED:

@@ -229,6 +229,20 @@ class History(SQLModel, table=True):
     changes: str = Field(default="[]")
 
 
+class ArticleLock(SQLModel, table=True):
+    """A soft lock (team mode): ``user`` has the article open, and says so by a heartbeat.  Not
+    curation data: never in the history; a lock whose heartbeat is older than the timeout is
+    free (the colleague's app died)."""
+
+    __tablename__ = "article_lock"
+
+    article_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("article.id", ondelete="CASCADE"), primary_key=True)
+    )
+    user: str
+    heartbeat_at: _dt.datetime = Field(default_factory=utcnow)
+
+
 #: Tables whose rows curation actions may change (used by the generic undo machinery).
 TABLES = {
     "article": Article,

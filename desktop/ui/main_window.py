@@ -23,6 +23,7 @@ from desktop.db import Database
 from desktop.errors import CurateError
 
 from . import database_files, layout
+from .connect import connect_to_server, remembered
 from .actions import MENUS, SEPARATORS_AFTER, TOOLBAR, TYPE_KEYS, Actions, type_action_name
 from .article_list import ArticleList
 from .article_view import ArticleView
@@ -102,6 +103,7 @@ class MainWindow(QMainWindow):
         self.jobs.bind(a)
         for name, handler in (
             ("open_database", self.ask_open_database), ("new_database", self.ask_new_database),
+            ("connect_server", lambda: connect_to_server(self)),
             ("quit", self.close), ("find", self.find), ("find_next", lambda: self.view.find_hit(+1)),
             ("find_prev", lambda: self.view.find_hit(-1)), ("preferences", self.ask_preferences),
             ("caret_mode", self.set_caret_mode), ("toggle_rejected", self.set_show_rejected),
@@ -337,7 +339,7 @@ class MainWindow(QMainWindow):
         self._update_undo_labels()
         self._update_stats()
         self.open_article(self.articles.ids[0] if self.articles.ids else None)
-        self.settings.last_database = str(Path(db.path).resolve())
+        self.settings.last_database = remembered(db)
         self.settings.last_article = self.article_id
         self.settings.sync()
         if old is not db:
@@ -367,7 +369,7 @@ class MainWindow(QMainWindow):
         s.set_splitter("right", self.panel.splitter.sizes())
         s.font_size = self.text_pane.font_size
         s.show_rejected = self.text_pane.show_rejected
-        s.last_database = str(Path(self.db.path).resolve())
+        s.last_database = remembered(self.db)
         s.last_article = self.article_id
         s.sync()
 
