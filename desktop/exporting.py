@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Optional
 
 import regex
+from sqlalchemy import func
 from sqlmodel import select
 
 from desktop.db import Database, DatabaseError
@@ -115,17 +116,36 @@ def _articles_by_id(s) -> dict[int, Article]:
     return {a.id: a for a in s.exec(select(Article).order_by(Article.id))}
 
 
+def _write_mentions(s, w, status, articles, entities, counts, done, total, progress, should_cancel) -> None:
+    """The rows of mentions.csv, read a few thousand mentions at a time."""
+    for i, m in enumerate(s.exec(_mention_filter(status).execution_options(yield_per=2000))):
+        art = articles[m.article_id]
+        ent = entities.get(m.entity_id) if m.entity_id else None
+        if ent:
+            counts[ent.id] = counts.get(ent.id, 0) + 1
+        w.writerow([
+            m.id, m.article_id, safe_cell(art.title), m.start, m.end, safe_cell(m.text), m.type, m.status,
+            m.source, m.entity_id or "", safe_cell(ent.name if ent else ""),
+            safe_cell(ent.external_id if ent else ""), round(m.confidence, 4), safe_cell(m.value or ""),
+            _iso(m.created_at), _iso(m.updated_at), safe_cell(_context(art.text, m.start, m.end)),
+        ])
+        if progress and i % 1000 == 0:
+            progress(done + i, total)
+            _check_cancel(should_cancel)
+
+
 def _export_csv(db, files: AtomicFileSet, status, progress, should_cancel, *, all_entities: bool = False) -> None:
     with db.session() as s:
         articles = _articles_by_id(s)
         entities = {e.id: e for e in s.exec(select(Entity).order_by(Entity.id))}
-        mentions = list(s.exec(_mention_filter(status)))
+        # mentions are streamed below (memory flat in their number); here only counted
+        n_mentions = s.exec(select(func.count()).select_from(_mention_filter(status).subquery())).one()
         aliases: dict[int, list[str]] = {}
         for a in s.exec(select(Alias).order_by(Alias.entity_id, Alias.id)):
             aliases.setdefault(a.entity_id, []).append(a.text)
         relations = list(s.exec(select(Relation).order_by(Relation.id)))
         by_id = {m.id: m for m in s.exec(select(Mention))} if relations else {}
-    total = len(articles) + len(mentions) + len(entities) + 1
+    total = len(articles) + n_mentions + len(entities) + 1
     done = 0
 
     with files.open("articles.csv", bom=True) as fh:
@@ -140,21 +160,9 @@ def _export_csv(db, files: AtomicFileSet, status, progress, should_cancel, *, al
     with files.open("mentions.csv", bom=True) as fh:
         w = csv.writer(fh)
         w.writerow(MENTION_COLUMNS)
-        for i, m in enumerate(mentions):
-            art = articles[m.article_id]
-            ent = entities.get(m.entity_id) if m.entity_id else None
-            if ent:
-                counts[ent.id] = counts.get(ent.id, 0) + 1
-            w.writerow([
-                m.id, m.article_id, safe_cell(art.title), m.start, m.end, safe_cell(m.text), m.type, m.status,
-                m.source, m.entity_id or "", safe_cell(ent.name if ent else ""),
-                safe_cell(ent.external_id if ent else ""), round(m.confidence, 4), safe_cell(m.value or ""),
-                _iso(m.created_at), _iso(m.updated_at), safe_cell(_context(art.text, m.start, m.end)),
-            ])
-            if progress and i % 1000 == 0:
-                progress(done + i, total)
-                _check_cancel(should_cancel)
-        done += len(mentions)
+        with db.session() as s:
+            _write_mentions(s, w, status, articles, entities, counts, done, total, progress, should_cancel)
+        done += n_mentions
 
     with files.open("entities.csv", bom=True) as fh:
         w = csv.writer(fh)
