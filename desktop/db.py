@@ -31,7 +31,7 @@ from desktop import models
 from desktop.errors import CurateError
 
 #: Current schema version, stored in ``PRAGMA user_version``.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 6
 
 BUSY_TIMEOUT_MS = 5000
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -179,6 +179,8 @@ class Database:
             if version == 0:
                 raise DatabaseError(f"{self.path}: not a Curate database (no schema version); left untouched")
             for target in range(version + 1, SCHEMA_VERSION + 1):
+                if target not in MIGRATIONS:  # a number reserved for a migration of another branch
+                    continue
                 MIGRATIONS[target](c)
                 c.exec_driver_sql(f"PRAGMA user_version = {target}")
 
@@ -389,7 +391,12 @@ def _to_v3(c) -> None:
     c.exec_driver_sql("DROP INDEX IF EXISTS ix_mention_type")
 
 
-MIGRATIONS = {2: _to_v2, 3: _to_v3}
+def _to_v6(c) -> None:
+    """The learned model table (desktop.learning): portable DDL from the table's metadata."""
+    models.SQLModel.metadata.create_all(c, tables=[models.LearnedModel.__table__])
+
+
+MIGRATIONS = {2: _to_v2, 3: _to_v3, 6: _to_v6}
 
 
 def probe_existing(path: str | os.PathLike) -> None:

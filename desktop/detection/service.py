@@ -256,6 +256,9 @@ def detect_articles(
     ``link`` is False) link the new unlinked suggestions where one entity is clearly best
     (:func:`desktop.linking.autolink.autolink_articles`)."""
     det = build_detector(db)
+    from desktop.learning.store import suggester  # learned surfaces and the model (desktop.learning)
+
+    learned = suggester(db)
     ids = list(article_ids) if article_ids is not None else _all_ids(db)
     report = DetectReport()
     to_link: set[int] = set()
@@ -276,7 +279,8 @@ def detect_articles(
                 text = texts.get(aid)
                 if text is None:
                     continue
-                rows_out += _new_suggestions(aid, det.detect(text), existing.get(aid, ()))
+                here = existing.get(aid, ())
+                rows_out += _new_suggestions(aid, learned.apply(text, det.detect(text), here), here)
                 report.articles += 1
                 chars += len(text)
                 if progress:

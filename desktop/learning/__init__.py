@@ -1,0 +1,17 @@
+"""Learning from curation (Qt-free): what the curator confirms is suggested again, and a
+sequence model trained on the confirmed articles adds what the rules miss.
+
+* :mod:`.surfaces` — learned surfaces in every inflected form, in the other scripts (the
+  linker's cross-script keys), with a year joined to an event name; confidence from how often
+  the curator gave each type; rejections kept.
+* :mod:`.tokens`, :mod:`.crf` — a linear-chain CRF (python-crfsuite) on word, affix, script,
+  Bengali stem/ending, shape, KB and word-list features and the baseline detector's tags;
+  held-out self-evaluation against the rules-and-gazetteer detector.
+* :mod:`.common_words` — ordinary Bengali/Hindi words are places only with a second signal.
+* :mod:`.suggester` — how they combine with the detector (the precedence is documented there).
+* :mod:`.store` — the database side: training data, the stored model (table ``learned_model``),
+  background training after every N confirmations, the suggester that detection uses.
+
+Detection (:func:`desktop.detection.service.detect_articles`) passes every article's candidates
+through :meth:`desktop.learning.suggester.LearnedSuggester.apply`.
+"""

@@ -1,0 +1,95 @@
+"""The learned suggester: the detector's candidates, plus and corrected by what was learned.
+
+:meth:`LearnedSuggester.apply` takes an article's text and the detector's candidates and returns
+the suggestions, in this order of work:
+
+1. **Common words are not places** (:mod:`.common_words`): a gazetteer place whose alias is an
+   ordinary Bengali or Hindi word (মানুষ, वर्ष) is kept only with a second signal — a kind-of-place
+   word next to it, or a KB link the curator confirmed before (then it is a learned alias, not
+   a gazetteer one).
+2. **Learned surfaces** (:mod:`.surfaces`) are added; where the detector found the same span as a
+   learned one, the learned label (most frequent type, its share as confidence) replaces it.
+3. **The model** (:mod:`.crf`), when one is active (it beat the rules-and-gazetteer detector on
+   held-out confirmed articles): its spans are added with source ``model`` and their marginal
+   probability as confidence; a gazetteer or rule candidate that the model is confident is not
+   a name (P(O) ≥ ``VETO`` on all its tokens) is dropped.
+4. Rejections: a candidate in a context where the curator rejected the same surface is dropped.
+5. Overlaps are resolved with the detector's precedence (:func:`desktop.detection.resolve_overlaps`):
+   the longer span, then learned > gazetteer > rule > model, then the higher confidence.  The
+   caller (:mod:`desktop.detection.service`) then keeps every suggestion off the curator's
+   confirmed and rejected mentions, so nothing learned overrides a curator's decision.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Optional, Sequence
+
+from desktop.detection.detector import Candidate, resolve_overlaps
+from desktop.detection.normalize import fold
+from desktop.learning.common_words import CommonWordFilter
+from desktop.learning.crf import Baseline, Tagger
+from desktop.learning.surfaces import SurfaceLearner, context_key
+from desktop.learning.tokens import Knowledge
+
+#: a gazetteer/rule candidate is dropped when the model gives every token P(outside) ≥ this
+VETO = 0.9
+
+
+class LearnedSuggester:
+    def __init__(self, surfaces: Optional[SurfaceLearner] = None, *, tagger: Optional[Tagger] = None,
+                 knowledge: Optional[Knowledge] = None, baseline: Optional[Baseline] = None,
+                 common: Optional[CommonWordFilter] = None, veto: bool = True):
+        self.surfaces = surfaces
+        self.tagger = tagger if (tagger is not None and knowledge is not None and baseline is not None) else None
+        self.knowledge = knowledge
+        self.baseline = baseline
+        self.common = common
+        self.veto = veto
+
+    def apply(self, text: str, cands: Sequence[Candidate],
+              existing: Iterable[tuple] = ()) -> list[Candidate]:
+        """``existing``: the article's mentions as (start, end, type, status, …) rows; the
+        surfaces rejected among them are not suggested again in this article."""
+        rejected_here = {fold(text[r[0]:r[1]]) for r in existing if r[3] == "rejected"}
+        cands = list(cands)
+        if self.common is not None:
+            cands = self.common.filter(text, cands)
+        learned: list[Candidate] = []
+        if self.surfaces is not None and len(self.surfaces):
+            learned = self.surfaces.suggest(text, rejected_here)
+            spans = {(c.start, c.end) for c in learned}
+            cands = [c for c in cands if not (c.source == "learned" and (c.start, c.end) in spans)]
+            ctx = self.surfaces.rejected_contexts
+            if ctx:
+                cands = [c for c in cands if context_key(text, c.start, c.end) not in ctx]
+        model: list[Candidate] = []
+        if self.tagger is not None:
+            base = self.baseline(text)
+            model = [c for c in self.tagger.tag(text, self.knowledge, self.baseline, base)
+                     if fold(c.text) not in rejected_here]
+            if self.veto:
+                cands = self._veto(text, cands, base)
+        if not learned and not model:
+            return cands
+        return resolve_overlaps(cands + learned + model)
+
+    def _veto(self, text: str, cands: list[Candidate], base) -> list[Candidate]:
+        toks, p_out = self.tagger.o_probability(text, self.knowledge, self.baseline, base)
+        if not toks:
+            return cands
+        starts = [t.start for t in toks]
+        import bisect
+
+        out = []
+        for c in cands:
+            if c.source not in ("gazetteer", "rule"):
+                out.append(c)
+                continue
+            i = bisect.bisect_left(starts, c.start)
+            j = i
+            while j < len(toks) and toks[j].end <= c.end:
+                j += 1
+            if j > i and min(p_out[i:j]) >= VETO:
+                continue
+            out.append(c)
+        return out
