@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import re
 import sys
 import tempfile
@@ -160,7 +161,7 @@ def table(results: list[dict]) -> str:
         cells = [str(k), str(a["test_articles"])]
         for r in (a, b):
             cells += [f"{r['p']:.2f}", f"{r['r']:.2f}", f"**{r['f1']:.2f}**", f"{r['linked']:.0%}"] if r else ["–"] * 4
-        ev = f"{'yes' if b['active'] else 'no'} ({b['eval']:.2f} / {b['eval_base']:.2f})" if b and b["eval"] is not None \
+        ev = f"{b['active']} ({b['eval']:.2f} / {b['eval_base']:.2f})" if b and b["eval"] is not None \
             else "–"
         lines.append("| " + " | ".join(cells + [ev]) + " |")
     return "\n".join(lines)
@@ -260,12 +261,15 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--topic", default="teesta")
     ap.add_argument("--ks", default="0,1,2,4,6,8")
+    ap.add_argument("--orders", type=int, default=3,
+                    help="article orders averaged: the file's order, then seeded shuffles (default 3)")
     ap.add_argument("--plot", default=str(ROOT / "docs" / "learning_curve.png"))
     ap.add_argument("--speed", action="store_true")
     ap.add_argument("--show-errors", type=int, default=None, metavar="K", help="list the errors at this k")
     args = ap.parse_args(argv)
     docs = parse_topic(GOLD_DIR / f"topic_{args.topic}.txt")
     print(f"topic {args.topic}: {len(docs)} articles, {sum(len(d['mentions']) for d in docs)} mentions")
+    orders = [docs] + [random.Random(seed).sample(docs, len(docs)) for seed in range(1, args.orders)]
     results = []
     for k in [int(x) for x in args.ks.split(",")]:
         if k >= len(docs):
@@ -274,7 +278,14 @@ def main(argv=None) -> int:
             show = args.show_errors == k
             if show:
                 print(f"-- k={k} model={model}")
-            r = run(docs, k, model, show)
+            runs = [run(o, k, model, show) for o in orders]
+            r = {key: (sum(x[key] for x in runs) / len(runs) if isinstance(runs[0][key], float) else runs[0][key])
+                 for key in runs[0] if key not in ("eval", "eval_base", "active")}
+            evs = [x["eval"] for x in runs if x["eval"] is not None]
+            r["eval"] = sum(evs) / len(evs) if evs else None
+            bases = [x["eval_base"] for x in runs if x["eval_base"] is not None]
+            r["eval_base"] = sum(bases) / len(bases) if bases else None
+            r["active"] = f"{sum(x['active'] for x in runs)}/{len(runs)}"
             results.append(r)
             print(f"k={k:2} model={'yes' if model else 'no ':3} P={r['p']:.2f} R={r['r']:.2f} F1={r['f1']:.2f} "
                   f"linked={r['linked']:.0%} active={r['active']} eval={r['eval']} base={r['eval_base']}", flush=True)

@@ -17,6 +17,7 @@ import regex
 from desktop.detection.detector import Candidate
 from desktop.detection.lexicon import rows
 from desktop.detection.normalize import fold
+from desktop.learning.tokens import _split_ending
 
 _NEXT_WORD = regex.compile(r"[\s\-‐-―]*([\p{L}\p{M}]+)")
 
@@ -33,7 +34,11 @@ class CommonWordFilter:
         if c.text[:1].isascii() and c.text[:1].isupper():
             return True
         m = _NEXT_WORD.match(text, c.end)
-        return bool(m) and fold(m.group(1)) in self.place_words
+        if not m:
+            return False
+        word = m.group(1)
+        n = _split_ending(word)
+        return fold(word) in self.place_words or bool(n) and fold(word[:-n]) in self.place_words
 
     def filter(self, text: str, cands: list[Candidate]) -> list[Candidate]:
         return [c for c in cands if not self.needs_signal(c) or self.has_signal(text, c)]

@@ -127,6 +127,22 @@ def train(db: Database, *, folds: int = 1) -> TrainReport:
     return TrainReport(version, len(docs), mentions, active, evaluation, seconds)
 
 
+def evaluation_lines(evaluation: dict) -> list[str]:
+    """The held-out evaluation as a small table (the CLI and the Statistics view show it)."""
+    if not evaluation:
+        return ["no held-out evaluation: fewer than two curated articles"]
+    model, base = evaluation.get("model", {}), evaluation.get("baseline", {})
+    out = [f"held out: {evaluation.get('held_out_mentions', 0)} mentions",
+           f"{'type':8}{'gold':>6}{'model P':>9}{'R':>6}{'F1':>6}{'rules F1':>10}"]
+    for typ in (*crf.TYPES, "all"):
+        m, b = model.get(typ), base.get(typ)
+        if not m and not b:
+            continue
+        m = m or {"gold": (b or {}).get("gold", 0), "p": 0.0, "r": 0.0, "f1": 0.0}
+        out.append(f"{typ:8}{m['gold']:6}{m['p']:9.2f}{m['r']:6.2f}{m['f1']:6.2f}{(b or {}).get('f1', 0.0):10.2f}")
+    return out
+
+
 def reset(db: Database) -> int:
     """Drop every stored model and its history; returns how many rows went."""
     with db.transaction() as s:

@@ -15,8 +15,8 @@
   the suggestion takes the most frequent type with confidence = its share (2× PERSON, 1× ORG →
   PERSON 0.67), capped at 0.95; and the entity it was linked to most often.
 * **Rejections.**  A surface rejected in an article is never suggested in that article again;
-  a surface rejected in a context (the word before and the word after) is not suggested in the
-  same context anywhere.  A surface rejected more often than confirmed is not learned.
+  a surface rejected in a context (after the same word, or before the same word) is not
+  suggested in that context anywhere.  A surface rejected more often than confirmed is not learned.
 """
 
 from __future__ import annotations
@@ -31,12 +31,13 @@ from desktop.detection.detector import Candidate
 from desktop.detection.gazetteer import GazetteerEntry, Index
 from desktop.detection.lexicon import lexicon
 from desktop.detection.normalize import NormView, fold
-from desktop.learning.tokens import Token, script, tokenize
+from desktop.learning.tokens import _split_ending, script
 
 #: a year or number joined to an event name: "-2019", " – 2019", " 2019", "-২০১৯"
 _NUMBER_AFTER = regex.compile(r"(?:\s*[-‐-―]\s*|\s)(\p{Nd}{1,4})(?!\p{L}|\p{M}|\p{Nd})")
 _NUMBER_TAIL = regex.compile(r"^(.*?\S)(?:\s*[-‐-―]\s*|\s)\p{Nd}{1,4}$")
 _MIN_KEY = 3
+_WORD = regex.compile(r"[\p{L}\p{M}\p{N}\u200c\u200d]+")
 
 
 @dataclass
@@ -62,6 +63,28 @@ def context_key(text: str, start: int, end: int) -> tuple[str, str, str]:
     after = regex.match(r"\s*(\S+)", text[end:end + 40])
     return (fold(before.group(1)) if before else "", fold(text[start:end]),
             fold(after.group(1)) if after else "")
+
+
+class RejectedContexts:
+    """Where the curator rejected a surface: (word before, surface) and (surface, word after)."""
+
+    def __init__(self):
+        self.before: set[tuple[str, str]] = set()
+        self.after: set[tuple[str, str]] = set()
+
+    def add(self, ctx: tuple[str, str, str]) -> None:
+        before, surface, after = ctx
+        if before:
+            self.before.add((before, surface))
+        if after:
+            self.after.add((surface, after))
+
+    def __bool__(self) -> bool:
+        return bool(self.before or self.after)
+
+    def __contains__(self, ctx: tuple[str, str, str]) -> bool:
+        before, surface, after = ctx
+        return (before, surface) in self.before or (surface, after) in self.after
 
 
 class SurfaceLearner:
@@ -97,7 +120,7 @@ class SurfaceLearner:
                 lab.types[typ] += 1
                 if eid is not None:
                     lab.entities[(typ, eid)] += 1
-        self.rejected_contexts: set[tuple[str, str, str]] = set()
+        self.rejected_contexts = RejectedContexts()
         for surface, ctx in rejected:
             self.rejected_contexts.add(ctx)
             k = fold(surface)
@@ -124,7 +147,7 @@ class SurfaceLearner:
 
         out: dict[str, list] = defaultdict(list)
         for k, lab in self.labels.items():
-            words = [t.text for t in tokenize(lab.surface) if not t.ending and any(ch.isalpha() for ch in t.text)]
+            words = [w for w in _WORD.findall(lab.surface) if any(ch.isalpha() for ch in w)]
             if not words or len(words) > 6:
                 continue
             keys = tuple(phonetic_key(w) for w in words)
@@ -134,39 +157,53 @@ class SurfaceLearner:
         return out
 
     def _cross_hits(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, learned key) where a run of words of another script has the same keys;
+        a Bengali word may carry a case ending (the span ends before it)."""
         from desktop.linking.keys import phonetic_key
 
         if not self._cross:
             return []
-        toks: list[Token] = [t for t in tokenize(text) if not t.ending and any(ch.isalpha() for ch in t.text)]
-        keys: list[str | None] = [None] * len(toks)
+        words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text) if any(ch.isalpha() for ch in m.group())]
+        memo: dict[int, tuple[str, ...]] = {}
+
+        def keys(i: int) -> tuple[str, ...]:
+            got = memo.get(i)
+            if got is None:
+                w = words[i][2]
+                n = _split_ending(w)
+                got = memo[i] = (phonetic_key(w),) + ((phonetic_key(w[:-n]),) if n else ())
+            return got
+
         out = []
-        for i, t in enumerate(toks):
-            sc = script(t.text)
-            if sc == "lat" and not t.text[:1].isupper():
+        for i, (start, _end, w) in enumerate(words):
+            sc = script(w)
+            if sc == "lat" and not w[:1].isupper():
                 continue
-            k0 = keys[i] = keys[i] or phonetic_key(t.text)
-            for wkeys, src_script, surface in self._cross.get(k0, ()):
-                if src_script == sc:
-                    continue
-                n = len(wkeys)
-                if i + n > len(toks):
-                    continue
-                ok = True
-                for j in range(1, n):
-                    tj = toks[i + j]
-                    if script(tj.text) != sc or (sc == "lat" and not tj.text[:1].isupper()) or \
-                            tj.start - toks[i + j - 1].end > 2:
-                        ok = False
-                        break
-                    if keys[i + j] is None:
-                        keys[i + j] = phonetic_key(tj.text)
-                    if keys[i + j] != wkeys[j]:
-                        ok = False
-                        break
-                if ok:
-                    out.append((t.start, toks[i + n - 1].end, surface))
+            for k0 in keys(i):
+                for wkeys, src_script, surface in self._cross.get(k0, ()):
+                    if src_script == sc or i + len(wkeys) > len(words):
+                        continue
+                    end = self._match(words, i, wkeys, sc, keys)
+                    if end is not None:
+                        out.append((start, end, surface))
         return out
+
+    @staticmethod
+    def _match(words, i: int, wkeys: tuple[str, ...], sc: str, keys) -> int | None:
+        """End offset when words[i:] continue with ``wkeys`` (the first already matched)."""
+        end = None
+        for j, want in enumerate(wkeys):
+            s, e, w = words[i + j]
+            if j and (script(w) != sc or (sc == "lat" and not w[:1].isupper()) or s - words[i + j - 1][1] > 2):
+                return None
+            ks = keys(i + j)
+            if want == ks[0]:
+                end = e
+            elif len(ks) > 1 and want == ks[1]:
+                end = e - _split_ending(w)
+            else:
+                return None
+        return end
 
     # -- suggestions -------------------------------------------------------------------------
 
