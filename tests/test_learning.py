@@ -233,3 +233,10 @@ def test_cli_learn_prints_the_evaluation_and_resets(db, capsys):
     assert cli.main(["--db", db.path, "learn", "--reset"]) == 0
     assert "dropped the learned model (1 trainings)" in capsys.readouterr().out
     assert store.current(db) is None
+
+
+def test_training_in_a_child_process_stores_the_model(db):
+    curated(db)
+    rep = store.train_in_process(db.path)
+    assert (rep.version, rep.mentions) == (1, 5)
+    assert store.current(db)[0] == 1

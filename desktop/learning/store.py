@@ -15,6 +15,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import threading
 import time
 from collections import defaultdict
@@ -25,6 +27,7 @@ from sqlalchemy import delete, func, update
 from sqlmodel import select
 
 from desktop.db import Database
+from desktop.errors import CurateError
 from desktop.detection.detector import Detector
 from desktop.detection.gazetteer import GazetteerEntry
 from desktop.learning import crf
@@ -182,11 +185,25 @@ def due(db: Database, every: Optional[int] = None) -> bool:
 _RUNNING: dict[str, threading.Thread] = {}
 
 
-def train_in_background(db: Database, *, every: Optional[int] = None, force: bool = False,
+def train_in_process(db_path: str) -> TrainReport:
+    """Train in a child process (``curate --db PATH learn --json``), so the caller's interpreter
+    is never busy with it (CRFsuite holds Python's lock while it trains)."""
+    cmd = [sys.executable] if getattr(sys, "frozen", False) else [sys.executable, "-m", "desktop"]
+    proc = subprocess.run(cmd + ["--db", db_path, "learn", "--json"], capture_output=True, text=True,
+                          encoding="utf-8", timeout=3600)
+    if proc.returncode != 0:
+        lines = (proc.stderr or proc.stdout).strip().splitlines()
+        raise CurateError(lines[-1] if lines else f"training exited with {proc.returncode}")
+    d = json.loads(proc.stdout)
+    return TrainReport(d["version"], d["articles"], d["mentions"], d["active"], d["evaluation"], d["seconds"])
+
+
+def train_in_background(db: Database, *, every: Optional[int] = None, force: bool = False, process: bool = False,
                         done: Optional[Callable[[Optional[TrainReport], Optional[BaseException]], None]] = None
                         ) -> Optional[threading.Thread]:
     """Start a training thread when one is due (or ``force``) and none is running for this
-    database; returns the thread, or None.  ``done(report, error)`` runs on that thread."""
+    database; returns the thread, or None.  ``done(report, error)`` runs on that thread.
+    ``process``: the thread runs the training in a child process (the window uses this)."""
     with _LOCK:
         running = _RUNNING.get(db.path)
         if running is not None and running.is_alive():
@@ -196,7 +213,7 @@ def train_in_background(db: Database, *, every: Optional[int] = None, force: boo
 
     def work():
         try:
-            rep = train(db)
+            rep = train_in_process(db.path) if process else train(db)
         except BaseException as exc:  # reported to the caller, never lost on the thread
             if done:
                 done(None, exc)

@@ -181,6 +181,11 @@ class CurationHandlers:
         spans = [s for s in self.text_pane.visible_spans() if not suggestions_only or s.status == "suggested"]
         if not spans:
             return None
+        dock = getattr(self, "learning_dock", None)
+        if suggestions_only and dock is not None and dock.least_certain.isChecked():
+            from desktop.ui.learning_view import neighbour
+
+            return neighbour(spans, mid, direction)
         cur = self.text_pane.span(mid)
         if cur is None:
             return spans[0].id if direction > 0 else spans[-1].id

@@ -246,6 +246,9 @@ class MainWindow(CurationHandlers, BackgroundWork, QMainWindow):
         toggle.setText("&History")
         toggle.setShortcut("Ctrl+Shift+H")
         self.menus["View"].addAction(toggle)
+        from desktop.ui import learning_view
+
+        self.learning_dock = learning_view.install(self)
 
     def _make_link_panel(self) -> Optional[QWidget]:
         try:
