@@ -197,10 +197,10 @@ class SurfaceLearner:
             if j and (script(w) != sc or (sc == "lat" and not w[:1].isupper()) or s - words[i + j - 1][1] > 2):
                 return None
             ks = keys(i + j)
-            if want == ks[0]:
-                end = e
-            elif len(ks) > 1 and want == ks[1]:
+            if len(ks) > 1 and want == ks[1]:   # the stem first: a vowel ending leaves the key as it is
                 end = e - _split_ending(w)
+            elif want == ks[0]:
+                end = e
             else:
                 return None
         return end
@@ -222,7 +222,7 @@ class SurfaceLearner:
                 found.append((a, b, norm[s:e]))
         found += self._cross_hits(text)
         out = []
-        for a, b, key in found:
+        for a, b, key in dict.fromkeys(found):
             if key in blocked or fold(text[a:b]) in blocked:
                 continue
             typ, conf, eid = self.best[key]
