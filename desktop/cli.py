@@ -20,6 +20,7 @@ from desktop import __version__
 from desktop.errors import CurateError
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+MAX_LIMIT = 1_000_000
 
 log = logging.getLogger("curate")
 
@@ -36,14 +37,54 @@ def _db_path(args) -> tuple[Path, bool]:
     return default_db_path(), True
 
 
-def _open(args, *, must_exist: bool = False):
+def _open(args, *, must_exist: bool = False, read_only: bool = False):
+    """The database of the command.  ``read_only`` for commands that only read: an existing
+    file is then opened read-only and never written (a missing one is still created)."""
     from desktop.seeds import open_or_create
 
     path, is_default = _db_path(args)
     if must_exist and not path.exists():
         raise CurateError(f"{path}: no such database")
+    if read_only and path.exists() and path.stat().st_size > 0:
+        from desktop.db import Database
+
+        return Database(path, create=False, read_only=True)
     db, _created = open_or_create(path, with_seeds=is_default)
     return db
+
+
+def _backup_after_write(db, started: float) -> None:
+    """Automatic backup after a long command-line write (see desktop.backups); never fatal."""
+    from desktop import backups
+
+    try:
+        made = backups.after_cli_write(db, started)
+    except CurateError as exc:
+        print(f"curate: note: no automatic backup ({exc})", file=sys.stderr)
+        return
+    if made:
+        log.info("backup %s", made)
+
+
+def _limit(text: str) -> int:
+    """--limit: a whole number from 1 to 1,000,000 (argparse shows the message)."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= n <= MAX_LIMIT:
+        raise argparse.ArgumentTypeError(f"{text} is out of range (1 to {MAX_LIMIT:,})")
+    return n
+
+
+def _megabytes(text: str) -> int:
+    try:
+        n = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of megabytes") from None
+    if not 0 < n <= 100_000:
+        raise argparse.ArgumentTypeError(f"{text} MB is out of range (above 0, at most 100000)")
+    return int(n * 1024 * 1024)
 
 
 def _print_json(obj) -> None:
@@ -55,26 +96,44 @@ def _print_json(obj) -> None:
 
 
 def cmd_import(args) -> int:
-    from desktop.importing import import_paths
+    import time
 
+    from desktop.importing import MAX_FILE_BYTES, import_paths
+
+    started = time.monotonic()
     db = _open(args)
-    report = import_paths(db, args.paths, detect=not args.no_detect)
+    report = import_paths(db, args.paths, detect=not args.no_detect,
+                          max_file_bytes=args.max_file_size or MAX_FILE_BYTES)
     print(report.summary())
     for f in report.failed:
         print(f"  failed: {f}")
+    if report.stopped:
+        print(f"curate: {report.stopped}", file=sys.stderr)
+        return EXIT_FAIL
+    if report.imported:
+        _backup_after_write(db, started)
     return EXIT_FAIL if report.failed else EXIT_OK
 
 
 def cmd_detect(args) -> int:
+    import time
+
     from desktop.detection.service import detect_articles
 
+    started = time.monotonic()
     db = _open(args)
+    db.refuse_if_read_only()
     ids = args.article or None
+    if ids:
+        from desktop.importing import pending_detection
+
+        ids = sorted(set(ids) | set(pending_detection(db)))  # finish what a killed import left
     if args.link_threshold is not None:
         if not 0.0 < args.link_threshold <= 1.0:
             raise CurateError(f"--link-threshold {args.link_threshold}: must be above 0 and at most 1")
     res = detect_articles(db, ids, link=not args.no_link, link_threshold=args.link_threshold)
     print(f"detected over {res.articles} articles: {res.added} new suggestions, {res.linked} linked")
+    _backup_after_write(db, started)
     return EXIT_OK
 
 
@@ -104,7 +163,7 @@ def cmd_learn(args) -> int:
 def cmd_export(args) -> int:
     from desktop.exporting import export
 
-    db = _open(args)
+    db = _open(args, read_only=True)
     files = export(db, args.out, fmt=args.format, status=args.status)
     for f in files:
         print(f)
@@ -120,7 +179,12 @@ def cmd_kb(args) -> int:
     if args.kb_command == "import":
         if not path.is_file():
             raise CurateError(f"{path}: no such file")
+        import time
+
+        started = time.monotonic()
+        db.refuse_if_read_only()
         rep = kb.import_json(db, path) if is_json else kb.import_csv(db, path)
+        _backup_after_write(db, started)
         print(f"entities created {rep.created}, updated {rep.updated}, aliases added {rep.aliases_added}, "
               f"failed {len(rep.failed)}")
         for f in rep.failed:
@@ -132,7 +196,7 @@ def cmd_kb(args) -> int:
 
 
 def cmd_search(args) -> int:
-    db = _open(args)
+    db = _open(args, read_only=True)
     hits = db.search(args.query, limit=args.limit)
     if args.json:
         _print_json([{"article_id": i, "title": t, "snippet": s} for i, t, s in hits])
@@ -147,7 +211,7 @@ def cmd_search(args) -> int:
 def cmd_list(args) -> int:
     from desktop.queries import ArticleFilter, list_articles
 
-    db = _open(args)
+    db = _open(args, read_only=True)
     rows = list_articles(db, ArticleFilter(status=args.status, language=args.language))
     if args.json:
         _print_json([r.__dict__ for r in rows])
@@ -161,7 +225,7 @@ def cmd_list(args) -> int:
 def cmd_stats(args) -> int:
     from desktop.queries import stats
 
-    db = _open(args)
+    db = _open(args, read_only=True)
     st = stats(db)
     if args.json:
         _print_json(st)
@@ -179,7 +243,7 @@ def cmd_check(args) -> int:
     path, _ = _db_path(args)
     if not path.exists():
         raise CurateError(f"{path}: no such database")
-    db = Database(path, create=False)
+    db = Database(path, create=False, read_only=True)  # a check never writes
     problems = db.check()
     for p in problems:
         print(p)
@@ -192,6 +256,52 @@ def cmd_backup(args) -> int:
     db.backup(args.file)
     print(f"backed up to {args.file}")
     return EXIT_OK
+
+
+def cmd_backups(args) -> int:
+    from desktop import backups
+
+    path, _ = _db_path(args)
+    rows = backups.list_backups(path)
+    if args.json:
+        _print_json([{"file": str(b.path), "at": b.at.isoformat(), "articles": b.articles,
+                      "mentions": b.mentions, "problem": b.problem} for b in rows])
+        return EXIT_OK
+    if not rows:
+        print(f"no backups of {path} yet (they are kept in {backups.backup_dir(path)})")
+        return EXIT_OK
+    print("date\tarticles\tmentions\tfile")
+    for b in rows:
+        extra = f"\t(unreadable: {b.problem})" if b.problem else ""
+        print(f"{b.at:%Y-%m-%d %H:%M:%S}\t{b.articles if b.articles is not None else '?'}\t"
+              f"{b.mentions if b.mentions is not None else '?'}\t{b.path}{extra}")
+    return EXIT_OK
+
+
+def cmd_restore(args) -> int:
+    from desktop import backups
+    from desktop.db import Database
+
+    path, _ = _db_path(args)
+    if not path.exists():
+        raise CurateError(f"{path}: no such database")
+    db = Database(path, create=False)
+    safety = backups.restore(db, args.backup)
+    print(f"restored {args.backup} into {path}; the previous content was saved as {safety}")
+    return EXIT_OK
+
+
+def cmd_recover(args) -> int:
+    from desktop import backups
+
+    rep = backups.recover(args.damaged, args.new)
+    print(rep.summary())
+    for line in rep.lost[:200]:
+        print(f"  not recovered: {line}")
+    if len(rep.lost) > 200:
+        print(f"  ... and {len(rep.lost) - 200} more")
+    print(f"the salvaged database is {args.new}; check it with: curate --db {args.new} check")
+    return EXIT_FAIL if rep.lost else EXIT_OK
 
 
 def cmd_undo(args) -> int:
@@ -261,6 +371,8 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("import", help="import files and folders (.txt .md .html .jsonl .csv)")
     s.add_argument("paths", nargs="+", metavar="PATH")
     s.add_argument("--no-detect", action="store_true", help="do not run entity detection on the new articles")
+    s.add_argument("--max-file-size", type=_megabytes, metavar="MB",
+                   help="skip files larger than this (default 50 MB)")
     s.set_defaults(func=cmd_import)
 
     s = sub.add_parser("detect", help="run entity detection (idempotent)")
@@ -291,9 +403,9 @@ def build_parser() -> argparse.ArgumentParser:
         k.set_defaults(func=cmd_kb)
 
     s = sub.add_parser("search", help="full-text search over titles and texts")
-    s.add_argument("query")
+    s.add_argument("query", help="words to find (a query starting with '-' is fine: curate search -- -word)")
     s.add_argument("--json", action="store_true")
-    s.add_argument("--limit", type=int, default=50)
+    s.add_argument("--limit", type=_limit, default=50, help=f"at most this many (1 to {MAX_LIMIT:,}, default 50)")
     s.set_defaults(func=cmd_search)
 
     s = sub.add_parser("list", help="articles with mention counts per status")
@@ -313,13 +425,26 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("file", metavar="FILE")
     s.set_defaults(func=cmd_backup)
 
+    s = sub.add_parser("backups", help="list the automatic backups of the database, newest first")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_backups)
+
+    s = sub.add_parser("restore", help="restore a backup (the current database is saved as a backup first)")
+    s.add_argument("backup", metavar="BACKUP")
+    s.set_defaults(func=cmd_restore)
+
+    s = sub.add_parser("recover", help="salvage every readable row of a damaged database into a new one")
+    s.add_argument("damaged", metavar="DAMAGED")
+    s.add_argument("new", metavar="NEW.db")
+    s.set_defaults(func=cmd_recover)
+
     for name in ("undo", "redo"):
         s = sub.add_parser(name, help=f"{name} the last curation action")
         s.set_defaults(func=cmd_undo)
 
     s = sub.add_parser("history", help="the log of curation actions, newest first")
     s.add_argument("--json", action="store_true")
-    s.add_argument("--limit", type=int, default=50)
+    s.add_argument("--limit", type=_limit, default=50)
     s.set_defaults(func=cmd_history)
 
     s = sub.add_parser("selftest", help="check the installation in a temporary database (exit 0 or 1)")
@@ -342,8 +467,34 @@ def _log_internal_error(exc: BaseException) -> str:
         return "(log not writable)"
 
 
+def _search_terms_first(argv: list[str]) -> list[str]:
+    """`curate search -ভারত`: a word after `search` that starts with '-' but is no option of
+    ours is a query, not an option (argparse would refuse it): pass it after '--'."""
+    i = 0
+    while i < len(argv) and argv[i].startswith("-"):  # global options before the command
+        i += 2 if argv[i] == "--db" else 1
+    if i >= len(argv) or argv[i] != "search" or "--" in argv:
+        return argv
+    known = {"-h", "--help", "--json", "--limit"}
+    head, rest, terms = argv[:i + 1], [], []
+    tail = argv[i + 1:]
+    j = 0
+    while j < len(tail):
+        tok = tail[j]
+        if tok.startswith("-") and len(tok) > 1 and tok.split("=", 1)[0] not in known:
+            terms.append(tok)
+        else:
+            rest.append(tok)
+            if tok == "--limit" and j + 1 < len(tail):
+                rest.append(tail[j + 1])
+                j += 1
+        j += 1
+    return head + rest + (["--", *terms] if terms else [])
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = build_parser()
+    argv = _search_terms_first(list(sys.argv[1:] if argv is None else argv))
     args = parser.parse_args(argv)
     if args.licenses:
         from desktop.licenses import summary

@@ -11,9 +11,10 @@ from typing import Iterable, Optional, TypeVar
 from sqlmodel import Session, select
 
 from desktop import text as textmod
+from desktop.changes import Changes
 from desktop.db import Database
 from desktop.errors import CurateError
-from desktop.history import Tracker, action
+from desktop.history import Tracker
 from desktop.models import Alias, Article, Entity, EntityType, Mention
 
 ARTICLE_STATUSES = ("new", "in_progress", "done")
@@ -94,7 +95,7 @@ def add_mention(
     entity_id: Optional[int] = None,
     status: str = "confirmed",
     source: str = "manual",
-) -> Mention:
+) -> Changes[Mention]:
     """Add a mention the curator marked (confirmed, source `manual`).  The span is widened to
     whole grapheme clusters; an existing mention with the same span and type is confirmed
     instead of duplicated."""
@@ -117,11 +118,11 @@ def add_mention(
             )
         _learn_alias(t, m)
         _touch_article(t, art)
-        t.record("add", f"Add {type} ‘{_short(m.text)}’", article_id)
-        return m
+        entry = t.record("add", f"Add {type} ‘{_short(m.text)}’", article_id)
+        return Changes.from_tracker(t, value=m, entry=entry)
 
 
-def set_status(db: Database, mention_id: int, status: str) -> Mention:
+def set_status(db: Database, mention_id: int, status: str) -> Changes[Mention]:
     if status not in ("suggested", "confirmed", "rejected"):
         raise CurateError(f"unknown mention status {status!r}")
     verb = {"confirmed": "Confirm", "rejected": "Reject", "suggested": "Reset"}[status]
@@ -131,36 +132,40 @@ def set_status(db: Database, mention_id: int, status: str) -> Mention:
         t.update(m, status=status)
         _learn_alias(t, m)
         _touch_article(t, require(s, Article, m.article_id))
-        t.record(verb.lower(), f"{verb} ‘{_short(m.text)}’", m.article_id)
-        return m
+        entry = t.record(verb.lower(), f"{verb} ‘{_short(m.text)}’", m.article_id)
+        return Changes.from_tracker(t, value=m, entry=entry)
 
 
-def confirm(db: Database, mention_id: int) -> Mention:
+def confirm(db: Database, mention_id: int) -> Changes[Mention]:
     return set_status(db, mention_id, "confirmed")
 
 
-def reject(db: Database, mention_id: int) -> Mention:
+def reject(db: Database, mention_id: int) -> Changes[Mention]:
     return set_status(db, mention_id, "rejected")
 
 
-def set_type(db: Database, mention_id: int, type: str) -> Mention:
-    """Change a mention's type; the curator has decided, so it is confirmed."""
+def set_type(db: Database, mention_id: int, type: str) -> Changes[Mention]:
+    """Change a mention's type; the curator has decided, so it is confirmed.  A link to an entity
+    of another type is dropped (a link must agree with the type), and the returned notes say so."""
     with db.transaction() as s:
         check_type(s, type)
         m = require(s, Mention, mention_id)
         t = Tracker(s)
         entity_id = m.entity_id
+        notes = []
         if entity_id is not None:
             ent = s.get(Entity, entity_id)
             if ent is not None and ent.type != type:
-                entity_id = None  # a link must agree with the type
+                entity_id = None
+                notes.append(f"its link to the {ent.type} entity ‘{_short(ent.name)}’ was dropped "
+                             f"(a {type} mention links only to a {type} entity)")
         t.update(m, type=type, status="confirmed", entity_id=entity_id)
         _touch_article(t, require(s, Article, m.article_id))
-        t.record("type", f"Type of ‘{_short(m.text)}’ → {type}", m.article_id)
-        return m
+        entry = t.record("type", f"Type of ‘{_short(m.text)}’ → {type}", m.article_id)
+        return Changes.from_tracker(t, value=m, entry=entry, notes=notes)
 
 
-def set_span(db: Database, mention_id: int, start: int, end: int) -> Mention:
+def set_span(db: Database, mention_id: int, start: int, end: int) -> Changes[Mention]:
     """Move a mention's boundaries (snapped to grapheme clusters).  The detector's original span
     is kept so re-detection does not propose it again."""
     with db.transaction() as s:
@@ -173,19 +178,20 @@ def set_span(db: Database, mention_id: int, start: int, end: int) -> Mention:
             fields.update(origin_start=m.start, origin_end=m.end)
         t.update(m, **fields)
         _touch_article(t, art)
-        t.record("span", f"Boundaries of ‘{_short(m.text)}’", m.article_id)
-        return m
+        entry = t.record("span", f"Boundaries of ‘{_short(m.text)}’", m.article_id)
+        return Changes.from_tracker(t, value=m, entry=entry)
 
 
-def delete_mention(db: Database, mention_id: int) -> None:
+def delete_mention(db: Database, mention_id: int) -> Changes[Mention]:
     with db.transaction() as s:
         m = require(s, Mention, mention_id)
         t = Tracker(s)
         t.delete(m)
-        t.record("delete", f"Delete ‘{_short(m.text)}’", m.article_id)
+        entry = t.record("delete", f"Delete ‘{_short(m.text)}’", m.article_id)
+        return Changes.from_tracker(t, value=m, entry=entry)
 
 
-def link(db: Database, mention_id: int, entity_id: Optional[int]) -> Mention:
+def link(db: Database, mention_id: int, entity_id: Optional[int]) -> Changes[Mention]:
     """Link a mention to an entity (None unlinks).  The entity's type must match the mention's."""
     with db.transaction() as s:
         m = require(s, Mention, mention_id)
@@ -201,12 +207,12 @@ def link(db: Database, mention_id: int, entity_id: Optional[int]) -> Mention:
             t.update(m, entity_id=None)
             summary = f"Unlink ‘{_short(m.text)}’"
         _touch_article(t, require(s, Article, m.article_id))
-        t.record("link", summary, m.article_id)
-        return m
+        entry = t.record("link", summary, m.article_id)
+        return Changes.from_tracker(t, value=m, entry=entry)
 
 
-def confirm_all(db: Database, article_id: int) -> int:
-    """Confirm every suggestion in the article; returns how many."""
+def confirm_all(db: Database, article_id: int) -> Changes:
+    """Confirm every suggestion in the article; ``count`` says how many."""
     with db.transaction() as s:
         art = require(s, Article, article_id)
         t = Tracker(s)
@@ -216,19 +222,19 @@ def confirm_all(db: Database, article_id: int) -> int:
             _learn_alias(t, m)
             n += 1
         _touch_article(t, art)
-        t.record("confirm_all", f"Confirm all {n} suggestions", article_id)
-        return n
+        entry = t.record("confirm_all", f"Confirm all {n} suggestion{'s' if n != 1 else ''}", article_id)
+        return Changes.from_tracker(t, count=n, entry=entry)
 
 
-def set_article_status(db: Database, article_id: int, status: str) -> Article:
+def set_article_status(db: Database, article_id: int, status: str) -> Changes[Article]:
     if status not in ARTICLE_STATUSES:
         raise CurateError(f"unknown article status {status!r} (one of {', '.join(ARTICLE_STATUSES)})")
     with db.transaction() as s:
         art = require(s, Article, article_id)
         t = Tracker(s)
         t.update(art, status=status)
-        t.record("article_status", f"Mark ‘{_short(art.title)}’ {status.replace('_', ' ')}", article_id)
-        return art
+        entry = t.record("article_status", f"Mark ‘{_short(art.title)}’ {status.replace('_', ' ')}", article_id)
+        return Changes.from_tracker(t, value=art, entry=entry)
 
 
 # -- entities and types -------------------------------------------------------------------------------
@@ -243,7 +249,7 @@ def create_entity(
     external_id: Optional[str] = None,
     description: str = "",
     link_mention_id: Optional[int] = None,
-) -> Entity:
+) -> Changes[Entity]:
     """Create an entity (its name is also an alias); optionally link a mention to it."""
     name = textmod.clean_text(name)
     if not name:
@@ -267,16 +273,19 @@ def create_entity(
             t.update(m, entity_id=ent.id, status="confirmed")
             _learn_alias(t, m)
             art_id = m.article_id
-        t.record("create_entity", f"Create entity ‘{_short(name)}’", art_id)
-        return ent
+        entry = t.record("create_entity", f"Create entity ‘{_short(name)}’", art_id)
+        return Changes.from_tracker(t, value=ent, entry=entry)
 
 
-def add_entity_type(db: Database, name: str, colour: str = "#888888", shortcut: str = "") -> EntityType:
+def add_entity_type(db: Database, name: str, colour: str = "#888888", shortcut: str = "") -> Changes[EntityType]:
     name = name.strip().upper()
     if not name or not name.replace("_", "").isalnum():
         raise CurateError(f"invalid entity type name {name!r}")
-    with action(db, "add_type", f"Add type {name}") as t:
-        if t.session.exec(select(EntityType).where(EntityType.name == name)).first():
+    with db.transaction() as s:
+        t = Tracker(s)
+        if s.exec(select(EntityType).where(EntityType.name == name)).first():
             raise CurateError(f"entity type {name} exists already")
-        pos = len(t.session.exec(select(EntityType)).all())
-        return t.insert(EntityType(name=name, colour=colour, shortcut=shortcut, position=pos))  # type: ignore[return-value]
+        pos = len(s.exec(select(EntityType)).all())
+        et = t.insert(EntityType(name=name, colour=colour, shortcut=shortcut, position=pos))
+        entry = t.record("add_type", f"Add type {name}")
+        return Changes.from_tracker(t, value=et, entry=entry)

@@ -31,7 +31,7 @@ from desktop import models
 from desktop.errors import CurateError
 
 #: Current schema version, stored in ``PRAGMA user_version``.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 BUSY_TIMEOUT_MS = 5000
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -55,7 +55,7 @@ def _explain(exc: BaseException, path: str) -> str:
     if "not a database" in low or "malformed" in low or "corrupt" in low:
         return f"{path}: the database file is damaged ({msg}); it was left untouched"
     if "disk is full" in low or "disk i/o" in low:
-        return f"{path}: could not write the database: {msg}; nothing was changed"
+        return f"{path}: could not write the database ({msg}); free some space, the last change was not saved"
     if "readonly" in low or "read-only" in low:
         return f"{path}: the database is read-only"
     if "unable to open" in low:
@@ -86,37 +86,70 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record) -> None:
     del mode
 
 
+def _on_connect_ro(dbapi_conn: sqlite3.Connection, _record) -> None:
+    """A read-only connection: no journal-mode switch (that writes the header), no writes."""
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA query_only = ON")
+    cur.close()
+
+
 def _on_begin(conn) -> None:
     conn.exec_driver_sql(conn.get_execution_options().get("sqlite_begin", "BEGIN"))
 
 
 class Database:
-    """An open Curate database.  ``Database(path)`` creates or migrates it as needed."""
+    """An open Curate database.  ``Database(path)`` creates it when the path does not exist (or is
+    an empty file) and migrates it as needed.
 
-    def __init__(self, path: str | os.PathLike, *, create: bool = True):
+    An existing file is judged through a read-only connection before anything writes to it
+    (:func:`sqlite_file_state`): another program's file is refused and left byte-identical.  A
+    read-only file or folder, or a file that fails SQLite's quick check, is opened read-only:
+    :attr:`read_only` is True, :attr:`read_only_reason` says why and what to do, and every
+    :meth:`transaction` is refused with that line.  ``read_only=True`` asks for that mode
+    (commands that only read: ``check``, ``list``, ``stats``, ``search``, ``export``)."""
+
+    def __init__(self, path: str | os.PathLike, *, create: bool = True, read_only: bool = False):
         self.path = str(path)
+        self.read_only = False
+        self.read_only_reason: str | None = None
+        self.damaged = False
         p = Path(self.path)
-        if p.exists():
-            head = _header(p)
-            if head and head != _SQLITE_MAGIC:
-                raise DatabaseError(
-                    f"{self.path}: not a Curate database (the file is damaged or of another kind); "
-                    "it was left untouched"
-                )
-        elif not create:
-            raise DatabaseError(f"{self.path}: no such database")
-        else:
+        state = sqlite_file_state(p)
+        if state == "missing":
+            if not create:
+                raise DatabaseError(f"{self.path}: no such database")
+            if read_only:
+                raise DatabaseError(f"{self.path}: no such database (nothing to open read-only)")
             try:
                 p.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise DatabaseError(f"{self.path}: cannot create the folder ({exc.strerror})") from None
+        elif state == "curate":
+            why = sqlite_file_read_only_reason(p)
+            if why:
+                self._set_read_only(f"{self.path}: {why}; it is open read-only "
+                                    "(copy it to a writable folder to change it)")
+            elif read_only:
+                self.read_only = True  # asked for: no reason to report
+            else:
+                problems = sqlite_quick_check(p)
+                if problems:
+                    self.damaged = True
+                    self._set_read_only(
+                        f"{self.path}: the database is damaged ({problems[0]}); it is open read-only and "
+                        f"nothing was written. Run: curate recover {self.path} NEW.db"
+                    )
+        elif read_only:  # an empty file: nothing to read
+            raise DatabaseError(f"{self.path}: empty file, not a Curate database yet")
 
         self.engine: Engine = create_engine(
-            f"sqlite:///{self.path}",
+            sqlite_url(p, read_only=self.read_only),
             connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
             poolclass=NullPool if os.environ.get("CURATE_DB_NULLPOOL") else None,
         )
-        event.listen(self.engine, "connect", _on_connect)
+        event.listen(self.engine, "connect", _on_connect_ro if self.read_only else _on_connect)
         event.listen(self.engine, "begin", _on_begin)
         self._write_engine = self.engine.execution_options(sqlite_begin="BEGIN IMMEDIATE")
         try:
@@ -124,6 +157,15 @@ class Database:
         except DBAPIError as exc:
             self.engine.dispose()
             raise DatabaseError(_explain(exc, self.path)) from None
+
+    def _set_read_only(self, reason: str) -> None:
+        self.read_only = True
+        self.read_only_reason = reason
+
+    def refuse_if_read_only(self) -> None:
+        """Raise the one-line reason when this database cannot be written."""
+        if self.read_only:
+            raise DatabaseError(self.read_only_reason or f"{self.path}: opened read-only; nothing can be changed")
 
     # -- sessions and transactions -----------------------------------------------------------
 
@@ -139,7 +181,9 @@ class Database:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A write transaction: committed when the block ends, rolled back on any exception."""
+        """A write transaction: committed when the block ends, rolled back on any exception.
+        Refused at once (one line, the next step) on a database opened read-only."""
+        self.refuse_if_read_only()
         with Session(self._write_engine, expire_on_commit=False) as s:
             try:
                 yield s
@@ -161,27 +205,41 @@ class Database:
             return int(c.exec_driver_sql("PRAGMA user_version").scalar() or 0)
 
     def _migrate(self) -> None:
+        # Read first, without the write lock: a reader must not wait for (or fail on) a long
+        # writer, and a read-only database must never be written.
+        with self.engine.connect() as c:
+            version = int(c.exec_driver_sql("PRAGMA user_version").scalar() or 0)
+            has_tables = c.exec_driver_sql(
+                "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='article'"
+            ).scalar()
+            c.rollback()
+        if version > SCHEMA_VERSION:
+            raise DatabaseError(
+                f"{self.path}: made by a newer Curate (schema {version}, this one knows {SCHEMA_VERSION})"
+            )
+        if has_tables and version == 0:
+            raise DatabaseError(f"{self.path}: not a Curate database (no schema version); left untouched")
+        if has_tables and version == SCHEMA_VERSION:
+            return
+        if self.read_only:
+            raise DatabaseError(
+                f"{self.path}: this database needs an upgrade (schema {version} to {SCHEMA_VERSION}), "
+                "which cannot be done while it is read-only"
+            )
         with self._write_engine.begin() as c:
             version = int(c.exec_driver_sql("PRAGMA user_version").scalar() or 0)
             has_tables = c.exec_driver_sql(
                 "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='article'"
             ).scalar()
-            if version > SCHEMA_VERSION:
-                raise DatabaseError(
-                    f"{self.path}: made by a newer Curate (schema {version}, this one knows {SCHEMA_VERSION})"
-                )
             if not has_tables:
                 SQLModel.metadata.create_all(c)
                 _create_fts(c)
                 _seed_defaults(c)
                 c.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
                 return
-            if version == 0:
-                raise DatabaseError(f"{self.path}: not a Curate database (no schema version); left untouched")
             for target in range(version + 1, SCHEMA_VERSION + 1):
-                if target not in MIGRATIONS:  # a number reserved for a migration of another branch
-                    continue
-                MIGRATIONS[target](c)
+                if target in MIGRATIONS:  # numbers are reserved per branch until merged
+                    MIGRATIONS[target](c)
                 c.exec_driver_sql(f"PRAGMA user_version = {target}")
 
     # -- full-text search --------------------------------------------------------------------
@@ -215,29 +273,55 @@ class Database:
     # -- maintenance -------------------------------------------------------------------------
 
     def backup(self, dest: str | os.PathLike) -> None:
-        """A consistent copy through SQLite's online backup API, safe while the app is running.
-        Written to a temporary file first, then moved into place."""
+        """A consistent copy through SQLite's online backup API, safe while the app is running
+        (it reads; it never waits for a writer to finish).  The copy is written to a temporary
+        file, verified with an integrity check, and only then moved into place: a damaged
+        database never yields a backup that looks healthy."""
         dest = Path(dest)
-        tmp = dest.with_name(dest.name + ".part")
+        if self.damaged:
+            raise DatabaseError(f"{dest}: backup refused: {self.read_only_reason}")
+        tmp = dest.with_name(f".{dest.name}.part")
         try:
             dest.parent.mkdir(parents=True, exist_ok=True)
-            src = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
+            src = _connect_ro(Path(self.path))
             try:
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
                 out = sqlite3.connect(str(tmp))
                 try:
                     src.backup(out)
+                    problems = [r[0] for r in out.execute("PRAGMA integrity_check(5)") if r[0] != "ok"]
+                    out.execute("PRAGMA journal_mode = DELETE")
                 finally:
                     out.close()
             finally:
                 src.close()
+            if problems:
+                tmp.unlink()
+                raise DatabaseError(
+                    f"{self.path}: the database is damaged ({problems[0]}); no backup was made, so no "
+                    f"damaged copy can pass for a good one. Run: curate recover {self.path} NEW.db"
+                )
+            fd = os.open(tmp, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
             os.replace(tmp, dest)
         except (sqlite3.Error, OSError) as exc:
             with contextlib.suppress(OSError):
                 tmp.unlink()
+            low = str(exc).lower()
+            if "malformed" in low or "not a database" in low:
+                raise DatabaseError(
+                    f"{self.path}: the database is damaged ({exc}); no backup was made. "
+                    f"Run: curate recover {self.path} NEW.db"
+                ) from None
             raise DatabaseError(f"{dest}: backup failed: {exc}") from None
 
     def check(self) -> list[str]:
-        """Integrity problems found (empty list when healthy)."""
+        """Integrity problems found (empty list when healthy).  Reads only: works on a
+        read-only file and never changes the database."""
         problems: list[str] = []
         try:
             with self.engine.connect() as c:
@@ -246,10 +330,13 @@ class Database:
                         problems.append(f"integrity: {row}")
                 for row in c.exec_driver_sql("PRAGMA foreign_key_check"):
                     problems.append(f"foreign key: table {row[0]} row {row[1]} -> {row[2]}")
-                try:
-                    c.exec_driver_sql("INSERT INTO article_fts(article_fts, rank) VALUES ('integrity-check', 1)")
-                except DBAPIError as exc:
-                    problems.append(f"full-text index: {getattr(exc, 'orig', exc)}")
+                if not self.read_only:
+                    # FTS5's check is spelled as an INSERT (it changes nothing); SQLite refuses it
+                    # on a read-only connection, so it runs only where the file is writable.
+                    try:
+                        c.exec_driver_sql("INSERT INTO article_fts(article_fts, rank) VALUES ('integrity-check', 1)")
+                    except DBAPIError as exc:
+                        problems.append(f"full-text index: {getattr(exc, 'orig', exc)}")
                 bad = c.exec_driver_sql(
                     "SELECT m.id FROM mention m JOIN article a ON a.id = m.article_id "
                     "WHERE m.\"end\" > length(a.text) OR substr(a.text, m.start + 1, m.\"end\" - m.start) <> m.text"
@@ -258,6 +345,7 @@ class Database:
                     problems.append(f"mention {mid}: text does not match the article at its offsets")
                 if len(bad) > 20:
                     problems.append(f"... and {len(bad) - 20} more mentions")
+                c.rollback()
         except DBAPIError as exc:
             problems.append(_explain(exc, self.path))
         return problems
@@ -311,6 +399,7 @@ class Database:
         conn.exec_driver_sql(sql, [r + t for r in rows] if t else rows)
 
     def rebuild_search_index(self) -> None:
+        self.refuse_if_read_only()
         with self._write_engine.begin() as c:
             c.exec_driver_sql("INSERT INTO article_fts(article_fts) VALUES ('rebuild')")
 
@@ -396,24 +485,96 @@ def _to_v6(c) -> None:
     models.SQLModel.metadata.create_all(c, tables=[models.LearnedModel.__table__])
 
 
-MIGRATIONS = {2: _to_v2, 3: _to_v3, 6: _to_v6}
+def _to_v7(c) -> None:
+    """The "detection not yet finished" mark on articles (an import killed before its detection
+    is made up by the next import, ``detect`` or window start)."""
+    from sqlalchemy import inspect
+
+    cols = {col["name"] for col in inspect(c).get_columns("article")}
+    if "detect_pending" not in cols:
+        c.exec_driver_sql("ALTER TABLE article ADD COLUMN detect_pending BOOLEAN NOT NULL DEFAULT FALSE")
 
 
-def probe_existing(path: str | os.PathLike) -> None:
-    """Check, without changing anything, that ``path`` is a Curate database that can be opened
-    (for the window's File → Open Database…).  An empty SQLite file is fine (it gets the schema);
-    a missing file, a file of another kind, or another program's SQLite database raises
-    :class:`DatabaseError` with one clear line."""
-    p = Path(path)
+MIGRATIONS = {2: _to_v2, 3: _to_v3, 6: _to_v6, 7: _to_v7}
+
+
+# -- SQLite file specifics ------------------------------------------------------------------------
+# Everything below applies only when the backend is a SQLite file: judging a file before anything
+# writes to it, read-only and damaged files, URIs.  Nothing here opens a read-write connection.
+
+_FOREIGN = "not a Curate database (an SQLite file of another program); it was left untouched"
+_health_cache: dict[tuple, list[str]] = {}
+
+
+def _file_signature(p: Path) -> tuple:
+    sig = [str(p.resolve())]
+    for f in (p, p.with_name(p.name + "-wal")):
+        try:
+            st = f.stat()
+            sig += [st.st_size, st.st_mtime_ns]
+        except OSError:
+            sig += [None, None]
+    return tuple(sig)
+
+
+def sqlite_uri(p: Path, *, read_only: bool, immutable: bool = False) -> str:
+    """The ``file:`` URI of a database file (percent-encoded), read-only when asked."""
+    uri = p.resolve().as_uri()
+    if immutable:
+        return uri + "?mode=ro&immutable=1"
+    return uri + ("?mode=ro" if read_only else "?mode=rw")
+
+
+def _connect_ro(p: Path) -> sqlite3.Connection:
+    """A read-only connection that writes nothing, not even a ``-shm`` file when the folder is
+    read-only (then the file is read as immutable: nobody can be writing it there)."""
+    try:
+        conn = sqlite3.connect(sqlite_uri(p, read_only=True), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError as exc:
+        low = str(exc).lower()
+        if "readonly" not in low and "unable to open" not in low:
+            raise
+    return sqlite3.connect(sqlite_uri(p, read_only=True, immutable=True), uri=True)
+
+
+def _sqlite_can_open_ro(p: Path) -> bool:
+    try:
+        conn = sqlite3.connect(sqlite_uri(p, read_only=True), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+        return True
+    except sqlite3.Error:
+        return False
+
+
+def sqlite_url(p: Path, *, read_only: bool) -> str:
+    """The SQLAlchemy URL of a database file."""
+    if not read_only:
+        return f"sqlite:///{p}"
+    if not p.exists() or _sqlite_can_open_ro(p):
+        return f"sqlite:///{sqlite_uri(p, read_only=True)}&uri=true"
+    return f"sqlite:///{sqlite_uri(p, read_only=True, immutable=True)}&uri=true"
+
+
+def sqlite_file_state(p: Path) -> str:
+    """``missing``, ``empty`` (a zero-byte file: may become a database) or ``curate`` (a Curate
+    database).  Anything else raises :class:`DatabaseError` with one line, having read the file
+    through a read-only connection only, so the file is left byte-identical."""
     if not p.exists():
-        raise DatabaseError(f"{p}: no such database")
+        if p.is_symlink():
+            raise DatabaseError(f"{p}: a link to a file that does not exist")
+        return "missing"
     head = _header(p)
     if not head:
-        return
+        return "empty"
     if head != _SQLITE_MAGIC:
         raise DatabaseError(f"{p}: not a Curate database (the file is damaged or of another kind); it was left untouched")
     try:
-        conn = sqlite3.connect(p.resolve().as_uri() + "?mode=ro", uri=True)
+        conn = _connect_ro(p)
         try:
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             version = int(conn.execute("PRAGMA user_version").fetchone()[0] or 0)
@@ -421,10 +582,60 @@ def probe_existing(path: str | os.PathLike) -> None:
             conn.close()
     except sqlite3.Error as exc:
         raise DatabaseError(_explain(exc, str(p))) from None
-    if tables and ("article" not in tables or version == 0):
-        raise DatabaseError(f"{p}: not a Curate database (an SQLite file of another program); it was left untouched")
-    if version > SCHEMA_VERSION:
+    if not tables and version == 0:
+        return "empty"  # an SQLite file with nothing in it (e.g. made by File → New elsewhere)
+    if "article" in tables and version > SCHEMA_VERSION:
         raise DatabaseError(f"{p}: made by a newer Curate (schema {version}, this one knows {SCHEMA_VERSION})")
+    if not {"article", "mention", "entity"} <= tables or version == 0:
+        raise DatabaseError(f"{p}: {_FOREIGN}")
+    return "curate"
+
+
+def sqlite_file_read_only_reason(p: Path) -> str | None:
+    """Why a database file cannot be written (None when it can): the file or its folder is
+    read-only.  A file with no write permission bits counts as read-only even for root."""
+    try:
+        st = p.stat()
+    except OSError as exc:
+        return f"cannot read the file ({exc.strerror})"
+    if not st.st_mode & 0o222 or not os.access(p, os.W_OK):
+        return "the file is read-only"
+    folder = p.resolve().parent
+    try:
+        fst = folder.stat()
+    except OSError:
+        return "its folder cannot be read"
+    if not fst.st_mode & 0o222 or not os.access(folder, os.W_OK | os.X_OK):
+        return "its folder is read-only"
+    return None
+
+
+def sqlite_quick_check(p: Path) -> list[str]:
+    """SQLite's quick check of a database file through a read-only connection (cached per process
+    while the file does not change): the problems found, empty when healthy."""
+    key = _file_signature(p)
+    if key in _health_cache:
+        return _health_cache[key]
+    try:
+        conn = _connect_ro(p)
+        try:
+            problems = [r[0] for r in conn.execute("PRAGMA quick_check(20)") if r[0] != "ok"]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        problems = [str(exc)]
+    _health_cache[key] = problems
+    return problems
+
+
+def probe_existing(path: str | os.PathLike) -> None:
+    """Check, without changing anything, that ``path`` is a Curate database that can be opened
+    (for the window's File → Open Database…).  An empty file is fine (it gets the schema);
+    a missing file, a file of another kind, or another program's SQLite database raises
+    :class:`DatabaseError` with one clear line."""
+    p = Path(path)
+    if sqlite_file_state(p) == "missing":
+        raise DatabaseError(f"{p}: no such database")
 
 
 def open_database(path: str | os.PathLike) -> Database:

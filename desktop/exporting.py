@@ -10,19 +10,17 @@ Formats:
 - ``conll``: ``annotations.conll``, CoNLL-2003 style BIO tags, one token a line, articles
   separated by ``-DOCSTART-``.
 
-Offsets are Python code points into the article text, end exclusive.  Every file is written to a
-temporary file in the target folder and moved into place only when all of them are complete,
-so a failed export never leaves half a file.
+Offsets are Python code points into the article text, end exclusive.  The files of one export
+appear together or not at all (:class:`desktop.fileio.AtomicFileSet`: staged, fsynced, renamed;
+a killed export's leftovers are finished or removed by the next one).
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
@@ -31,6 +29,7 @@ from sqlmodel import select
 
 from desktop.db import Database
 from desktop.errors import CurateError
+from desktop.fileio import AtomicFileSet, safe_cell, unsafe_cell  # noqa: F401 (re-exported)
 from desktop.models import Alias, Article, Entity, Mention, Relation
 
 FORMATS = ("csv", "jsonl", "conll")
@@ -48,54 +47,8 @@ RELATION_COLUMNS = [
     "tail_mention_id", "tail_text", "tail_entity_id",
 ]
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value) -> str:
-    """A CSV cell that no spreadsheet runs as a formula."""
-    if value is None:
-        return ""
-    if isinstance(value, (int, float)):
-        return repr(value) if isinstance(value, float) else str(value)
-    s = str(value)
-    if s.startswith(_FORMULA_START):
-        return "'" + s
-    return s
-
-
-def unsafe_cell(s: str) -> str:
-    """Inverse of :func:`safe_cell` for text cells read back."""
-    if len(s) > 1 and s[0] == "'" and s[1] in "=+-@\t\r":
-        return s[1:]
-    return s
-
-
 def _iso(dt) -> str:
     return dt.isoformat(timespec="seconds") if dt else ""
-
-
-class AtomicFiles:
-    """Write several files; all appear together on commit, none on failure."""
-
-    def __init__(self, out_dir: Path):
-        self.out_dir = out_dir
-        self.pending: list[tuple[Path, Path]] = []
-
-    def open(self, name: str, *, bom: bool = False):
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=self.out_dir)
-        fh = os.fdopen(fd, "w", encoding="utf-8-sig" if bom else "utf-8", newline="")
-        self.pending.append((Path(tmp), self.out_dir / name))
-        return fh
-
-    def commit(self) -> list[Path]:
-        for tmp, final in self.pending:
-            os.replace(tmp, final)
-        return [final for _, final in self.pending]
-
-    def discard(self) -> None:
-        for tmp, _ in self.pending:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
 
 
 def _mention_filter(status: str):
@@ -131,7 +84,10 @@ def export(
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise CurateError(f"{out}: cannot create the folder ({exc.strerror})") from None
-    files = AtomicFiles(out)
+    try:
+        files = AtomicFileSet(out)
+    except OSError as exc:
+        raise CurateError(f"{out}: cannot write there ({exc.strerror})") from None
     try:
         writer = {"csv": _export_csv, "jsonl": _export_jsonl, "conll": _export_conll}[fmt]
         writer(db, files, status, progress, should_cancel)
@@ -158,7 +114,7 @@ def _articles_by_id(s) -> dict[int, Article]:
     return {a.id: a for a in s.exec(select(Article).order_by(Article.id))}
 
 
-def _export_csv(db, files: AtomicFiles, status, progress, should_cancel) -> None:
+def _export_csv(db, files: AtomicFileSet, status, progress, should_cancel) -> None:
     with db.session() as s:
         articles = _articles_by_id(s)
         entities = {e.id: e for e in s.exec(select(Entity).order_by(Entity.id))}
@@ -231,7 +187,7 @@ def _grouped_mentions(db, status) -> tuple[dict[int, Article], dict[int, list[Me
     return articles, grouped, entities
 
 
-def _export_jsonl(db, files: AtomicFiles, status, progress, should_cancel) -> None:
+def _export_jsonl(db, files: AtomicFileSet, status, progress, should_cancel) -> None:
     articles, grouped, entities = _grouped_mentions(db, status)
     with files.open("annotations.jsonl") as fh:
         for i, a in enumerate(articles.values()):
@@ -279,7 +235,7 @@ def bio_tokens(text: str, mentions: Iterable[Mention]) -> list[tuple[str, str]]:
     return out
 
 
-def _export_conll(db, files: AtomicFiles, status, progress, should_cancel) -> None:
+def _export_conll(db, files: AtomicFileSet, status, progress, should_cancel) -> None:
     articles, grouped, _ = _grouped_mentions(db, status)
     with files.open("annotations.conll") as fh:
         for i, a in enumerate(articles.values()):

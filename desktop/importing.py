@@ -25,6 +25,7 @@ import regex
 from sqlalchemy import insert
 from sqlmodel import select
 
+from desktop import fileio
 from desktop import text as textmod
 from desktop.db import Database
 from desktop.errors import CurateError
@@ -32,7 +33,7 @@ from desktop.models import Article, utcnow
 
 SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".csv")
 BATCH = 500
-MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_FILE_BYTES = fileio.DEFAULT_MAX_FILE_BYTES
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
@@ -65,6 +66,9 @@ class ImportReport:
     skipped: int = 0  # unsupported files met inside folders
     cancelled: bool = False
     detected: int = 0  # suggestions added by detection
+    #: set when the import stopped at a database error (disk full, locked...): one line saying
+    #: what was not saved and what to do; everything counted above was really saved
+    stopped: Optional[str] = None
 
     def summary(self) -> str:
         return f"imported {self.imported}, duplicates {self.duplicates}, failed {len(self.failed)}"
@@ -81,24 +85,12 @@ class _FileError(Exception):
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 (BOM optional) or UTF-16 with BOM.  Raises _FileError with the reason otherwise."""
-    if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise _FileError(f"broken UTF-16 text ({exc.reason} at byte {exc.start})") from None
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    """UTF-8 (BOM optional) or UTF-16 with BOM (:func:`desktop.fileio.decode_text`).  Raises
+    _FileError with the reason otherwise."""
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise _FileError(
-            f"not UTF-8 text (invalid byte 0x{data[exc.start]:02x} at byte {exc.start}); "
-            "save it as UTF-8 or UTF-16 with BOM"
-        ) from None
-    if "\x00" in text:
-        raise _FileError("binary data (NUL bytes), not a text file")
-    return text
+        return fileio.decode_text(data)
+    except fileio.FileProblem as exc:
+        raise _FileError(exc.reason) from None
 
 
 # -- readers ----------------------------------------------------------------------------------------
@@ -181,29 +173,22 @@ def markdown_to_text(source: str) -> tuple[str, str]:
     return _MD_EMPH.sub(r"\2", title), out
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise _FileError(f"too large ({size // (1024 * 1024)} MB; the limit is {MAX_FILE_BYTES // (1024 * 1024)} MB)")
-        return path.read_bytes()
-    except _FileError:
-        raise
-    except PermissionError:
-        raise _FileError("permission denied") from None
-    except FileNotFoundError:
-        raise _FileError("no such file or folder") from None
-    except OSError as exc:
-        raise _FileError(f"cannot read ({exc.strerror})") from None
+        return fileio.read_input(path, max_bytes)
+    except fileio.FileProblem as exc:
+        raise _FileError(exc.reason) from None
 
 
-def read_file(path: Path) -> Iterator[Draft | ImportFailure]:
+def read_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> Iterator[Draft | ImportFailure]:
     """Drafts (and per-record failures) of one file.  A whole-file problem raises _FileError."""
     ext = path.suffix.lower()
     if ext not in SUPPORTED:
+        if not path.exists() and not path.is_symlink():
+            raise _FileError("no such file or folder")
         raise _FileError(f"unsupported file type {ext or '(none)'} (supported: {', '.join(SUPPORTED)})")
-    raw = decode(_read_bytes(path))
-    name = path.name
+    raw = decode(_read_bytes(path, max_bytes))
+    name = fileio.display_name(path.name)
     if ext in (".txt",):
         yield Draft(text=raw, source=name)
     elif ext in (".md", ".markdown"):
@@ -213,9 +198,9 @@ def read_file(path: Path) -> Iterator[Draft | ImportFailure]:
         title, body = html_to_text(raw)
         yield Draft(text=body, title=title, source=name)
     elif ext == ".jsonl":
-        yield from _read_jsonl(raw, str(path))
+        yield from _read_jsonl(raw, fileio.display_name(path))
     elif ext == ".csv":
-        yield from _read_csv(raw, str(path))
+        yield from _read_csv(raw, fileio.display_name(path))
 
 
 def _record_draft(obj: dict, default_source: str) -> Draft:
@@ -289,13 +274,21 @@ def _read_csv(raw: str, where: str) -> Iterator[Draft | ImportFailure]:
 # -- walking ----------------------------------------------------------------------------------------
 
 
-def iter_files(paths: Iterable[str | os.PathLike]) -> Iterator[tuple[Path, bool]]:
+def iter_files(paths: Iterable[str | os.PathLike],
+               problems: Optional[list[ImportFailure]] = None) -> Iterator[tuple[Path, bool]]:
     """(file, explicit) for each path: files as given, folders walked recursively in name order
-    (hidden files and folders skipped)."""
+    (hidden files and folders skipped).  A sub-folder that cannot be read is added to
+    ``problems`` (when given), never silently left out."""
+
+    def walk_error(exc: OSError) -> None:
+        if problems is not None:
+            where = fileio.display_name(exc.filename or "?")
+            problems.append(ImportFailure(where, None, f"folder not read ({exc.strerror or exc})"))
+
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            for root, dirs, files in os.walk(p):
+            for root, dirs, files in os.walk(p, onerror=walk_error):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for f in sorted(files):
                     if not f.startswith("."):
@@ -328,10 +321,15 @@ def prepare(draft: Draft) -> Optional[dict]:
     }
 
 
+class _Stop(Exception):
+    """The database refused a write (disk full, locked...): the import stops there."""
+
+
 class _Batcher:
-    def __init__(self, db: Database, report: ImportReport):
+    def __init__(self, db: Database, report: ImportReport, *, pending: bool = False):
         self.db = db
         self.report = report
+        self.pending = pending  # mark the new articles "detection not yet done"
         self.rows: list[dict] = []
         self.origins: list[str] = []
         self.seen: set[str] = set()
@@ -351,6 +349,9 @@ class _Batcher:
             return
         rows, origins = self.rows, self.origins
         self.rows, self.origins = [], []
+        if self.pending:
+            for r in rows:
+                r["detect_pending"] = True
         try:
             with self.db.transaction() as s:
                 hashes = [r["content_hash"] for r in rows]
@@ -362,8 +363,17 @@ class _Batcher:
             self.report.article_ids.extend(ids)
             self.report.imported += len(ids)
         except CurateError as exc:
-            for origin in dict.fromkeys(origins):
-                self.report.failed.append(ImportFailure(origin, None, f"not saved: {exc}"))
+            files = list(dict.fromkeys(origins))
+            self.unsaved_from = files[0] if files else None
+            self.report.stopped = str(exc)
+            raise _Stop() from None
+
+
+def pending_detection(db: Database) -> list[int]:
+    """Articles imported but not yet detected (an import or detection that was killed or failed):
+    the next import, ``curate detect`` or window start finishes them."""
+    with db.session() as s:
+        return list(s.exec(select(Article.id).where(Article.detect_pending == True).order_by(Article.id)))  # noqa: E712
 
 
 def import_paths(
@@ -373,39 +383,70 @@ def import_paths(
     detect: bool = True,
     progress: Optional[Progress] = None,
     should_cancel: Optional[Cancel] = None,
+    max_file_bytes: int = MAX_FILE_BYTES,
 ) -> ImportReport:
-    """Import files and folders.  Runs detection on the new articles unless `detect` is False."""
-    report = ImportReport()
-    files = list(iter_files(paths))
-    batch = _Batcher(db, report)
-    total = len(files)
-    for i, (path, explicit) in enumerate(files):
-        if should_cancel and should_cancel():
-            report.cancelled = True
-            break
-        if not explicit and path.suffix.lower() not in SUPPORTED:
-            report.skipped += 1
-            continue
-        try:
-            for item in read_file(path):
-                if isinstance(item, ImportFailure):
-                    report.failed.append(item)
-                    continue
-                row = prepare(item)
-                if row is None:
-                    report.failed.append(ImportFailure(str(path), None, "no text"))
-                    continue
-                batch.add(row, str(path))
-        except _FileError as exc:
-            report.failed.append(ImportFailure(str(path), exc.line, exc.reason))
-        if progress:
-            progress(i + 1, total)
-    batch.flush()
-    if detect and report.article_ids and not report.cancelled:
-        from desktop.detection.service import detect_articles
+    """Import files and folders.  Runs detection on the new articles unless `detect` is False
+    (and finishes the articles an earlier import left undetected).
 
-        res = detect_articles(db, report.article_ids, should_cancel=should_cancel)
-        report.detected = getattr(res, "added", 0)
+    A database error (disk full, locked) stops the import at once: the report counts only what
+    was really saved and ``stopped`` says what was not and what to do."""
+    db.refuse_if_read_only()
+    report = ImportReport()
+    walk_problems: list[ImportFailure] = []
+    files = list(iter_files(paths, walk_problems))
+    report.failed.extend(walk_problems)
+    batch = _Batcher(db, report, pending=detect)
+    total = len(files)
+    stopped_at: Optional[int] = None
+    try:
+        for i, (path, explicit) in enumerate(files):
+            if should_cancel and should_cancel():
+                report.cancelled = True
+                break
+            if not explicit and path.suffix.lower() not in SUPPORTED:
+                report.skipped += 1
+                continue
+            where = fileio.display_name(path)
+            stopped_at = i
+            try:
+                for item in read_file(path, max_file_bytes):
+                    if isinstance(item, ImportFailure):
+                        report.failed.append(item)
+                        continue
+                    row = prepare(item)
+                    if row is None:
+                        report.failed.append(ImportFailure(where, None, "no text"))
+                        continue
+                    batch.add(row, where)
+            except _FileError as exc:
+                report.failed.append(ImportFailure(where, exc.line, exc.reason))
+            if progress:
+                progress(i + 1, total)
+        stopped_at = None
+        batch.flush()
+    except _Stop:
+        first = getattr(batch, "unsaved_from", None)
+        index = {fileio.display_name(p): i for i, (p, _) in enumerate(files)}
+        left = total - index.get(first, stopped_at or 0)
+        report.stopped = (
+            f"not saved: {left} file(s) from {first or 'the last batch'} on — "
+            f"{report.stopped}. Fix that and run the same import again: what was saved is kept and "
+            "counts as duplicates"
+        )
+        return report
+    if detect and not report.cancelled:
+        todo = sorted(set(report.article_ids) | set(pending_detection(db)))
+        if todo:
+            from desktop.detection.service import detect_articles
+
+            try:
+                res = detect_articles(db, todo, should_cancel=should_cancel)
+                report.detected = getattr(res, "added", 0)
+            except CurateError as exc:
+                report.stopped = (
+                    f"detection not finished: {exc}. The {report.imported} new article(s) are saved and marked; "
+                    "fix that, then run `curate detect` (or open the window) to finish them"
+                )
     return report
 
 
@@ -413,11 +454,14 @@ def import_drafts(db: Database, drafts: Iterable[Draft], *, origin: str = "<memo
     """Import in-memory drafts (tests, generated data); no detection."""
     report = ImportReport()
     batch = _Batcher(db, report)
-    for d in drafts:
-        row = prepare(d)
-        if row is None:
-            report.failed.append(ImportFailure(origin, None, "no text"))
-        else:
-            batch.add(row, origin)
-    batch.flush()
+    try:
+        for d in drafts:
+            row = prepare(d)
+            if row is None:
+                report.failed.append(ImportFailure(origin, None, "no text"))
+            else:
+                batch.add(row, origin)
+        batch.flush()
+    except _Stop:
+        report.stopped = f"not saved: the rest of {origin} — {report.stopped}"
     return report

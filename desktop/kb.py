@@ -9,13 +9,11 @@ malformed rows, which are skipped and reported with the file name and line numbe
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
 import os
 import re
-import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +22,9 @@ from typing import Iterable, Optional, Sequence
 from sqlmodel import Session, func, or_, select
 
 from desktop import text as textmod
+from desktop.changes import Changes
 from desktop.db import Database
+from desktop import fileio
 from desktop.errors import CurateError, InputError
 from desktop.curation import check_type, require
 from desktop.history import Tracker, action
@@ -98,6 +98,13 @@ class EntityMention:
     end: int
     text: str
     status: str
+    context: str = ""  # the words around it in its article
+
+
+def _context(text: str, start: int, end: int, chars: int = 30) -> str:
+    left, right = max(0, start - chars), min(len(text), end + chars)
+    body = text[left:start] + "[" + text[start:end] + "]" + text[end:right]
+    return ("…" if left else "") + " ".join(body.split()) + ("…" if right < len(text) else "")
 
 
 def _rows(s: Session, ids: Sequence[int]) -> list[EntityRow]:
@@ -168,20 +175,22 @@ def aliases_by_script(db: Database, entity_id: int) -> dict[str, list[Alias]]:
 def entity_mentions(db: Database, entity_id: int) -> list[EntityMention]:
     """Every mention linked to the entity, across articles, in article order."""
     with db.session() as s:
-        q = (select(Mention, Article.title).join(Article, Article.id == Mention.article_id)
+        q = (select(Mention, Article.title, Article.text).join(Article, Article.id == Mention.article_id)
              .where(Mention.entity_id == entity_id).order_by(Mention.article_id, Mention.start))
-        return [EntityMention(m.id, m.article_id, title, m.start, m.end, m.text, m.status)
-                for m, title in s.exec(q)]
+        return [EntityMention(m.id, m.article_id, title, m.start, m.end, m.text, m.status,
+                              _context(text, m.start, m.end))
+                for m, title, text in s.exec(q)]
 
 
 # -- editing -------------------------------------------------------------------------------------
 
 
 def edit_entity(db: Database, entity_id: int, *, name: Optional[str] = None, type: Optional[str] = None,
-                description: Optional[str] = None, external_id=_UNSET) -> Entity:
+                description: Optional[str] = None, external_id=_UNSET) -> Changes[Entity]:
     """Change an entity's name, type, description or external id (``None``/'' clears it).
-    A new name is also kept as an alias; a new type is given to the mentions linked to it, so
-    links keep agreeing with types."""
+    A new name is also kept as an alias (an alias that differs from it only in case takes the new
+    spelling: ‘GENEVA’ renamed ‘Geneva’ no longer matches in capitals only); a new type is given
+    to the mentions linked to it, so links keep agreeing with types."""
     with db.transaction() as s:
         ent = require(s, Entity, entity_id)
         t = Tracker(s)
@@ -201,20 +210,31 @@ def edit_entity(db: Database, entity_id: int, *, name: Optional[str] = None, typ
         old_name = ent.name
         t.update(ent, **fields)
         if "name" in fields:
-            _new_alias(t, ent.id, fields["name"], "curator")
+            _name_alias(t, ent.id, fields["name"])
         if "type" in fields:
             for m in s.exec(select(Mention).where(Mention.entity_id == ent.id)):
                 t.update(m, type=fields["type"])
         what = "Rename" if set(fields) == {"name"} else "Edit"
-        t.record("kb_edit", f"{what} entity ‘{_short(old_name)}’" + (f" → ‘{_short(ent.name)}’" if what == "Rename" else ""))
-        return ent
+        entry = t.record("kb_edit", f"{what} entity ‘{_short(old_name)}’"
+                         + (f" → ‘{_short(ent.name)}’" if what == "Rename" else ""))
+        return Changes.from_tracker(t, value=ent, entry=entry)
 
 
-def rename_entity(db: Database, entity_id: int, name: str) -> Entity:
+def _name_alias(t: Tracker, entity_id: int, name: str) -> None:
+    """The entity's (new) name as a curator alias, in the curator's spelling."""
+    key = textmod.match_key(name)
+    same = t.session.exec(select(Alias).where(Alias.entity_id == entity_id, Alias.key == key)).first()
+    if same is None:
+        _new_alias(t, entity_id, name, "curator")
+    elif same.text != name:
+        t.update(same, text=name, source="curator", language=textmod.script_of(name))
+
+
+def rename_entity(db: Database, entity_id: int, name: str) -> Changes[Entity]:
     return edit_entity(db, entity_id, name=name)
 
 
-def add_alias(db: Database, entity_id: int, text: str, language: Optional[str] = None) -> Alias:
+def add_alias(db: Database, entity_id: int, text: str, language: Optional[str] = None) -> Changes[Alias]:
     with db.transaction() as s:
         ent = require(s, Entity, entity_id)
         t = Tracker(s)
@@ -222,11 +242,11 @@ def add_alias(db: Database, entity_id: int, text: str, language: Optional[str] =
         if a is None:
             raise CurateError(f"‘{_short(ent.name)}’ already has the alias ‘{_short(text)}’" if text.strip()
                               else "an alias cannot be empty")
-        t.record("kb_alias", f"Add alias ‘{_short(a.text)}’ to ‘{_short(ent.name)}’")
-        return a
+        entry = t.record("kb_alias", f"Add alias ‘{_short(a.text)}’ to ‘{_short(ent.name)}’")
+        return Changes.from_tracker(t, value=a, entry=entry)
 
 
-def remove_alias(db: Database, alias_id: int) -> None:
+def remove_alias(db: Database, alias_id: int) -> Changes[Alias]:
     with db.transaction() as s:
         a = s.get(Alias, alias_id)
         if a is None:
@@ -234,10 +254,11 @@ def remove_alias(db: Database, alias_id: int) -> None:
         ent = require(s, Entity, a.entity_id)
         t = Tracker(s)
         t.delete(a)
-        t.record("kb_alias", f"Remove alias ‘{_short(a.text)}’ from ‘{_short(ent.name)}’")
+        entry = t.record("kb_alias", f"Remove alias ‘{_short(a.text)}’ from ‘{_short(ent.name)}’")
+        return Changes.from_tracker(t, value=a, entry=entry)
 
 
-def merge(db: Database, survivor_id: int, other_id: int) -> Entity:
+def merge(db: Database, survivor_id: int, other_id: int) -> Changes[Entity]:
     """Merge ``other`` into ``survivor``: its mentions and aliases move (an alias the survivor
     already has is dropped), its name becomes an alias, an external id or description the
     survivor lacks is taken over, and ``other`` is deleted."""
@@ -270,11 +291,11 @@ def merge(db: Database, survivor_id: int, other_id: int) -> Entity:
         other_name = other.name
         t.delete(other)
         t.update(keep, **fields, updated_at=utcnow())
-        t.record("kb_merge", f"Merge ‘{_short(other_name)}’ into ‘{_short(keep.name)}’")
-        return keep
+        entry = t.record("kb_merge", f"Merge ‘{_short(other_name)}’ into ‘{_short(keep.name)}’")
+        return Changes.from_tracker(t, value=keep, entry=entry)
 
 
-def split(db: Database, entity_id: int, alias_ids: Iterable[int], name: Optional[str] = None) -> Entity:
+def split(db: Database, entity_id: int, alias_ids: Iterable[int], name: Optional[str] = None) -> Changes[Entity]:
     """Move the given aliases to a new entity of the same type (named ``name``, else after the
     first of them) with the mentions whose surface matches one of them."""
     alias_ids = list(dict.fromkeys(alias_ids))
@@ -299,13 +320,13 @@ def split(db: Database, entity_id: int, alias_ids: Iterable[int], name: Optional
         for m in s.exec(select(Mention).where(Mention.entity_id == entity_id)):
             if keys.norm_key(m.text) in norm:
                 t.update(m, entity_id=new.id)
-        t.record("kb_split", f"Split ‘{_short(new_name)}’ off ‘{_short(ent.name)}’")
-        return new  # type: ignore[return-value]
+        entry = t.record("kb_split", f"Split ‘{_short(new_name)}’ off ‘{_short(ent.name)}’")
+        return Changes.from_tracker(t, value=new, entry=entry)
 
 
-def delete_entity(db: Database, entity_id: int) -> int:
+def delete_entity(db: Database, entity_id: int) -> Changes[Entity]:
     """Delete an entity with its aliases, unlinking its mentions (every row is recorded, so
-    undo restores all).  Returns how many mentions were unlinked."""
+    undo restores all).  ``count``: how many mentions were unlinked."""
     with db.transaction() as s:
         ent = require(s, Entity, entity_id)
         t = Tracker(s)
@@ -316,8 +337,8 @@ def delete_entity(db: Database, entity_id: int) -> int:
         for a in _aliases(s, entity_id):
             t.delete(a)
         t.delete(ent)
-        t.record("kb_delete", f"Delete entity ‘{_short(ent.name)}’" + (f" ({n} links)" if n else ""))
-        return n
+        entry = t.record("kb_delete", f"Delete entity ‘{_short(ent.name)}’" + (f" ({n} link{'s' if n != 1 else ''})" if n else ""))
+        return Changes.from_tracker(t, value=ent, count=n, entry=entry)
 
 
 # -- applying a link to the same surface elsewhere -------------------------------------------------
@@ -331,12 +352,12 @@ def _same_surface(s: Session, m: Mention) -> list[Mention]:
 
 
 def apply_link_to_surface(db: Database, mention_id: int, article_ids: Optional[Iterable[int]] = None, *,
-                          mention_ids: Optional[Iterable[int]] = None, dry_run: bool = False) -> list[tuple[int, int]]:
+                          mention_ids: Optional[Iterable[int]] = None, dry_run: bool = False) -> Changes[list[tuple[int, int]]]:
     """Link the unlinked mentions with the same surface (same normalised key) and type in other
     articles to the entity of ``mention_id``; they become confirmed.  ``article_ids`` or
     ``mention_ids`` restrict it (the window applies "all" or "one by one"); ``dry_run`` only
-    lists them.  Returns the (mention_id, article_id) pairs applied (or applicable).  One
-    history entry for all."""
+    lists them (see also :func:`surface_matches`).  ``value``: the (mention_id, article_id) pairs
+    applied (or applicable), ``count`` how many.  One history entry for all."""
     with db.transaction() as s:
         src = s.get(Mention, mention_id)
         if src is None:
@@ -352,7 +373,7 @@ def apply_link_to_surface(db: Database, mention_id: int, article_ids: Optional[I
             targets = [o for o in targets if o.id in chosen]
         out = [(o.id, o.article_id) for o in targets]
         if dry_run or not targets:
-            return out
+            return Changes(value=out, count=len(out))
         ent = require(s, Entity, src.entity_id)
         t = Tracker(s)
         for o in targets:
@@ -360,8 +381,14 @@ def apply_link_to_surface(db: Database, mention_id: int, article_ids: Optional[I
             art = s.get(Article, o.article_id)
             if art is not None and art.status == "new":
                 t.update(art, status="in_progress")
-        t.record("link_surface", f"Link ‘{_short(src.text)}’ → {ent.name} in {len(out)} more mention(s)")
-        return out
+        entry = t.record("link_surface", f"Link ‘{_short(src.text)}’ → {ent.name} in {len(out)} more "
+                         f"mention{'s' if len(out) != 1 else ''}")
+        return Changes.from_tracker(t, value=out, count=len(out), entry=entry)
+
+
+def surface_matches(db: Database, mention_id: int) -> list[tuple[int, int]]:
+    """The (mention_id, article_id) pairs :func:`apply_link_to_surface` would link (a read)."""
+    return apply_link_to_surface(db, mention_id, dry_run=True).value or []
 
 
 # -- KB files ------------------------------------------------------------------------------------
@@ -386,51 +413,22 @@ class _Spec:
 
 
 def _safe(value: Optional[str]) -> str:
-    from desktop.exporting import safe_cell
-
-    return safe_cell(value or "")
+    return fileio.safe_cell(value or "")
 
 
 def _unsafe(value: Optional[str]) -> str:
-    s = (value or "").strip()
-    if len(s) > 1 and s[0] == "'" and s[1] in "=+-@":
-        return s[1:]
-    return s
+    return fileio.unsafe_cell((value or "").strip())
 
 
 def _atomic_write(path: Path, data: str, encoding: str) -> None:
-    path = Path(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        fileio.write_atomic(path, data, encoding=encoding)
     except OSError as exc:
-        raise InputError(f"{path}: cannot write ({exc.strerror})") from None
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
         raise InputError(f"{path}: cannot write ({exc.strerror})") from None
 
 
 def _read_text(path: Path) -> str:
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise InputError(f"{path}: not valid UTF-16") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 (byte {exc.start}); save it as UTF-8") from None
+    return fileio.read_text(path)
 
 
 def _sorted_aliases(ent: Entity, als: list[Alias]) -> list[Alias]:
@@ -626,6 +624,6 @@ def import_json(db: Database, path: str | os.PathLike) -> KbImportReport:
 __all__ = [
     "EntityRow", "EntityMention", "KbImportReport", "validate_qid", "find_entities", "entity_row", "get_entity",
     "aliases", "aliases_by_script", "entity_mentions", "edit_entity", "rename_entity", "add_alias",
-    "remove_alias", "merge", "split", "delete_entity", "apply_link_to_surface", "import_csv", "export_csv",
+    "remove_alias", "merge", "split", "delete_entity", "apply_link_to_surface", "surface_matches", "import_csv", "export_csv",
     "import_json", "export_json",
 ]

@@ -58,6 +58,9 @@ class Article(SQLModel, table=True):
     content_hash: str = Field(sa_column_kwargs={"unique": True}, index=False)
     status: str = Field(default="new", index=True)
     imported_at: _dt.datetime = Field(default_factory=utcnow)
+    # imported, detection (and auto-linking) not yet finished: the next import, `detect` or window
+    # start finishes it (a killed or failed detection is made up, never lost)
+    detect_pending: bool = Field(default=False)
 
     __table_args__ = (
         CheckConstraint("status IN ('new','in_progress','done')", name="ck_article_status"),

@@ -10,9 +10,10 @@ from typing import Optional
 
 from sqlmodel import select
 
+from desktop.changes import Changes
 from desktop.db import Database
 from desktop.errors import CurateError
-from desktop.history import Tracker, action
+from desktop.history import Tracker
 from desktop.models import Mention, Relation, RelationType
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -41,18 +42,21 @@ def relation_types(db: Database) -> list[RelationType]:
         return list(s.exec(select(RelationType).order_by(RelationType.id)))
 
 
-def add_relation_type(db: Database, name: str, description: str = "") -> RelationType:
+def add_relation_type(db: Database, name: str, description: str = "") -> Changes[RelationType]:
     """A new relation type; names are lower_snake_case (``member_of``)."""
     name = re.sub(r"[\s\-]+", "_", name.strip().lower())
     if not _NAME.match(name):
         raise CurateError(f"invalid relation type name {name!r} (letters, digits and _)")
-    with action(db, "add_relation_type", f"Add relation type {name}") as t:
-        if t.session.exec(select(RelationType).where(RelationType.name == name)).first():
+    with db.transaction() as s:
+        t = Tracker(s)
+        if s.exec(select(RelationType).where(RelationType.name == name)).first():
             raise CurateError(f"relation type {name} exists already")
-        return t.insert(RelationType(name=name, description=description.strip()))  # type: ignore[return-value]
+        rt = t.insert(RelationType(name=name, description=description.strip()))
+        entry = t.record("add_relation_type", f"Add relation type {name}")
+        return Changes.from_tracker(t, value=rt, entry=entry)
 
 
-def add_relation(db: Database, head_mention_id: int, tail_mention_id: int, type: str) -> Relation:
+def add_relation(db: Database, head_mention_id: int, tail_mention_id: int, type: str) -> Changes[Relation]:
     """Relate two distinct mentions of the same article with a known relation type.  The same
     relation twice is refused."""
     if head_mention_id == tail_mention_id:
@@ -73,11 +77,11 @@ def add_relation(db: Database, head_mention_id: int, tail_mention_id: int, type:
             raise CurateError(f"‘{_short(head.text)}’ {type} ‘{_short(tail.text)}’ exists already")
         rel = t.insert(Relation(article_id=head.article_id, type=type, head_mention_id=head.id,
                                 tail_mention_id=tail.id))
-        t.record("add_relation", f"Relate ‘{_short(head.text)}’ {type} ‘{_short(tail.text)}’", head.article_id)
-        return rel  # type: ignore[return-value]
+        entry = t.record("add_relation", f"Relate ‘{_short(head.text)}’ {type} ‘{_short(tail.text)}’", head.article_id)
+        return Changes.from_tracker(t, value=rel, entry=entry)
 
 
-def delete_relation(db: Database, relation_id: int) -> None:
+def delete_relation(db: Database, relation_id: int) -> Changes[Relation]:
     with db.transaction() as s:
         t = Tracker(s)
         rel = s.get(Relation, relation_id)
@@ -87,7 +91,8 @@ def delete_relation(db: Database, relation_id: int) -> None:
         tail = s.get(Mention, rel.tail_mention_id)
         t.delete(rel)
         label = f"‘{_short(head.text if head else '?')}’ {rel.type} ‘{_short(tail.text if tail else '?')}’"
-        t.record("delete_relation", f"Delete relation {label}", rel.article_id)
+        entry = t.record("delete_relation", f"Delete relation {label}", rel.article_id)
+        return Changes.from_tracker(t, value=rel, entry=entry)
 
 
 def relations_for_article(db: Database, article_id: int) -> list[RelationRow]:

@@ -33,6 +33,8 @@ def open_or_create(path: str | Path, *, with_seeds: bool) -> tuple[Database, boo
     p = Path(path)
     created = not p.exists() or p.stat().st_size == 0
     db = Database(p)
+    if db.read_only:  # a read-only or damaged file: opened to read, never seeded
+        return db, False
     if not created:
         # a database whose first seeding was interrupted (nothing in it at all) is still new
         from desktop.queries import stats

@@ -26,7 +26,7 @@ def _m(db, mid):
 
 def test_add_confirm_reject_type_span_each_recorded(db, art):
     start = TEXT.index("সুলতান")
-    m = curation.add_mention(db, art, start, start + len("সুলতান কামাল"), "PERSON")
+    m = curation.add_mention(db, art, start, start + len("সুলতান কামাল"), "PERSON").value
     assert m.text == "সুলতান কামাল" and m.status == "confirmed" and m.source == "manual"
     curation.reject(db, m.id)
     assert _m(db, m.id).status == "rejected"
@@ -45,20 +45,20 @@ def test_span_snaps_to_grapheme_clusters(db, art):
     # end inside the conjunct ন্ট of লেফটেন্যান্ট: widened to the whole akshara
     word = "লেফটেন্যান্ট"
     cut = word.index("ন্ট") + 1  # just after ন, before the virama
-    m = curation.add_mention(db, art, 0, cut, "PERSON")
+    m = curation.add_mention(db, art, 0, cut, "PERSON").value
     assert TEXT[m.start:m.end] == m.text
     assert m.end > cut and not m.text.endswith("\u09cd")
 
 
 def test_offsets_are_code_points_after_emoji(db, art):
     start = TEXT.index("Rajnath")
-    m = curation.add_mention(db, art, start, start + len("Rajnath Singh"), "PERSON")
+    m = curation.add_mention(db, art, start, start + len("Rajnath Singh"), "PERSON").value
     assert m.text == "Rajnath Singh"
 
 
 def test_undo_redo_sequence_and_redo_dropped_by_new_action(db, art):
     s0 = TEXT.index("Rajnath")
-    m = curation.add_mention(db, art, s0, s0 + 13, "PERSON")
+    m = curation.add_mention(db, art, s0, s0 + 13, "PERSON").value
     curation.reject(db, m.id)
     assert history.undo(db).action == "reject"
     assert _m(db, m.id).status == "confirmed"
@@ -80,7 +80,7 @@ def test_undo_redo_sequence_and_redo_dropped_by_new_action(db, art):
 
 def test_undo_refuses_when_data_changed_since(db, art):
     s0 = TEXT.index("Rajnath")
-    m = curation.add_mention(db, art, s0, s0 + 7, "PERSON")
+    m = curation.add_mention(db, art, s0, s0 + 7, "PERSON").value
     with db.transaction() as s:  # somebody else changed the row behind the history's back
         row = s.get(Mention, m.id)
         row.type = "LOC"
@@ -92,8 +92,8 @@ def test_undo_refuses_when_data_changed_since(db, art):
 
 def test_link_and_learned_alias_undone_together(db, art):
     s0 = TEXT.index("Rajnath")
-    m = curation.add_mention(db, art, s0, s0 + 13, "PERSON")
-    ent = curation.create_entity(db, "Rajnath Singh (minister)", "PERSON", aliases=["राजनाथ सिंह"], external_id="Q1")
+    m = curation.add_mention(db, art, s0, s0 + 13, "PERSON").value
+    ent = curation.create_entity(db, "Rajnath Singh (minister)", "PERSON", aliases=["राजनाथ सिंह"], external_id="Q1").value
     curation.link(db, m.id, ent.id)
     with db.session() as s:
         keys = {a.key for a in s.exec(select(Alias).where(Alias.entity_id == ent.id))}
@@ -106,8 +106,8 @@ def test_link_and_learned_alias_undone_together(db, art):
 
 
 def test_link_type_must_agree(db, art):
-    m = curation.add_mention(db, art, 0, 5, "PERSON")
-    ent = curation.create_entity(db, "Somewhere", "LOC")
+    m = curation.add_mention(db, art, 0, 5, "PERSON").value
+    ent = curation.create_entity(db, "Somewhere", "LOC").value
     with pytest.raises(CurateError, match="cannot link"):
         curation.link(db, m.id, ent.id)
 
@@ -116,7 +116,7 @@ def test_confirm_all_and_article_status(db, art):
     with db.transaction() as s:
         for a, b in ((0, 5), (10, 15)):
             s.add(Mention(article_id=art, start=a, end=b, text=TEXT[a:b], type="PERSON", status="suggested", source="rule"))
-    assert curation.confirm_all(db, art) == 2
+    assert curation.confirm_all(db, art).count == 2
     curation.set_article_status(db, art, "done")
     with db.session() as s:
         assert {m.status for m in s.exec(select(Mention))} == {"confirmed"}
@@ -152,13 +152,13 @@ def test_a_stem_before_a_vowel_sign_case_ending_keeps_its_end(db):
     (aid,) = import_drafts(db, [Draft(text=body, title="t")]).article_ids
     end = body.index("ের")
     assert not textmod.is_grapheme_aligned(body, 0, end)
-    m = curation.add_mention(db, aid, 0, end, "LOC")
+    m = curation.add_mention(db, aid, 0, end, "LOC").value
     assert (m.start, m.end, m.text) == (0, end, "কাজাখস্তান")
-    m = curation.set_type(db, m.id, "ORG")
-    m = curation.set_span(db, m.id, 0, end)
+    m = curation.set_type(db, m.id, "ORG").value
+    m = curation.set_span(db, m.id, 0, end).value
     assert (m.start, m.end) == (0, end)
     # ভারত|ীয় ("Indian") is no case ending: the end snaps to the whole cluster তী
     s2 = body.index("ভারত")
-    m2 = curation.add_mention(db, aid, s2, s2 + len("ভারত"), "LOC")
+    m2 = curation.add_mention(db, aid, s2, s2 + len("ভারত"), "LOC").value
     assert not textmod.is_grapheme_aligned(body, s2, s2 + len("ভারত"))
     assert textmod.is_grapheme_aligned(body, m2.start, m2.end) and m2.text == "ভারতী"

@@ -110,7 +110,7 @@ def test_confirmed_link_teaches_the_next_article(db):
     a1, a2 = add_articles(db, "বৈঠক মানেকশ সেন্টারে হয়।", "আবার মানেকশ সেন্টারে আলোচনা।")
     text1 = "বৈঠক মানেকশ সেন্টারে হয়।"
     start = text1.index("মানেকশ")
-    m = curation.add_mention(db, a1, start, start + len("মানেকশ সেন্টার"), "LOC")
+    m = curation.add_mention(db, a1, start, start + len("মানেকশ সেন্টার"), "LOC").value
     curation.create_entity(db, "Manekshaw Centre", "LOC", link_mention_id=m.id)
     detect_articles(db, [a2])
     (s,) = mentions(db, a2)

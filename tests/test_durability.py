@@ -52,7 +52,7 @@ def test_each_action_is_durable_at_once(tmp_path):
     dbp = tmp_path / "d.db"
     db = Database(dbp)
     import_drafts(db, [Draft(text="Rajnath Singh met the minister")])
-    m = curation.add_mention(db, 1, 0, 13, "PERSON")
+    m = curation.add_mention(db, 1, 0, 13, "PERSON").value
     other = Database(dbp)
     with other.session() as s:
         assert s.get(Mention, m.id).status == "confirmed"

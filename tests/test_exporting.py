@@ -18,11 +18,11 @@ TEXT = "=cmd|' /C calc'!A0 রক্ষা মন্ত্রী রাজনা
 def filled(db):
     import_drafts(db, [Draft(text=TEXT, title="=HYPERLINK(\"x\")", source="@src")])
     s1 = TEXT.index("রাজনাথ")
-    m1 = curation.add_mention(db, 1, s1, s1 + len("রাজনাথ সিংহ"), "PERSON")
+    m1 = curation.add_mention(db, 1, s1, s1 + len("রাজনাথ সিংহ"), "PERSON").value
     s2 = TEXT.index("আস্তানা")
-    m2 = curation.add_mention(db, 1, s2, s2 + len("আস্তানা"), "LOC")
+    m2 = curation.add_mention(db, 1, s2, s2 + len("আস্তানা"), "LOC").value
     s3 = TEXT.index("-SUM")
-    m3 = curation.add_mention(db, 1, s3 + 1, s3 + 4, "ORG")
+    m3 = curation.add_mention(db, 1, s3 + 1, s3 + 4, "ORG").value
     curation.reject(db, m3.id)
     ent = curation.create_entity(db, "+Astana", "LOC", aliases=["Astana", "अस्ताना"], external_id="Q1520",
                                  link_mention_id=m2.id)

@@ -137,7 +137,7 @@ def test_failed_write_leaves_no_half_article(db, tmp_path, monkeypatch):
 
     monkeypatch.setattr(db, "transaction", lambda: Boom())
     rep = import_paths(db, [tmp_path], detect=False)
-    assert rep.imported == 0 and len(rep.failed) == 3
-    assert all("disk is full" in f.reason for f in rep.failed)
+    assert rep.imported == 0 and rep.failed == []
+    assert "3 file(s)" in rep.stopped and "disk is full" in rep.stopped  # one line, not one per file
     monkeypatch.setattr(db, "transaction", real)
     assert _articles(db) == []

@@ -110,7 +110,7 @@ def test_merge_refuses_different_types(world):
 def test_split_moves_aliases_and_matching_mentions(world):
     db, kz2 = world["db"], world["kz2"]
     hi = next(a for a in kb.aliases(db, kz2) if a.text == "कजाकिस्तान")
-    new = kb.split(db, kz2, [hi.id], name="Kazakhstan (Hindi)")
+    new = kb.split(db, kz2, [hi.id], name="Kazakhstan (Hindi)").value
     assert new.type == "LOC"
     assert {a.text for a in kb.aliases(db, new.id)} == {"कजाकिस्तान", "Kazakhstan (Hindi)"}
     assert {m.mention_id for m in kb.entity_mentions(db, new.id)} == {world["m2"], world["m3"]}
@@ -127,7 +127,7 @@ def test_split_moves_aliases_and_matching_mentions(world):
 def test_delete_entity_unlinks_and_undo_restores_everything(world):
     db, kz2 = world["db"], world["kz2"]
     before = _snapshot(db)
-    assert kb.delete_entity(db, kz2) == 2
+    assert kb.delete_entity(db, kz2).count == 2
     assert kb.get_entity(db, kz2) is None
     with db.session() as s:
         assert s.get(Mention, world["m2"]).entity_id is None
@@ -142,15 +142,15 @@ def test_apply_link_to_surface_all_or_one_by_one(db):
     ms = [suggest(db, a, "কাজাখস্তান", "LOC") for a in arts]
     other_type = suggest(db, arts[1], "আস্তানা", "LOC")
     curation.link(db, ms[0], kz)
-    preview = kb.apply_link_to_surface(db, ms[0], dry_run=True)
+    preview = kb.apply_link_to_surface(db, ms[0], dry_run=True).value
     assert preview == [(ms[1], arts[1]), (ms[2], arts[2]), (ms[3], arts[3])]
-    assert kb.apply_link_to_surface(db, ms[0], mention_ids=[ms[2]]) == [(ms[2], arts[2])]
-    assert kb.apply_link_to_surface(db, ms[0], article_ids=[arts[1], arts[3]]) == [(ms[1], arts[1]), (ms[3], arts[3])]
+    assert kb.apply_link_to_surface(db, ms[0], mention_ids=[ms[2]]).value == [(ms[2], arts[2])]
+    assert kb.apply_link_to_surface(db, ms[0], article_ids=[arts[1], arts[3]]).value == [(ms[1], arts[1]), (ms[3], arts[3])]
     with db.session() as s:
         assert all(s.get(Mention, m).entity_id == kz for m in ms)
         assert s.get(Mention, ms[1]).status == "confirmed"
         assert s.get(Mention, other_type).entity_id is None
-    assert kb.apply_link_to_surface(db, ms[0]) == []
+    assert kb.apply_link_to_surface(db, ms[0]).value == []
     history.undo(db)
     with db.session() as s:
         assert s.get(Mention, ms[1]).entity_id is None and s.get(Mention, ms[2]).entity_id == kz

@@ -110,7 +110,7 @@ def test_edit_qid_bad_shows_error_good_is_saved(browser, seeded, twins, qtbot):
     assert not ed.qid_error.isVisible()
     ed.description_edit.setText("a made-up person")
     ed.type_combo.setCurrentText("PERSON")
-    with qtbot.waitSignal(browser.changed):
+    with qtbot.waitSignal(browser.ops.changed):
         qtbot.keyClick(ed.qid_edit, Qt.Key.Key_Return)
     ent = queries.entity(seeded, twins["e1"])
     assert (ent.external_id, ent.description) == ("Q4115189", "a made-up person")
@@ -131,7 +131,7 @@ def test_edit_type_moves_linked_mentions(browser, seeded, twins, qtbot):
 def test_rename(browser, seeded, twins, qtbot, monkeypatch):
     browser.select_entity(twins["e1"])
     monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("V. Ostrakova", True)))
-    with qtbot.waitSignal(browser.changed):
+    with qtbot.waitSignal(browser.ops.changed):
         qtbot.mouseClick(browser.rename_button, Qt.MouseButton.LeftButton)
     assert queries.entity(seeded, twins["e1"]).name == "V. Ostrakova"
     assert browser.current_entity_id() == twins["e1"]
@@ -155,7 +155,7 @@ def test_merge_two_selected_then_undo_restores_both(browser, seeded, twins, qtbo
     _select_two(browser, twins["e1"], twins["e2"])
     assert browser.selected_entity_ids() == [twins["e1"], twins["e2"]]
     before = _kb_state(seeded)
-    with qtbot.waitSignal(browser.changed):
+    with qtbot.waitSignal(browser.ops.changed):
         qtbot.mouseClick(browser.merge_button, Qt.MouseButton.LeftButton)
     assert len(asked) == 1 and "वेल्मिरा ओस्त्राकोवा" in asked[0]
     assert queries.entity(seeded, twins["e2"]) is None
@@ -220,7 +220,7 @@ def test_split_selected_aliases(browser, seeded, twins, qtbot, monkeypatch):
     assert len(moving) == 2
     browser.editor.select_aliases(moving)
     assert browser.split_button.isEnabled()
-    with qtbot.waitSignal(browser.changed):
+    with qtbot.waitSignal(browser.ops.changed):
         qtbot.mouseClick(browser.split_button, Qt.MouseButton.LeftButton)
     new = [r for r in kb.find_entities(seeded, "Velmira Ostrakova (2)") if r.name == "Velmira Ostrakova (2)"]
     assert len(new) == 1
@@ -254,7 +254,7 @@ def test_delete_after_confirmation(browser, seeded, twins, qtbot, monkeypatch):
     qtbot.keyClick(browser.table, Qt.Key.Key_Delete)
     assert queries.entity(seeded, twins["e1"]) is not None
     assert "2 mention(s)" in questions[0]
-    with qtbot.waitSignal(browser.changed):
+    with qtbot.waitSignal(browser.ops.changed):
         qtbot.mouseClick(browser.delete_button, Qt.MouseButton.LeftButton)
     assert queries.entity(seeded, twins["e1"]) is None
     assert queries.mention(seeded, twins["m1"]).entity_id is None

@@ -69,7 +69,7 @@ def test_number_key_links_the_nth_candidate(panel, seeded, qtbot):
     m, cands = _with_candidates(seeded, 2)
     panel.set_mention(m.id)
     panel.candidates.setFocus()
-    with qtbot.waitSignal(panel.changed):
+    with qtbot.waitSignal(panel.ops.changed):
         qtbot.keyClick(panel.candidates, Qt.Key.Key_2)
     after = queries.mention(seeded, m.id)
     assert after.entity_id == cands[1].entity_id and after.status == "confirmed"
@@ -102,7 +102,7 @@ def test_double_click_links_and_unlink(panel, seeded, qtbot):
     m, cands = _with_candidates(seeded, 2)
     panel.set_mention(m.id)
     vp, pos = panel.candidates.viewport(), _cell_center(panel.candidates, 1)
-    with qtbot.waitSignal(panel.changed):
+    with qtbot.waitSignal(panel.ops.changed):
         # a double click is a click, then a second press that Qt reports as a double click
         qtbot.mouseClick(vp, Qt.MouseButton.LeftButton, pos=pos)
         qtbot.mouseDClick(vp, Qt.MouseButton.LeftButton, pos=pos)
@@ -117,7 +117,7 @@ def test_double_click_links_and_unlink(panel, seeded, qtbot):
 
 def test_search_offers_other_entities_of_the_type(panel, seeded, qtbot):
     m = _without_candidates(seeded)
-    other = curation.create_entity(seeded, "Zorbulan Ketheri", m.type)
+    other = curation.create_entity(seeded, "Zorbulan Ketheri", m.type).value
     panel.set_mention(m.id)
     assert panel.model.rowCount() == 0
     qtbot.keyClicks(panel.search_edit, "Zorbulan")
@@ -132,7 +132,7 @@ def test_search_offers_other_entities_of_the_type(panel, seeded, qtbot):
 def test_new_entity_from_mention(panel, seeded, qtbot):
     m = _without_candidates(seeded)
     panel.set_mention(m.id)
-    with qtbot.waitSignal(panel.changed):
+    with qtbot.waitSignal(panel.ops.changed):
         qtbot.mouseClick(panel.new_entity_button, Qt.MouseButton.LeftButton)
     linked = queries.mention(seeded, m.id)
     ent = queries.entity(seeded, linked.entity_id)
@@ -163,7 +163,7 @@ def test_edit_linked_entity_qid_is_checked(panel, seeded, qtbot):
     qtbot.keyClicks(ed.qid_edit, "q4242")
     assert not ed.qid_error.isVisible()
     ed.description_edit.setText("a test person")
-    with qtbot.waitSignal(panel.changed):
+    with qtbot.waitSignal(panel.ops.changed):
         qtbot.mouseClick(ed.save_button, Qt.MouseButton.LeftButton)
     ent = queries.entity(seeded, eid)
     assert (ent.external_id, ent.description) == ("Q4242", "a test person")
@@ -187,7 +187,7 @@ def test_edit_linked_entity_qid_is_checked(panel, seeded, qtbot):
 def test_link_refused_shows_error_inline(panel, seeded, qtbot):
     m, cands = _with_candidates(seeded, 1)
     other_type = next(t.name for t in queries.entity_types(seeded) if t.name != m.type)
-    wrong = curation.create_entity(seeded, "Quorvath Telminde", other_type)
+    wrong = curation.create_entity(seeded, "Quorvath Telminde", other_type).value
     panel.set_mention(m.id)
     assert not panel.link_to(wrong.id)
     assert panel.message.isVisible() and "cannot link" in panel.message.text()
@@ -214,7 +214,7 @@ def test_apply_link_to_same_surface_all(panel, seeded, same_surface, qtbot):
     assert dlg is not None and dlg.isVisible()
     assert sorted(dlg.all_ids()) == sorted(rest)
     assert same_surface["name"] in dlg.model.item(0, 1).text()
-    with qtbot.waitSignal(panel.changed):
+    with qtbot.waitSignal(panel.ops.changed):
         qtbot.mouseClick(dlg.all_button, Qt.MouseButton.LeftButton)
     assert [queries.mention(seeded, i).entity_id for i in rest] == [eid] * len(rest)
     assert queries.mention(seeded, same_surface["other_type"]).entity_id is None

@@ -57,7 +57,7 @@ def test_add_with_selected_mentions_list_delete_undo(panel, seeded, qtbot):
     panel.set_selected_mention(org.id)
     qtbot.mouseClick(panel.use_as_tail_button, Qt.MouseButton.LeftButton)
     assert panel.set_relation_type("member_of")
-    with qtbot.waitSignal(panel.changed):
+    with qtbot.waitSignal(panel.ops.changed):
         qtbot.mouseClick(panel.add_button, Qt.MouseButton.LeftButton)
     rows = relations.relations_for_article(seeded, aid)
     assert [(r.head_mention_id, r.type, r.tail_mention_id) for r in rows] == [(person.id, "member_of", org.id)]
@@ -70,7 +70,7 @@ def test_add_with_selected_mentions_list_delete_undo(panel, seeded, qtbot):
     # delete with the Delete key in the list
     panel.table.setFocus()
     panel.table.selectRow(0)
-    with qtbot.waitSignal(panel.changed):
+    with qtbot.waitSignal(panel.ops.changed):
         qtbot.keyClick(panel.table, Qt.Key.Key_Delete)
     assert relations.relations_for_article(seeded, aid) == [] and panel.model.rowCount() == 0
     # undo brings it back

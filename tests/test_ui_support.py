@@ -274,7 +274,7 @@ def test_a_core_error_becomes_a_status_message(qtbot, db, tmp_path):
     (aid,) = many(db, 1)
     w = make_window(qtbot, db, tmp_path / "s.ini")
     w.open_article(aid)
-    assert w.run_action(lambda: curation.set_type(db, 999, "PERSON")) is None
+    assert w.run_action(lambda d: curation.set_type(d, 999, "PERSON")) is None
     assert "does not exist" in w.statusBar().currentMessage()
     assert w.isVisible()
 

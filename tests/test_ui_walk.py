@@ -183,7 +183,7 @@ def test_auto_link_uses_the_threshold_from_the_preferences(qtbot, db, tmp_path, 
     from desktop.linking.autolink import autolink_article
     from desktop.linking import rank
 
-    ent = curation.create_entity(db, "Muhammad Yunus", "PERSON")
+    ent = curation.create_entity(db, "Muhammad Yunus", "PERSON").value
     text = "Mohammad Yunus arrived."
     (aid,) = add_articles(db, text)
     mid = suggest(db, aid, text, "Mohammad Yunus")

@@ -285,7 +285,7 @@ def test_tooltip_tells_type_status_source_confidence_and_entity(qtbot, db, tmp_p
     from PySide6.QtCore import QEvent
     from PySide6.QtGui import QHelpEvent
 
-    ent = curation.create_entity(db, "Rahim Uddin", "PERSON", link_mention_id=small["rahim"])
+    ent = curation.create_entity(db, "Rahim Uddin", "PERSON", link_mention_id=small["rahim"]).value
     w = make_window(qtbot, db, tmp_path / "s.ini")
     w.open_article(small["a1"])
     pane = w.text_pane
@@ -451,8 +451,8 @@ def test_undoing_a_merge_refreshes_an_open_kb_browser(qtbot, db, tmp_path, small
     w = make_window(qtbot, db, tmp_path / "s.ini")
     if w.kb_browser is None:
         pytest.fail("the knowledge-base dock is missing")
-    a = curation.create_entity(db, "Rahim Uddin", "PERSON")
-    b = curation.create_entity(db, "Rahim Udin", "PERSON")
+    a = curation.create_entity(db, "Rahim Uddin", "PERSON").value
+    b = curation.create_entity(db, "Rahim Udin", "PERSON").value
     w.kb_browser.show()
     w.kb_browser.refresh()
     names = lambda: {r.name for r in w.kb_browser.model.rows()}  # noqa: E731
@@ -468,7 +468,7 @@ def test_confirming_a_link_offers_it_for_the_same_surface_elsewhere(qtbot, db, t
     t3 = "Sheikh Hasina spoke in Dhaka.\n"
     (a3,) = add_articles(db, t3)
     elsewhere = suggest(db, a3, t3, "Sheikh Hasina")
-    ent = curation.create_entity(db, "Sheikh Hasina", "PERSON")
+    ent = curation.create_entity(db, "Sheikh Hasina", "PERSON").value
     curation.link(db, small["hasina"], ent.id)
     w = make_window(qtbot, db, tmp_path / "s.ini")
     w.open_article(small["a2"])

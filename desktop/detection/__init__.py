@@ -79,5 +79,6 @@ All domain words live in ``resources/gazetteer/`` (see its ``SOURCES.md``).
 
 from desktop.detection.detector import Candidate, Detector, resolve_overlaps
 from desktop.detection.gazetteer import GazetteerEntry
+from desktop.detection.suggest import Context, Raw, Suggester, register
 
-__all__ = ["Candidate", "Detector", "GazetteerEntry", "resolve_overlaps"]
+__all__ = ["Candidate", "Context", "Detector", "GazetteerEntry", "Raw", "Suggester", "register", "resolve_overlaps"]

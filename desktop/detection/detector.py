@@ -15,7 +15,8 @@ from desktop.detection import latin, rules, variants
 from desktop.detection.gazetteer import GazetteerEntry, Index, ends_before_suffix, is_word_char, whole_word
 from desktop.detection.lexicon import Lexicon, lexicon
 from desktop.detection.normalize import NormView, fold
-from desktop.detection.rules import Raw, Words
+from desktop.detection.rules import Words
+from desktop.detection.suggest import REGISTERED, Context, Raw, Suggester
 
 #: above this many names to look for again in an article, one automaton pass replaces str.find
 _RECALL_FIND_MAX = 16
@@ -97,8 +98,11 @@ class Detector:
     """Pure and reusable: build once from alias entries, then ``detect(text)`` per article."""
 
     def __init__(self, entries: Iterable[GazetteerEntry] = (), *, suppressed_keys: Iterable[str] = frozenset(),
-                 lex: Lexicon | None = None):
+                 lex: Lexicon | None = None, suggesters: Iterable[Suggester] | None = None):
         self.lex = lex or lexicon()
+        #: run after the rules, before overlap resolution (:mod:`.suggest`); by default the
+        #: suggesters registered with :func:`desktop.detection.suggest.register`
+        self.suggesters: list[Suggester] = list(REGISTERED if suggesters is None else suggesters)
         self.suppressed = frozenset(fold(k) for k in suppressed_keys)
         cues = {"title": self.lex.titles, "year": self.lex.year_words, "event": self.lex.event_keywords,
                 "place_org": self.lex.place_org_words}
@@ -192,6 +196,11 @@ class Detector:
                 org = org_ends.get(q) if q < s else None
                 if org is not None:
                     raws.append(Raw(org.start, e, "EVENT", "rule", 0.75))
+        if self.suggesters:
+            ctx = Context(text, view, self.lex, raws, memory, titles, title_spans, months, years, events,
+                          place_orgs, alias_starts, alias_ends, loc_ends, words)
+            for sug in self.suggesters:
+                raws += list(sug.suggest(ctx, self.lex))
         if self.suppressed:
             raws = [r for r in raws if norm[r.start:r.end] not in self.suppressed]
         out = []

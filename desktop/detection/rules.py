@@ -17,19 +17,7 @@ import regex
 
 from desktop.detection.gazetteer import is_word_char
 from desktop.detection.lexicon import Lexicon
-
-
-@dataclass(slots=True)
-class Raw:
-    """A candidate in folded offsets, before overlap resolution."""
-
-    start: int
-    end: int
-    type: str
-    source: str
-    confidence: float
-    value: str | None = None
-    entity_id: int | None = None
+from desktop.detection.suggest import Raw
 
 
 _TOKEN = regex.compile(r"[\p{L}\p{M}\p{N}\u200c\u200d]+(?:-[\p{L}\p{M}\p{N}\u200c\u200d]+)*")

@@ -293,11 +293,35 @@ def detect_articles(
             report.added += len(rows_out)
             if link:
                 to_link.update(r[0] for r in rows_out if r[8] is None)
+    pending = _pending(db, ids)
+    if link:
+        to_link.update(pending)  # detected before a kill, not yet linked
     if to_link and not report.cancelled:
         from desktop.linking.autolink import autolink_articles
 
         report.linked = autolink_articles(db, sorted(to_link), threshold=link_threshold)
+    if pending and not report.cancelled:
+        _clear_pending(db, sorted(pending))
     return report
+
+
+def _pending(db: Database, ids: list[int]) -> set[int]:
+    """Of ``ids``, the articles marked "detection not yet finished" (desktop.importing)."""
+    out: set[int] = set()
+    with db.session() as s:
+        for i in range(0, len(ids), 900):
+            chunk = ids[i:i + 900]
+            out.update(s.exec(select(Article.id).where(Article.id.in_(chunk), Article.detect_pending == True)))  # noqa: E712
+    return out
+
+
+def _clear_pending(db: Database, ids: list[int]) -> None:
+    """Detection and auto-linking of these articles are done: drop the mark."""
+    from sqlalchemy import update
+
+    for i in range(0, len(ids), 900):
+        with db.transaction() as s:
+            s.execute(update(Article).where(Article.id.in_(ids[i:i + 900])).values(detect_pending=False))
 
 
 def detect_article(db: Database, article_id: int) -> int:

@@ -11,6 +11,7 @@ import bisect
 from typing import Callable, Optional
 
 from desktop import kb, curation, history
+from desktop.changes import Changes
 from desktop.errors import CurateError
 from desktop.text import grapheme_boundaries, snap_selection
 
@@ -28,17 +29,17 @@ class CurationHandlers:
             self.article_view.setFocus()
             return
         mid = self._need_mention()
-        m = mid is not None and self.run_action(lambda: curation.confirm(self.db, mid))
-        if m:
+        ch = self.run_action(lambda db: curation.confirm(db, mid)) if mid is not None else None
+        if ch is not None:
             self._advance_after(mid)
-            if m.entity_id is not None:
-                self._offer_link_elsewhere(m)
+            if ch.value.entity_id is not None:
+                self._offer_link_elsewhere(ch.value)
 
     def _offer_link_elsewhere(self, m) -> None:
         """Confirming a linked mention offers its link for the same surface in other articles —
         in the status bar, so the keyboard flow is not interrupted (Ctrl+Shift+L applies it)."""
         try:
-            pairs = kb.apply_link_to_surface(self.db, m.id, dry_run=True)
+            pairs = kb.surface_matches(self.db, m.id)
         except CurateError:
             return
         if pairs:
@@ -50,14 +51,12 @@ class CurationHandlers:
         mid = self._need_mention()
         if mid is None:
             return
-        if getattr(self, "link_panel", None) is None:
-            return
         if self.link_panel.offer_apply_to_surface(mid) is None:
             self.show_message("No unlinked mentions with this text in other articles (or this mention is not linked)")
 
     def do_reject(self) -> None:
         mid = self._need_mention()
-        if mid is not None and self.run_action(lambda: curation.reject(self.db, mid)):
+        if mid is not None and self.run_action(lambda db: curation.reject(db, mid)):
             self._advance_after(mid)
 
     def _advance_after(self, mid: int) -> None:
@@ -70,7 +69,7 @@ class CurationHandlers:
     def do_delete_mention(self) -> None:
         mid = self._need_mention()
         if mid is not None:
-            self.run_action(lambda: curation.delete_mention(self.db, mid))
+            self.run_action(lambda db: curation.delete_mention(db, mid))
 
     def do_type(self, n: int) -> None:
         if not (1 <= n <= len(self.types)):
@@ -81,7 +80,7 @@ class CurationHandlers:
             return
         mid = self._need_mention()
         if mid is not None:
-            self.run_action(lambda: curation.set_type(self.db, mid, type_name))
+            self.run_action(lambda db: curation.set_type(db, mid, type_name))
 
     def do_add_from_selection(self) -> None:
         s = self.text_pane.span(self.selected_mention)
@@ -97,26 +96,22 @@ class CurationHandlers:
             self.show_message("The selection has no letters in it", error=True)
             return None
         aid = self.article_id
-        m = self.run_action(lambda: curation.add_mention(self.db, aid, start, end, type_name), refresh=False)
-        if m is None:
+        ch = self.run_action(lambda db: curation.add_mention(db, aid, start, end, type_name))
+        if ch is None:
             return None
         self.text_pane.clear_selection()
-        self.refresh_article()
-        self.select_mention(m.id, scroll=False)
-        return m.id
+        self.select_mention(ch.id, scroll=False)
+        return ch.id
 
     def add_entity_type(self, name: str) -> Optional[str]:
         used = {c.lower() for c in self.colours.values()}
         colour = next((c for c in NEW_TYPE_COLOURS if c not in used), NEW_TYPE_COLOURS[len(self.types) % len(NEW_TYPE_COLOURS)])
         n = len(self.types) + 1
-        t = self.run_action(lambda: curation.add_entity_type(self.db, name, colour, str(n) if n <= TYPE_KEYS else ""),
-                            refresh=False)
-        if t is None:
+        ch = self.run_action(lambda db: curation.add_entity_type(db, name, colour, str(n) if n <= TYPE_KEYS else ""))
+        if ch is None:
             return None
-        self.reload_types()
-        self.refresh_article()
-        self.show_message(f"Added type {t.name}" + (f" (key {n})" if n <= TYPE_KEYS else ""))
-        return t.name
+        self.show_message(f"Added type {ch.value.name}" + (f" (key {n})" if n <= TYPE_KEYS else ""))
+        return ch.value.name
 
     def do_add_type(self) -> None:
         from PySide6.QtWidgets import QInputDialog
@@ -136,7 +131,7 @@ class CurationHandlers:
         start, end = snap_selection(self.article_text, *sel)
         if start >= end:
             return
-        if self.run_action(lambda: curation.set_span(self.db, mid, start, end)):
+        if self.run_action(lambda db: curation.set_span(db, mid, start, end)):
             self.text_pane.clear_selection()
 
     def _grapheme_bounds(self) -> list[int]:
@@ -163,7 +158,7 @@ class CurationHandlers:
             start = move(start)
         if start >= end or (start, end) == (s.start, s.end):
             return
-        self.run_action(lambda: curation.set_span(self.db, s.id, start, end))
+        self.run_action(lambda db: curation.set_span(db, s.id, start, end))
 
     def do_grow_end(self) -> None:
         self._adjust("end", +1)
@@ -229,15 +224,15 @@ class CurationHandlers:
         aid = self.article_id
         if aid is None:
             return
-        n = self.run_action(lambda: curation.confirm_all(self.db, aid))
-        if n is not None:
-            self.show_message(f"Confirmed {n if n is not True else 0} suggestions")
+        ch = self.run_action(lambda db: curation.confirm_all(db, aid))
+        if ch is not None:
+            self.show_message(f"Confirmed {ch.count} suggestion{'s' if ch.count != 1 else ''}")
 
     def do_mark_done(self) -> None:
         """Mark the article done and open the next one that is not done yet (in list order,
         wrapping around), so a curator never lands on finished work."""
         aid = self.article_id
-        if aid is None or not self.run_action(lambda: curation.set_article_status(self.db, aid, "done")):
+        if aid is None or not self.run_action(lambda db: curation.set_article_status(db, aid, "done")):
             return
         self._update_stats()
         nxt = self._next_unfinished(aid)
@@ -282,7 +277,7 @@ class CurationHandlers:
     def do_mark_in_progress(self) -> None:
         aid = self.article_id
         if aid is not None:
-            self.run_action(lambda: curation.set_article_status(self.db, aid, "in_progress"))
+            self.run_action(lambda db: curation.set_article_status(db, aid, "in_progress"))
 
     def _step_article(self, step: int) -> None:
         n = self.article_model.rowCount()
@@ -302,24 +297,15 @@ class CurationHandlers:
         self._step_article(-1)
 
     def _undo_redo(self, fn: Callable, verb: str) -> None:
-        try:
-            entry = fn(self.db)
-        except CurateError as exc:
-            self.show_message(str(exc), error=True)
+        ch = self.run_action(lambda db: Changes.from_history(fn(db)))
+        if ch is None:
             return
+        entry = ch.value
         if entry is None:
             self.show_message(f"Nothing to {verb}")
             return
         if entry.article_id is not None and entry.article_id != self.article_id:
             self.open_article(entry.article_id)
-        else:
-            self.refresh_article()
-        self.reload_types()
-        self.article_model.refresh_all_rows()
-        if getattr(self, "kb_browser", None) is not None:
-            self.kb_browser.refresh()  # an undone merge/split/rename shows at once (cheap when hidden)
-        self._update_undo_labels()
-        self._stats_timer.start()
         self.show_message(f"{verb.capitalize()}: {entry.summary}")
 
     def do_undo(self) -> None:

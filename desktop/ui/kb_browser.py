@@ -3,9 +3,10 @@
 Filter entities by name or alias (any script, across spellings: :func:`desktop.kb.find_entities`)
 and by type; for the selected entity, edit its name, type, description and Wikidata id, see its
 aliases grouped by script and every mention linked to it across articles (double-click jumps
-there).  Merge two entities, split aliases off into a new one, rename, delete after a
-confirmation.  Every change is one call of a :mod:`desktop.kb` function, so it is undoable and
-recorded in the history; the widget itself never touches the database.
+there, the Mentions tab shows each in its context).  Create an entity, merge two, split aliases
+off into a new one, rename, delete after a confirmation.  Every change is one call of a
+:mod:`desktop.kb` function run through :class:`desktop.ui.operations.Ops`, so it is undoable,
+recorded in the history and seen by the other panels; the widget never touches the database.
 
 :class:`EntityEditor` (the form) is also embedded by :class:`desktop.ui.link_panel.LinkPanel`.
 """
@@ -24,8 +25,10 @@ from PySide6.QtWidgets import (
 
 from desktop.ui.rowmodel import RowTableModel
 
-from desktop import kb, queries
+from desktop import curation, kb, queries
+from desktop.changes import Changes
 from desktop.errors import CurateError
+from desktop.ui.operations import Ops
 
 ERROR_STYLE = "color: #d64541;"
 SCRIPT_LABELS = (("bn", "Bengali"), ("hi", "Hindi"), ("en", "English"), ("other", "Other scripts"))
@@ -159,7 +162,7 @@ class EntityTableModel(RowTableModel):
 class EntityMentionModel(RowTableModel):
     """Rows of :class:`desktop.kb.EntityMention`: every mention linked to one entity."""
 
-    HEADERS = ("Article", "Mention", "Status", "Offset")
+    HEADERS = ("Article", "Mention", "Context", "Status")
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -173,9 +176,9 @@ class EntityMentionModel(RowTableModel):
             return None
         m = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return (m.article_title or f"article {m.article_id}", m.text, m.status, m.start)[index.column()]
+            return (m.article_title or f"article {m.article_id}", m.text, m.context, m.status)[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{m.article_title} · {m.text} ({m.status}) — double-click to open"
+            return f"{m.article_title} · {m.text} ({m.status}, at {m.start}) — double-click to open"
         if role == Qt.ItemDataRole.FontRole and m.status == "rejected":
             f = QFont()
             f.setStrikeOut(True)
@@ -207,14 +210,15 @@ class EntityEditor(QWidget):
     """Edit one entity: name, type, Wikidata id (checked for form), description, aliases.
 
     Saves through :func:`desktop.kb.edit_entity` (only the fields that changed),
-    :func:`desktop.kb.add_alias` and :func:`desktop.kb.remove_alias`; emits ``changed``
-    after each.  Errors (a malformed QID, an empty name...) show inline."""
+    :func:`desktop.kb.add_alias` and :func:`desktop.kb.remove_alias`, each through ``ops``.
+    Errors (a malformed QID, an empty name...) show inline."""
 
-    changed = Signal()
-
-    def __init__(self, db, parent=None):
+    def __init__(self, db, parent=None, ops: Optional[Ops] = None):
         super().__init__(parent)
         self.db = db
+        self.ops = ops if ops is not None else Ops(db, self)
+        self.ops.failed.connect(lambda text, who: show_message(self.message, text) if who is self else None)
+        self.ops.changed.connect(self._on_changes)
         self.entity_id: Optional[int] = None
         self._loaded: dict = {}
 
@@ -404,29 +408,21 @@ class EntityEditor(QWidget):
         fields = self.pending_changes()
         if not fields:
             return True
-        try:
-            kb.edit_entity(self.db, self.entity_id, **fields)
-        except CurateError as exc:
-            show_message(self.message, str(exc))
+        eid = self.entity_id
+        if self.ops.run(lambda db: kb.edit_entity(db, eid, **fields), initiator=self) is None:
             return False
-        self.reload()
         show_message(self.message, "Saved.", error=False)
-        self.changed.emit()
         return True
 
     def add_alias(self) -> bool:
         text = self.new_alias_edit.text().strip()
         if self.entity_id is None or not text:
             return False
-        try:
-            kb.add_alias(self.db, self.entity_id, text)
-        except CurateError as exc:
-            show_message(self.message, str(exc))
+        eid = self.entity_id
+        if self.ops.run(lambda db: kb.add_alias(db, eid, text), initiator=self) is None:
             return False
         self.new_alias_edit.clear()
-        self._load_aliases()
         show_message(self.message, "")
-        self.changed.emit()
         return True
 
     def remove_selected_aliases(self) -> int:
@@ -435,16 +431,16 @@ class EntityEditor(QWidget):
             show_message(self.message, "Select the aliases to remove.")
             return 0
         done = 0
-        try:
-            for aid in ids:
-                kb.remove_alias(self.db, aid)
-                done += 1
-        except CurateError as exc:
-            show_message(self.message, str(exc))
-        self._load_aliases()
-        if done:
-            self.changed.emit()
+        for aid in ids:
+            if self.ops.run(lambda db, aid=aid: kb.remove_alias(db, aid), initiator=self) is None:
+                break
+            done += 1
         return done
+
+    def _on_changes(self, changes: Changes, _initiator) -> None:
+        if self.entity_id is not None and (changes.everything or self.entity_id in changes.entities
+                                           or changes.entity_types):
+            self.reload()
 
 
 # -- picking the other entity of a merge ----------------------------------------------------------
@@ -496,12 +492,14 @@ class KbBrowser(QDockWidget):
     """The knowledge-base dock (see the module doc)."""
 
     jump_to_mention = Signal(int, int)  # article_id, mention_id
-    changed = Signal()
 
-    def __init__(self, db, parent=None):
+    def __init__(self, db, parent=None, ops: Optional[Ops] = None):
         super().__init__("Knowledge base", parent)
         self.setObjectName("KbBrowser")
         self.db = db
+        self.ops = ops if ops is not None else Ops(db, self)
+        self.ops.failed.connect(lambda text, who: self._error(text) if who is self else None)
+        self.ops.changed.connect(self._on_changes)
 
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText("Filter by name or alias (any script)")
@@ -513,6 +511,8 @@ class KbBrowser(QDockWidget):
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.count_label = QLabel()
 
+        self.new_button = QPushButton("New entity…")
+        self.new_button.setToolTip("Create an entity (name and type; aliases in the form below)")
         self.rename_button = QPushButton("Rename…")
         self.merge_button = QPushButton("Merge…")
         self.merge_button.setToolTip("Select two entities (the current one survives), or one and pick the other")
@@ -520,7 +520,7 @@ class KbBrowser(QDockWidget):
         self.split_button.setToolTip("Move the aliases selected below (and their mentions) to a new entity")
         self.delete_button = QPushButton("Delete…")
 
-        self.editor = EntityEditor(db)
+        self.editor = EntityEditor(db, ops=self.ops)
         self.mention_model = EntityMentionModel(self)
         self.mention_view = _table(self.mention_model)
         self.tabs = QTabWidget()
@@ -532,7 +532,7 @@ class KbBrowser(QDockWidget):
         top.addWidget(self.filter_edit, 1)
         top.addWidget(self.type_filter)
         actions = QHBoxLayout()
-        for b in (self.rename_button, self.merge_button, self.split_button, self.delete_button):
+        for b in (self.new_button, self.rename_button, self.merge_button, self.split_button, self.delete_button):
             actions.addWidget(b)
         actions.addStretch(1)
         upper = QWidget()
@@ -569,11 +569,11 @@ class KbBrowser(QDockWidget):
         KeyCatcher(self.mention_view, {Qt.Key.Key_Return: self._jump_current,
                                        Qt.Key.Key_Enter: self._jump_current})
         KeyCatcher(self.table, {Qt.Key.Key_Delete: self.delete_current})
+        self.new_button.clicked.connect(self.new_entity)
         self.rename_button.clicked.connect(self.rename_current)
         self.merge_button.clicked.connect(self.merge_selected)
         self.split_button.clicked.connect(self.split_selected_aliases)
         self.delete_button.clicked.connect(self.delete_current)
-        self.editor.changed.connect(self._after_edit)
         self.editor.alias_view.selectionModel().selectionChanged.connect(lambda _s, _d: self._update_buttons())
 
         self._stale = False
@@ -708,7 +708,31 @@ class KbBrowser(QDockWidget):
     def _after_edit(self, keep_id: Optional[int] = None) -> None:
         self._load_type_filter()
         self.apply_filter(keep_id)
-        self.changed.emit()
+
+    def _on_changes(self, changes: Changes, initiator) -> None:
+        """Entities, aliases or types changed (here, in the link panel, by undo, by a colleague)."""
+        if initiator is self:
+            return  # the action that ran here reloads with the entity it wants current
+        if changes.everything or changes.entities or changes.aliases or changes.entity_types:
+            self.refresh()
+
+    def new_entity(self, name: str = "", type_name: Optional[str] = None) -> Optional[int]:
+        """Create an entity (asks for the name and type when not given) and make it current."""
+        if not name:
+            types = [t.name for t in queries.entity_types(self.db)]
+            dlg = NewEntityDialog(types, self.filter_edit.text().strip(), self.type_filter.currentData(), self)
+            if dlg.exec() != QDialog.DialogCode.Accepted:
+                return None
+            name, type_name = dlg.values()
+        typ = type_name or (queries.entity_types(self.db)[0].name)
+        ch = self.ops.run(lambda db: curation.create_entity(db, name, typ), initiator=self)
+        if ch is None:
+            return None
+        show_message(self.message, f"Created ‘{ch.value.name}’.", error=False)
+        self.set_filter("", None)
+        self.select_entity(ch.id)
+        self.editor.name_edit.setFocus()
+        return ch.id
 
     def _current_row(self) -> Optional[kb.EntityRow]:
         eid = self.current_entity_id()
@@ -721,10 +745,7 @@ class KbBrowser(QDockWidget):
         name, ok = QInputDialog.getText(self, "Rename entity", "New name:", QLineEdit.EchoMode.Normal, row.name)
         if not ok or not name.strip() or name.strip() == row.name:
             return False
-        try:
-            kb.rename_entity(self.db, row.id, name)
-        except CurateError as exc:
-            self._error(str(exc))
+        if self.ops.run(lambda db: kb.rename_entity(db, row.id, name), initiator=self) is None:
             return False
         show_message(self.message, "")
         self._after_edit(row.id)
@@ -755,10 +776,7 @@ class KbBrowser(QDockWidget):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes)
         if answer != QMessageBox.StandardButton.Yes:
             return False
-        try:
-            kb.merge(self.db, keep.id, other.id)
-        except CurateError as exc:
-            self._error(str(exc))
+        if self.ops.run(lambda db: kb.merge(db, keep.id, other.id), initiator=self) is None:
             return False
         show_message(self.message, f"Merged ‘{other.name}’ into ‘{keep.name}’.", error=False)
         self._after_edit(keep.id)
@@ -776,12 +794,10 @@ class KbBrowser(QDockWidget):
                                         QLineEdit.EchoMode.Normal, first)
         if not ok:
             return None
-        try:
-            new = kb.split(self.db, eid, alias_ids, name.strip() or None)
-        except CurateError as exc:
-            self._error(str(exc))
+        new = self.ops.run(lambda db: kb.split(db, eid, alias_ids, name.strip() or None), initiator=self)
+        if new is None:
             return None
-        show_message(self.message, f"Split ‘{new.name}’ off.", error=False)
+        show_message(self.message, f"Split ‘{new.value.name}’ off.", error=False)
         self._after_edit(eid)
         return new.id
 
@@ -797,11 +813,33 @@ class KbBrowser(QDockWidget):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
             return False
-        try:
-            kb.delete_entity(self.db, row.id)
-        except CurateError as exc:
-            self._error(str(exc))
+        if self.ops.run(lambda db: kb.delete_entity(db, row.id), initiator=self) is None:
             return False
         show_message(self.message, f"Deleted ‘{row.name}’.", error=False)
         self._after_edit()
         return True
+
+
+class NewEntityDialog(QDialog):
+    """Name and type of a new entity."""
+
+    def __init__(self, types: Sequence[str], name: str = "", type_name: Optional[str] = None, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("New entity")
+        self.name_edit = QLineEdit(name)
+        self.name_edit.setPlaceholderText("Name (any script)")
+        self.type_combo = QComboBox()
+        self.type_combo.addItems(list(types))
+        if type_name in types:
+            self.type_combo.setCurrentText(type_name)
+        form = QFormLayout(self)
+        form.addRow("&Name", self.name_edit)
+        form.addRow("&Type", self.type_combo)
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        box.accepted.connect(self.accept)
+        box.rejected.connect(self.reject)
+        form.addRow(box)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("x") * 50)
+
+    def values(self) -> tuple[str, str]:
+        return self.name_edit.text().strip(), self.type_combo.currentText()

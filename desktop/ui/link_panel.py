@@ -10,15 +10,15 @@ from the mention, U unlinks, / searches the knowledge base.  "Unlink" and "New e
 
 After a link, the panel offers to link the same surface in other articles
 (:class:`ApplyLinkDialog`: all, or the ones ticked) through
-:func:`desktop.kb.apply_link_to_surface`.  Every change is one undoable core action; ``changed``
-is emitted after each.
+:func:`desktop.kb.apply_link_to_surface`.  Every change is one undoable core action run through
+:class:`desktop.ui.operations.Ops` (its ``changed`` signal tells the other panels).
 """
 
 from __future__ import annotations
 
 from typing import Optional
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView, QAbstractSpinBox, QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView,
@@ -28,9 +28,11 @@ from PySide6.QtWidgets import (
 from desktop.ui.rowmodel import RowTableModel
 
 from desktop import curation, kb, queries
+from desktop.changes import Changes
 from desktop.errors import CurateError
 from desktop.linking.candidates import LinkCandidate, rank
 from desktop.ui.kb_browser import ClaimKeys, EntityEditor, KeyCatcher, message_label, show_message
+from desktop.ui.operations import Ops
 
 CANDIDATE_LIMIT = 9
 SEARCH_LIMIT = 50
@@ -175,11 +177,12 @@ class ApplyLinkDialog(QDialog):
 class LinkPanel(QWidget):
     """The selected mention's link (see the module doc)."""
 
-    changed = Signal()
-
-    def __init__(self, db, parent=None):
+    def __init__(self, db, parent=None, ops: Optional[Ops] = None):
         super().__init__(parent)
         self.db = db
+        self.ops = ops if ops is not None else Ops(db, self)
+        self.ops.changed.connect(self._on_changes)
+        self.ops.failed.connect(lambda text, who: show_message(self.message, text) if who is self else None)
         self.mention_id: Optional[int] = None
         self.offer_apply = True  # offer to link the same surface elsewhere after a link
         self.apply_dialog: Optional[ApplyLinkDialog] = None
@@ -210,7 +213,7 @@ class LinkPanel(QWidget):
         self.new_entity_button = QPushButton("New entity from mention")
         self.new_entity_button.setToolTip("Create an entity named after the mention and link it (N in the candidate list)")
         self.message = message_label()
-        self.editor = EntityEditor(db)
+        self.editor = EntityEditor(db, ops=self.ops)
 
         link_row = QHBoxLayout()
         link_row.addWidget(self.link_label, 1)
@@ -246,7 +249,6 @@ class LinkPanel(QWidget):
         self.search_edit.textChanged.connect(lambda _t: self._load_candidates())
         self.search_edit.returnPressed.connect(self._search_to_candidates)
         ClaimKeys(self.search_edit)
-        self.editor.changed.connect(self._after_editor_change)
         self.set_mention(None)
 
     # -- keys: 1..9 anywhere in the panel except in text fields
@@ -334,9 +336,6 @@ class LinkPanel(QWidget):
 
     # -- linking
 
-    def _error(self, exc: Exception) -> None:
-        show_message(self.message, str(exc))
-
     def link_candidate(self, row: int) -> bool:
         """Link the mention to the candidate in ``row`` (0-based)."""
         c = self.model.candidate_at(row)
@@ -351,10 +350,7 @@ class LinkPanel(QWidget):
         mid = self.mention_id
         if mid is None:
             return False
-        try:
-            curation.link(self.db, mid, entity_id)
-        except CurateError as exc:
-            self._error(exc)
+        if self.ops.run(lambda db: curation.link(db, mid, entity_id), initiator=self) is None:
             return False
         self._after_link(mid)
         return True
@@ -363,14 +359,9 @@ class LinkPanel(QWidget):
         mid = self.mention_id
         if mid is None or self.current_entity_id() is None:
             return False
-        try:
-            curation.link(self.db, mid, None)
-        except CurateError as exc:
-            self._error(exc)
+        if self.ops.run(lambda db: curation.link(db, mid, None), initiator=self) is None:
             return False
         show_message(self.message, "")
-        self.refresh()
-        self.changed.emit()
         return True
 
     def new_entity_from_mention(self) -> Optional[int]:
@@ -378,10 +369,8 @@ class LinkPanel(QWidget):
         m = self._mention
         if m is None:
             return None
-        try:
-            ent = curation.create_entity(self.db, m.text, m.type, link_mention_id=m.id)
-        except CurateError as exc:
-            self._error(exc)
+        ent = self.ops.run(lambda db: curation.create_entity(db, m.text, m.type, link_mention_id=m.id), initiator=self)
+        if ent is None:
             return None
         self._after_link(m.id)
         # focus stays in the candidate list, so the curator's next key (J, Enter…) goes on with
@@ -394,8 +383,7 @@ class LinkPanel(QWidget):
         self.search_edit.clear()
         self.search_edit.blockSignals(False)
         show_message(self.message, "")
-        self.refresh()
-        self.changed.emit()
+        self._load_candidates()
         if self.offer_apply:
             self.offer_apply_to_surface(mention_id)
 
@@ -403,7 +391,7 @@ class LinkPanel(QWidget):
         """If other articles have unlinked mentions with the same surface, open (window-modal,
         without blocking) a dialog to link all or some of them; None when there are none."""
         try:
-            pairs = kb.apply_link_to_surface(self.db, mention_id, dry_run=True)
+            pairs = kb.surface_matches(self.db, mention_id)
         except CurateError:
             return None
         if not pairs:
@@ -425,18 +413,23 @@ class LinkPanel(QWidget):
     def _apply_to_surface(self, mention_id: int, mention_ids: list[int]) -> int:
         if not mention_ids:
             return 0
-        try:
-            done = kb.apply_link_to_surface(self.db, mention_id, mention_ids=mention_ids)
-        except CurateError as exc:
-            self._error(exc)
+        done = self.ops.run(lambda db: kb.apply_link_to_surface(db, mention_id, mention_ids=mention_ids),
+                            initiator=self)
+        if done is None:
             return 0
-        show_message(self.message, f"Linked {len(done)} more mention(s) in other articles.", error=False)
-        self.changed.emit()
-        return len(done)
+        n = done.count or 0
+        show_message(self.message, f"Linked {n} more mention{'s' if n != 1 else ''} in other articles.", error=False)
+        return n
 
-    def _after_editor_change(self) -> None:
-        self.refresh()
-        self.changed.emit()
+    def _on_changes(self, changes: Changes, _initiator) -> None:
+        """Reload when the shown mention, its entity or the candidates' entities changed."""
+        if self.mention_id is None:
+            return
+        ent = self.current_entity_id()
+        shown = {c.entity_id for c in self.model.candidates()}
+        if (changes.everything or self.mention_id in changes.mentions or (ent is not None and ent in changes.entities)
+                or shown & changes.entities or (changes.entities and self.search_edit.text().strip())):
+            self.refresh()
 
 
 def _html(s: str) -> str:

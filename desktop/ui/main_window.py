@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import history, queries
+from desktop.changes import Changes
 from desktop.db import Database
 from desktop.errors import CurateError
 from desktop.queries import ArticleFilter
@@ -30,6 +31,7 @@ from .curation_handlers import CurationHandlers
 from .dialogs import CheatSheet
 from .history_dock import HistoryDock
 from .mention_panel import MentionPanel
+from .operations import Ops
 from .settings import Settings
 from .text_pane import Span, TextPane
 from .work import BackgroundWork
@@ -58,6 +60,9 @@ class MainWindow(CurationHandlers, BackgroundWork, QMainWindow):
         self.runner = JobRunner(self)
         self.runner.started.connect(self._job_started)
         self.runner.ended.connect(self._job_ended)
+        self.ops = Ops(db, self, runner=self.runner)
+        self.ops.changed.connect(self._apply_changes)
+        self.ops.failed.connect(lambda text, _who: self.show_message(text, error=True))
         self.last_job: Optional[Job] = None
         self.last_error = ""
         self._selecting = False
@@ -255,30 +260,22 @@ class MainWindow(CurationHandlers, BackgroundWork, QMainWindow):
             from desktop.ui.link_panel import LinkPanel
         except ImportError:
             return None
-        panel = LinkPanel(self.db, self)
-        panel.changed.connect(self._external_change)
-        return panel
+        return LinkPanel(self.db, self, ops=self.ops)
 
     def _make_relations_panel(self) -> Optional[QWidget]:
         try:
             from desktop.ui.relations_panel import RelationsPanel
         except ImportError:
             return None
-        panel = RelationsPanel(self.db, self)
-        panel.changed.connect(self._external_change)
-        return panel
+        return RelationsPanel(self.db, self, ops=self.ops)
 
     def _make_kb_browser(self) -> Optional[QWidget]:
         try:
             from desktop.ui.kb_browser import KbBrowser
         except ImportError:
             return None
-        dock = KbBrowser(self.db, self)
-        if not dock.objectName():
-            dock.setObjectName("KbBrowser")
+        dock = KbBrowser(self.db, self, ops=self.ops)
         dock.jump_to_mention.connect(self.jump_to_mention)
-        if hasattr(dock, "changed"):
-            dock.changed.connect(self._external_change)
         return dock
 
     @staticmethod
@@ -369,6 +366,7 @@ class MainWindow(CurationHandlers, BackgroundWork, QMainWindow):
         """Everything in the window follows ``db``; the previous database is closed."""
         old = self.db
         self.db = db
+        self.ops.set_database(db)
         self._set_title()
         self.article_id = None
         self.article_model.set_database(db)
@@ -516,7 +514,8 @@ class MainWindow(CurationHandlers, BackgroundWork, QMainWindow):
         rows = queries.mentions(self.db, article_id)
         names = queries.entity_names(self.db, {m.entity_id for m in rows if m.entity_id is not None})
         return [Span(m.id, m.start, m.end, m.text, m.type, m.status, m.source, float(m.confidence or 0.0),
-                     names.get(m.entity_id, "") if m.entity_id is not None else "", m.value) for m in rows]
+                     names.get(m.entity_id, "") if m.entity_id is not None else "", m.value, m.entity_id)
+                for m in rows]
 
     def open_article(self, article_id: Optional[int], mention_id: Optional[int] = None) -> None:
         art = queries.article(self.db, article_id) if article_id is not None else None
@@ -596,14 +595,23 @@ class MainWindow(CurationHandlers, BackgroundWork, QMainWindow):
     def _pane_clicked(self, mention_id: int) -> None:
         self.select_mention(mention_id if mention_id >= 0 else None, scroll=False)
 
-    def _external_change(self) -> None:
-        """The link panel, relations panel or KB browser changed something."""
-        if self.kb_browser is not None and self.sender() is not self.kb_browser:
-            self.kb_browser.refresh()  # e.g. a new entity or alias made in the link panel
-        self.refresh_article()
-        self.article_model.refresh_all_rows()
-        self._update_undo_labels()
+    def _apply_changes(self, changes: Changes, _initiator) -> None:
+        """Refresh what an action (here, in a panel, an undo, a colleague's) changed."""
+        if changes.entity_types or changes.everything:
+            self.reload_types()
+        shown = {s.entity_id for s in self.text_pane.spans if s.entity_id is not None}
+        if changes.touches_article(self.article_id) or changes.entity_types or shown & changes.entities:
+            self.refresh_article()
+        if changes.everything:
+            self.article_model.reload()
+        else:
+            for aid in changes.articles:
+                self.article_model.refresh_article(aid)
+        if changes.history:
+            self._update_undo_labels()
         self._stats_timer.start()
+        if changes.notes:
+            self.show_message("; ".join(changes.notes) + " — Ctrl+Z undoes", timeout=15000)
 
     # -- running core actions --------------------------------------------------------------------
 
@@ -613,18 +621,9 @@ class MainWindow(CurationHandlers, BackgroundWork, QMainWindow):
         self.statusBar().setStyleSheet("QStatusBar { color: #c62828; }" if error else "")
         self.statusBar().showMessage(text, timeout)
 
-    def run_action(self, fn: Callable[[], Any], *, refresh: bool = True) -> Any:
-        """Call one core action; a CurateError becomes a one-line message, the window goes on."""
-        try:
-            result = fn()
-        except CurateError as exc:
-            self.show_message(str(exc), error=True)
-            return None
-        if refresh:
-            self.refresh_article()
-        self._update_undo_labels()
-        self._stats_timer.start()
-        return result if result is not None else True
+    def run_action(self, fn: Callable[[Database], Changes]) -> Optional[Changes]:
+        """Run one core action through the window's :class:`Ops` (see there)."""
+        return self.ops.run(fn, initiator=self)
 
     def _need_mention(self) -> Optional[int]:
         mid = self.selected_mention

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView,
     QVBoxLayout, QWidget,
@@ -19,8 +19,9 @@ from PySide6.QtWidgets import (
 from desktop.ui.rowmodel import RowTableModel
 
 from desktop import queries, relations
-from desktop.errors import CurateError
+from desktop.changes import Changes
 from desktop.ui.kb_browser import KeyCatcher, message_label, show_message
+from desktop.ui.operations import Ops
 
 LABEL_CHARS = 40
 
@@ -63,11 +64,12 @@ def _short(s: str, n: int = LABEL_CHARS) -> str:
 class RelationsPanel(QWidget):
     """Relations of one article (see the module doc)."""
 
-    changed = Signal()
-
-    def __init__(self, db, parent=None):
+    def __init__(self, db, parent=None, ops: Optional[Ops] = None):
         super().__init__(parent)
         self.db = db
+        self.ops = ops if ops is not None else Ops(db, self)
+        self.ops.failed.connect(lambda text, who: show_message(self.message, text) if who is self else None)
+        self.ops.changed.connect(self._on_changes)
         self.article_id: Optional[int] = None
         self.selected_mention_id: Optional[int] = None
 
@@ -215,30 +217,25 @@ class RelationsPanel(QWidget):
         if head is None or tail is None or typ is None:
             show_message(self.message, "Choose a head mention, a relation type and a tail mention.")
             return None
-        try:
-            rel = relations.add_relation(self.db, head, tail, typ)
-        except CurateError as exc:
-            show_message(self.message, str(exc))
+        rel = self.ops.run(lambda db: relations.add_relation(db, head, tail, typ), initiator=self)
+        if rel is None:
             return None
         show_message(self.message, "")
-        self.refresh()
         for row, r in enumerate(self.model.rows()):
             if r.id == rel.id:
                 self.table.selectRow(row)
         self._update_buttons()
-        self.changed.emit()
         return rel.id
 
     def delete_selected(self) -> bool:
         rid = self.selected_relation_id()
         if rid is None:
             return False
-        try:
-            relations.delete_relation(self.db, rid)
-        except CurateError as exc:
-            show_message(self.message, str(exc))
+        if self.ops.run(lambda db: relations.delete_relation(db, rid), initiator=self) is None:
             return False
         show_message(self.message, "")
-        self.refresh()
-        self.changed.emit()
         return True
+
+    def _on_changes(self, changes: Changes, _initiator) -> None:
+        if changes.touches_article(self.article_id) or changes.relation_types:
+            self.refresh()

@@ -41,6 +41,7 @@ class Span:
     confidence: float
     entity: str = ""
     value: Optional[str] = None
+    entity_id: Optional[int] = None
 
 
 def blend(base: QColor, colour: QColor, amount: float) -> QColor:

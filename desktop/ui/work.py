@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from desktop.changes import EVERYTHING
 from desktop.errors import CurateError
 
 from .dialogs import ExportDialog
@@ -81,16 +82,11 @@ class BackgroundWork:
             self.show_message("Cancelling…", timeout=0)
 
     def _after_data_change(self) -> None:
-        self.reload_types()
-        self.article_model.reload()
+        """A job may have changed anything: every panel hears it through the one Changes path."""
+        self.ops.publish(EVERYTHING)
         self._update_stats()
-        self._update_undo_labels()
-        if self.article_id is not None:
-            self.refresh_article()
-        elif self.article_model.rowCount():
+        if self.article_id is None and self.article_model.rowCount():
             self.open_article(self.article_model.ids[0])
-        if self.kb_browser is not None and hasattr(self.kb_browser, "refresh"):
-            self.kb_browser.refresh()
 
     def import_paths(self, paths: list[str]) -> Optional[Job]:
         from desktop.importing import import_paths
