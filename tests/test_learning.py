@@ -178,13 +178,13 @@ def test_training_records_the_evaluation_and_counts(db):
 def test_a_model_saved_in_the_database_reloads_identically(db, tmp_path):
     curated(db)
     store.train(db)
-    version, _active, data = store.current(db)
+    version, _active, data, _ev = store.current(db)
     docs = store.training_docs(db)
     det, k = store.baseline_parts(db)
     fresh = crf.train(docs, k, det.detect)
     assert fresh == data
     reopened = Database(db.path)
-    version2, _a, data2 = store.current(reopened)
+    version2, _a, data2, _ev2 = store.current(reopened)
     assert (version2, data2) == (version, data)
     probe = "জেলা প্রশাসক হাবিব রহমান বলেন, ঢাকায় বৃষ্টি।"
     a = crf.Tagger(data).tag(probe, k, det.detect)

@@ -117,6 +117,9 @@ def train(db: Database, *, folds: int = 1) -> TrainReport:
     m_f1 = evaluation.get("model", {}).get("all", {}).get("f1", 0.0)
     b_f1 = evaluation.get("baseline", {}).get("all", {}).get("f1", 0.0)
     active = bool(data) and bool(evaluation) and m_f1 > b_f1 + MIN_GAIN
+    if evaluation:  # the types on which the model beat the rules held out: it suggests only those
+        evaluation["types"] = [t for t in crf.TYPES
+                               if evaluation["model"].get(t, {}).get("f1", 0.0) > evaluation["baseline"].get(t, {}).get("f1", 0.0)]
     mentions = sum(len(d.spans) for d in docs)
     with db.transaction() as s:
         last = s.exec(select(func.max(LearnedModel.version))).one() or 0
@@ -165,12 +168,12 @@ def history(db: Database) -> list[dict]:
                  seconds=sec, size=size or 0) for v, c, a, m, act, ev, sec, size in rows]
 
 
-def current(db: Database) -> Optional[tuple[int, bool, bytes]]:
-    """(version, active, bytes) of the newest model, or None."""
+def current(db: Database) -> Optional[tuple[int, bool, bytes, dict]]:
+    """(version, active, bytes, evaluation) of the newest model, or None."""
     with db.session() as s:
-        row = s.exec(select(LearnedModel.version, LearnedModel.active, LearnedModel.data)
+        row = s.exec(select(LearnedModel.version, LearnedModel.active, LearnedModel.data, LearnedModel.evaluation)
                      .where(LearnedModel.data.is_not(None)).order_by(LearnedModel.version.desc())).first()
-    return (row[0], bool(row[1]), row[2]) if row else None
+    return (row[0], bool(row[1]), row[2], json.loads(row[3] or "{}")) if row else None
 
 
 def due(db: Database, every: Optional[int] = None) -> bool:
@@ -255,11 +258,13 @@ def suggester(db: Database, *, model: bool = True) -> LearnedSuggester:
     surfaces = SurfaceLearner(confirmed, rejected)
     tagger = det = k = None
     cur = current(db) if model else None
+    types = None
     if cur is not None and cur[1]:
         det, k = baseline_parts(db)
         tagger = crf.Tagger(cur[2])
+        types = frozenset(cur[3].get("types", crf.TYPES))
     out = LearnedSuggester(surfaces, tagger=tagger, knowledge=k, baseline=det.detect if det else None,
-                           common=common_words())
+                           common=common_words(), model_types=types)
     with _LOCK:
         _CACHE[key] = (sig, out)
     return out

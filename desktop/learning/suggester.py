@@ -10,8 +10,9 @@ the suggestions, in this order of work:
 2. **Learned surfaces** (:mod:`.surfaces`) are added; where the detector found the same span as a
    learned one, the learned label (most frequent type, its share as confidence) replaces it.
 3. **The model** (:mod:`.crf`), when one is active (it beat the rules-and-gazetteer detector on
-   held-out confirmed articles): its spans are added with source ``model`` and their marginal
-   probability as confidence; a gazetteer or rule candidate that the model is confident is not
+   held-out confirmed articles): its spans of the types on which it beat the detector held out,
+   with a marginal probability of at least ``MODEL_MIN``, are added with source ``model`` and
+   that probability as confidence; a gazetteer or rule candidate that the model is confident is not
    a name (P(O) ≥ ``VETO`` on all its tokens) is dropped.
 4. Rejections: a candidate in a context where the curator rejected the same surface is dropped.
 5. Overlaps are resolved with the detector's precedence (:func:`desktop.detection.resolve_overlaps`):
@@ -31,6 +32,8 @@ from desktop.learning.crf import Baseline, Tagger
 from desktop.learning.surfaces import SurfaceLearner, context_key
 from desktop.learning.tokens import Knowledge
 
+#: the model's spans below this marginal probability are not suggested
+MODEL_MIN = 0.6
 #: a gazetteer/rule candidate is dropped when the model gives every token P(outside) ≥ this
 VETO = 0.9
 
@@ -38,13 +41,15 @@ VETO = 0.9
 class LearnedSuggester:
     def __init__(self, surfaces: Optional[SurfaceLearner] = None, *, tagger: Optional[Tagger] = None,
                  knowledge: Optional[Knowledge] = None, baseline: Optional[Baseline] = None,
-                 common: Optional[CommonWordFilter] = None, veto: bool = True):
+                 common: Optional[CommonWordFilter] = None, veto: bool = True,
+                 model_types: Optional[frozenset[str]] = None):
         self.surfaces = surfaces
         self.tagger = tagger if (tagger is not None and knowledge is not None and baseline is not None) else None
         self.knowledge = knowledge
         self.baseline = baseline
         self.common = common
         self.veto = veto
+        self.model_types = model_types    # None: every type
 
     def apply(self, text: str, cands: Sequence[Candidate],
               existing: Iterable[tuple] = ()) -> list[Candidate]:
@@ -66,7 +71,8 @@ class LearnedSuggester:
         if self.tagger is not None:
             base = self.baseline(text)
             model = [c for c in self.tagger.tag(text, self.knowledge, self.baseline, base)
-                     if fold(c.text) not in rejected_here]
+                     if c.confidence >= MODEL_MIN and fold(c.text) not in rejected_here
+                     and (self.model_types is None or c.type in self.model_types)]
             if self.veto:
                 cands = self._veto(text, cands, base)
         if not learned and not model:
