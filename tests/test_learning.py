@@ -66,6 +66,7 @@ def test_a_surface_rejected_in_a_context_is_not_suggested_there():
     text = "দুই দেশের আদান-প্রদান বাড়ছে। আদান এসেছেন।"
     s = text.index("আদান")
     learner = SurfaceLearner([("আদান", "PERSON", None)] * 3, [("আদান", context_key(text, s, s + 4))])
+    assert context_key(text, s, s + 4) == ("দেশের", "আদান", "-প্রদান")
     got = learner.suggest("আবার আদান-প্রদান হলো। পরে আদান এসেছেন।")
     assert [c.text for c in got] == ["আদান"] and got[0].start > 10
 

@@ -180,16 +180,20 @@ def _no_gc():
 
 def build_detector(db: Database) -> Detector:
     """A detector over every alias in the KB (+ learned surfaces); rebuilt only when they change."""
+    from desktop.detection.suggest import REGISTERED
+    from desktop.learning import store as learning  # learned surfaces and the model, one more suggester
+
     with db.session() as s:
-        sig = _signature(s)
+        sig = _signature(s) + (learning.model_version(s),)
         with _LOCK:
             hit = _CACHE.get(db.path)
             if hit and hit[0] == sig:
                 return hit[1]
         with _no_gc():
             entries, suppressed = _entries(s)
+    learned = learning.suggester(db)
     with _no_gc():
-        det = Detector(entries, suppressed_keys=suppressed)
+        det = Detector(entries, suppressed_keys=suppressed, suggesters=[*REGISTERED, learned])
     with _LOCK:
         _CACHE[db.path] = (sig, det)
     return det
@@ -256,9 +260,6 @@ def detect_articles(
     ``link`` is False) link the new unlinked suggestions where one entity is clearly best
     (:func:`desktop.linking.autolink.autolink_articles`)."""
     det = build_detector(db)
-    from desktop.learning.store import suggester  # learned surfaces and the model (desktop.learning)
-
-    learned = suggester(db)
     ids = list(article_ids) if article_ids is not None else _all_ids(db)
     report = DetectReport()
     to_link: set[int] = set()
@@ -279,8 +280,7 @@ def detect_articles(
                 text = texts.get(aid)
                 if text is None:
                     continue
-                here = existing.get(aid, ())
-                rows_out += _new_suggestions(aid, learned.apply(text, det.detect(text), here), here)
+                rows_out += _new_suggestions(aid, det.detect(text), existing.get(aid, ()))
                 report.articles += 1
                 chars += len(text)
                 if progress:

@@ -23,7 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import case, delete, func, update
 from sqlmodel import select
 
 from desktop.db import Database
@@ -42,6 +42,7 @@ EVERY = 20
 #: the model must beat the baseline's held-out F1 by at least this to make suggestions
 MIN_GAIN = 0.0
 
+_SIDE = 40   # characters of context each side of a rejected mention
 _LOCK = threading.Lock()
 _CACHE: dict[str, tuple[tuple, object]] = {}
 
@@ -76,7 +77,7 @@ def baseline_parts(db: Database) -> tuple[Detector, Knowledge]:
         q = select(Alias.text, Alias.entity_id, Entity.type).join(Entity, Entity.id == Alias.entity_id) \
             .where(Alias.source == "gazetteer")
         aliases = s.connection().execute(q).all()
-    det = Detector([GazetteerEntry(t, typ, eid, "gazetteer") for t, eid, typ in aliases])
+    det = Detector([GazetteerEntry(t, typ, eid, "gazetteer") for t, eid, typ in aliases], suggesters=[])
     k = Knowledge.build((t, typ) for t, _eid, typ in aliases)
     with _LOCK:
         _CACHE[key] = (sig, (det, k))
@@ -234,6 +235,11 @@ def train_in_background(db: Database, *, every: Optional[int] = None, force: boo
 # -- the suggester detection uses --------------------------------------------------------------
 
 
+def model_version(s) -> Optional[int]:
+    """The newest model's version (part of the detector's cache key)."""
+    return s.exec(select(func.max(LearnedModel.version))).one()
+
+
 def _learning_signature(s) -> tuple:
     m = s.exec(select(func.count(Mention.id), func.max(Mention.updated_at))
                .where(Mention.status.in_(("confirmed", "rejected")))).one()
@@ -252,9 +258,13 @@ def suggester(db: Database, *, model: bool = True) -> LearnedSuggester:
                 return hit[1]
         confirmed = s.exec(select(Mention.text, Mention.type, Mention.entity_id)
                            .where(Mention.status == "confirmed")).all()
-        rej = s.exec(select(Mention.text, Mention.start, Mention.end, Article.text)
+        # 40 characters each side of every rejected mention (not the whole article text)
+        left_from = case((Mention.start > _SIDE, Mention.start - _SIDE + 1), else_=1)
+        left_len = case((Mention.start > _SIDE, _SIDE), else_=Mention.start)
+        rej = s.exec(select(Mention.text, func.substr(Article.text, left_from, left_len),
+                            func.substr(Article.text, Mention.end + 1, _SIDE))
                      .join(Article, Article.id == Mention.article_id).where(Mention.status == "rejected")).all()
-    rejected = [(t, context_key(art, st, en)) for t, st, en, art in rej]
+    rejected = [(t, context_key(left + t + right, len(left), len(left) + len(t))) for t, left, right in rej]
     surfaces = SurfaceLearner(confirmed, rejected)
     tagger = det = k = None
     cur = current(db) if model else None

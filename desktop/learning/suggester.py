@@ -15,15 +15,15 @@ the suggestions, in this order of work:
    that probability as confidence; a gazetteer or rule candidate that the model is confident is not
    a name (P(O) ≥ ``VETO`` on all its tokens) is dropped.
 4. Rejections: a candidate in a context where the curator rejected the same surface is dropped.
-5. Overlaps are resolved with the detector's precedence (:func:`desktop.detection.resolve_overlaps`):
-   the longer span, then learned > gazetteer > rule > model, then the higher confidence.  The
-   caller (:mod:`desktop.detection.service`) then keeps every suggestion off the curator's
-   confirmed and rejected mentions, so nothing learned overrides a curator's decision.
+5. The detector resolves overlaps once for all (:func:`desktop.detection.resolve_overlaps`): the
+   longer span, then learned > gazetteer > rule > model (an unknown source ranks lowest), then
+   the higher confidence.  :mod:`desktop.detection.service` then keeps every suggestion off the
+   curator's confirmed and rejected mentions, so nothing learned overrides a curator's decision.
 """
 
 from __future__ import annotations
 
-from typing import Iterable, Optional, Sequence
+from typing import Optional, Sequence
 
 from desktop.detection.detector import Candidate, resolve_overlaps
 from desktop.detection.normalize import fold
@@ -51,17 +51,45 @@ class LearnedSuggester:
         self.veto = veto
         self.model_types = model_types    # None: every type
 
-    def apply(self, text: str, cands: Sequence[Candidate],
-              existing: Iterable[tuple] = ()) -> list[Candidate]:
-        """``existing``: the article's mentions as (start, end, type, status, …) rows; the
-        surfaces rejected among them are not suggested again in this article."""
-        rejected_here = {fold(text[r[0]:r[1]]) for r in existing if r[3] == "rejected"}
-        cands = list(cands)
+    # -- the detector's suggester interface (desktop.detection.suggest) --------------------------
+
+    name = "learned"
+
+    def suggest(self, ctx, lex) -> list:
+        """Run inside :meth:`desktop.detection.Detector.detect`, after the rules: drops from
+        ``ctx.raws`` what the filters above drop (common words, learned labels, rejected
+        contexts, the model's vetoes) and returns the learned and the model's candidates, all
+        in folded offsets; the detector then resolves overlaps once for everything."""
+        from desktop.detection.suggest import Raw
+
+        text, view = ctx.text, ctx.view
+        cands = []
+        for r in ctx.raws:
+            a, b = view.start(r.start), view.end(r.end)
+            cands.append(Candidate(a, b, text[a:b], r.type, r.source, r.confidence, r.value, r.entity_id))
+        kept, added = self.combine(text, cands)
+        keep = {id(c) for c in kept}
+        ctx.raws[:] = [r for r, c in zip(ctx.raws, cands) if id(c) in keep]
+        return [Raw(ctx.to_norm(c.start), ctx.to_norm(c.end), c.type, c.source, c.confidence, c.value, c.entity_id)
+                for c in added]
+
+    # -- the work --------------------------------------------------------------------------
+
+    def apply(self, text: str, cands: Sequence[Candidate]) -> list[Candidate]:
+        """The detector's final candidates of ``text`` corrected and completed (for use outside
+        a detector: benchmarks, tests)."""
+        kept, added = self.combine(text, list(cands))
+        if not added:
+            return kept
+        return resolve_overlaps(kept + added)
+
+    def combine(self, text: str, cands: list[Candidate]) -> tuple[list[Candidate], list[Candidate]]:
+        """(the candidates kept, the candidates added)."""
         if self.common is not None:
             cands = self.common.filter(text, cands)
         learned: list[Candidate] = []
         if self.surfaces is not None and len(self.surfaces):
-            learned = self.surfaces.suggest(text, rejected_here)
+            learned = self.surfaces.suggest(text)
             spans = {(c.start, c.end) for c in learned}
             cands = [c for c in cands if not (c.source == "learned" and (c.start, c.end) in spans)]
             ctx = self.surfaces.rejected_contexts
@@ -71,13 +99,10 @@ class LearnedSuggester:
         if self.tagger is not None:
             base = self.baseline(text)
             model = [c for c in self.tagger.tag(text, self.knowledge, self.baseline, base)
-                     if c.confidence >= MODEL_MIN and fold(c.text) not in rejected_here
-                     and (self.model_types is None or c.type in self.model_types)]
+                     if c.confidence >= MODEL_MIN and (self.model_types is None or c.type in self.model_types)]
             if self.veto:
                 cands = self._veto(text, cands, base)
-        if not learned and not model:
-            return cands
-        return resolve_overlaps(cands + learned + model)
+        return cands, learned + model
 
     def _veto(self, text: str, cands: list[Candidate], base) -> list[Candidate]:
         toks, p_out = self.tagger.o_probability(text, self.knowledge, self.baseline, base)

@@ -14,8 +14,8 @@
 * **Confidence from the labels.**  Each folded surface counts the types the curator gave it;
   the suggestion takes the most frequent type with confidence = its share (2× PERSON, 1× ORG →
   PERSON 0.67), capped at 0.95; and the entity it was linked to most often.
-* **Rejections.**  A surface rejected in an article is never suggested in that article again;
-  a surface rejected in a context (after the same word, or before the same word) is not
+* **Rejections.**  A span rejected in an article is never suggested there again
+  (:mod:`desktop.detection.service`); a surface rejected in a context (after the same word, or before the same word) is not
   suggested in that context anywhere.  A surface rejected more often than confirmed is not learned.
 """
 
@@ -207,12 +207,10 @@ class SurfaceLearner:
 
     # -- suggestions -------------------------------------------------------------------------
 
-    def suggest(self, text: str, rejected_here: Iterable[str] = ()) -> list[Candidate]:
-        """Learned candidates in ``text`` (may overlap each other; the caller resolves).
-        ``rejected_here``: folded surfaces rejected in this article."""
+    def suggest(self, text: str) -> list[Candidate]:
+        """Learned candidates in ``text`` (may overlap each other; the caller resolves)."""
         if not self.labels:
             return []
-        blocked = set(rejected_here)
         view = NormView(text)
         norm = view.norm
         found: list[tuple[int, int, str]] = []
@@ -223,8 +221,6 @@ class SurfaceLearner:
         found += self._cross_hits(text)
         out = []
         for a, b, key in dict.fromkeys(found):
-            if key in blocked or fold(text[a:b]) in blocked:
-                continue
             typ, conf, eid = self.best[key]
             if typ == "EVENT" and (m := _NUMBER_AFTER.match(text, b)):
                 b = m.end()
