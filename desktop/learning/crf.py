@@ -21,7 +21,7 @@ from desktop.detection.detector import Candidate
 from desktop.learning.tokens import Knowledge, Token, bio, features, spans, tokenize
 
 #: CRFsuite training parameters (L-BFGS); measured in benchmarks/learning_curve.py
-PARAMS = {"c1": 0.05, "c2": 0.05, "max_iterations": 80, "feature.possible_transitions": True,
+PARAMS = {"c1": 0.0, "c2": 0.01, "max_iterations": 80, "feature.possible_transitions": True,
           "feature.minfreq": 1}
 TYPES = ("PERSON", "ORG", "LOC", "DATE", "EVENT")
 
