@@ -70,3 +70,20 @@ def test_j_goes_to_the_least_certain_suggestion_first(qtbot, db, tmp_path):
     w.learning_dock.least_certain.setChecked(False)
     qtbot.keyClick(w.text_pane, Qt.Key.Key_J)
     assert w.selected_mention == ids[1]      # text order again: after Rahim Uddin comes Karim Ahmed
+
+
+def test_a_confirmation_starts_a_training_when_n_are_due(qtbot, db, tmp_path, monkeypatch):
+    text = "Rahim Uddin met Karim Ahmed in Dhaka."
+    (aid,) = add_articles(db, text)
+    suggest(db, aid, text, "Rahim Uddin")
+    calls = []
+    monkeypatch.setattr(store, "train_in_process", lambda path: (calls.append(threading.current_thread()),
+                                                                 store.train(db))[1])
+    w = make_window(qtbot, db, tmp_path / "s.ini")
+    w.open_article(aid)
+    w.learning_dock.every.setValue(1)
+    qtbot.keyClick(w.text_pane, Qt.Key.Key_J)
+    qtbot.keyClick(w.text_pane, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(calls) and w.learning_dock.train_button.isEnabled(), timeout=60_000)
+    assert calls[0] is not threading.main_thread()
+    assert store.history(db)[0]["mentions"] == 1
