@@ -87,25 +87,24 @@ class Tagger:
         self.labels = self._tagger.labels()
 
     def tag(self, text: str, k: Knowledge, baseline: Baseline, cands=None) -> list[Candidate]:
+        return self.tag_with_outside(text, k, baseline, cands)[0]
+
+    def tag_with_outside(self, text: str, k: Knowledge, baseline: Baseline, cands=None
+                         ) -> tuple[list[Candidate], list[Token], list[float]]:
+        """The model's spans, the tokens, and for each token the marginal probability that it
+        is outside every name."""
         toks, feats = _sequence(text, k, baseline, cands)
         if not toks:
-            return []
+            return [], [], []
         tagger = self._tagger
         tags = tagger.tag(feats)
         out = []
         for s, e, typ, i, j in spans(toks, tags):
             conf = min(tagger.marginal(tags[x], x) for x in range(i, j))
             out.append(Candidate(s, e, text[s:e], typ, "model", round(conf, 3)))
-        return out
-
-    def o_probability(self, text: str, k: Knowledge, baseline: Baseline, cands=None) -> tuple[list[Token], list[float]]:
-        """The tokens and, for each, the marginal probability that it is outside every name."""
-        toks, feats = _sequence(text, k, baseline, cands)
-        if not toks:
-            return [], []
-        self._tagger.set(feats)
-        has_o = "O" in self.labels
-        return toks, [self._tagger.marginal("O", i) if has_o else 0.0 for i in range(len(toks))]
+        marginal = tagger.marginal
+        p_out = [marginal("O", i) for i in range(len(toks))] if "O" in self.labels else [0.0] * len(toks)
+        return out, toks, p_out
 
 
 # -- scoring -----------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ the suggestions, in this order of work:
 
 from __future__ import annotations
 
+import bisect
 from typing import Optional, Sequence
 
 from desktop.detection.detector import Candidate, resolve_overlaps
@@ -97,20 +98,18 @@ class LearnedSuggester:
                 cands = [c for c in cands if context_key(text, c.start, c.end) not in ctx]
         model: list[Candidate] = []
         if self.tagger is not None:
-            base = self.baseline(text)
-            model = [c for c in self.tagger.tag(text, self.knowledge, self.baseline, base)
+            found, toks, p_out = self.tagger.tag_with_outside(text, self.knowledge, self.baseline)
+            model = [c for c in found
                      if c.confidence >= MODEL_MIN and (self.model_types is None or c.type in self.model_types)]
             if self.veto:
-                cands = self._veto(text, cands, base)
+                cands = self._veto(cands, toks, p_out)
         return cands, learned + model
 
-    def _veto(self, text: str, cands: list[Candidate], base) -> list[Candidate]:
-        toks, p_out = self.tagger.o_probability(text, self.knowledge, self.baseline, base)
+    @staticmethod
+    def _veto(cands: list[Candidate], toks, p_out: list[float]) -> list[Candidate]:
         if not toks:
             return cands
         starts = [t.start for t in toks]
-        import bisect
-
         out = []
         for c in cands:
             if c.source not in ("gazetteer", "rule"):

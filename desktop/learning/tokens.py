@@ -16,7 +16,7 @@ features of the neighbours (±1, ±2).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable, Sequence
 
@@ -104,6 +104,7 @@ class Knowledge:
     first: dict[str, frozenset[str]]    # word -> types of aliases it starts
     inner: dict[str, frozenset[str]]    # word -> types of aliases it is in
     lists: dict[str, frozenset[str]]    # list name -> words
+    cache: dict = field(default_factory=dict, compare=False, repr=False)   # word -> its features
 
     @classmethod
     def build(cls, aliases: Iterable[tuple[str, str]]) -> "Knowledge":
@@ -133,12 +134,12 @@ def _lists() -> dict[str, frozenset[str]]:
     }
 
 
-def _word_features(tok: Token, k: Knowledge) -> list[str]:
-    w = fold(tok.text)
-    f = [f"w={w}", f"sc={script(tok.text)}", f"sh={shape(tok.text)}"]
-    if tok.ending:
+def _word_features(text: str, ending: bool, k: "Knowledge") -> tuple[str, ...]:
+    w = fold(text)
+    f = [f"w={w}", f"sc={script(text)}", f"sh={shape(text)}"]
+    if ending:
         f.append(f"end={w}")
-        return f
+        return tuple(f)
     if len(w) > 2:
         f += [f"p2={w[:2]}", f"p3={w[:3]}", f"s2={w[-2:]}", f"s3={w[-3:]}"]
     f.append(f"s1={w[-1:]}")
@@ -149,28 +150,46 @@ def _word_features(tok: Token, k: Knowledge) -> list[str]:
         f.append(f"kb0={t}")
     for t in k.inner.get(w, ()):
         f.append(f"kb1={t}")
-    return f
+    return tuple(f)
+
+
+_NEIGHBOUR_KEPT = ("L=", "kb0=", "sh=", "sc=")
+
+
+def _word(tok: Token, k: "Knowledge") -> tuple[tuple[str, ...], dict[int, tuple[str, ...]]]:
+    """A word's own features and what it gives each neighbour position (cached per Knowledge)."""
+    key = (tok.text, tok.ending)
+    got = k.cache.get(key)
+    if got is None:
+        base = _word_features(tok.text, tok.ending, k)
+        w = fold(tok.text)
+        kept = [x for x in base if x.startswith(_NEIGHBOUR_KEPT)]
+        nb = {off: (f"{off}:w={w}",) + (tuple(f"{off}:{x}" for x in kept) if abs(off) == 1 else ())
+              for off in (-2, -1, 1, 2)}
+        got = (base, nb)
+        if len(k.cache) < 200_000:
+            k.cache[key] = got
+    return got
 
 
 def features(tokens: Sequence[Token], k: Knowledge, det_tags: Sequence[str]) -> list[list[str]]:
     """The feature lists of a token sequence; ``det_tags`` are the baseline detector's tags
     (``B-LOC/gazetteer``, ``I-ORG/rule``, ``O``), one per token."""
-    base = [_word_features(t, k) for t in tokens]
+    words = [_word(t, k) for t in tokens]
+    short = [t.split("/", 1)[0] for t in det_tags]
     n = len(tokens)
     out = []
     for i, t in enumerate(tokens):
-        f = ["bias", *base[i], f"d={det_tags[i]}", f"dt={det_tags[i].split('/')[0]}"]
+        f = ["bias", *words[i][0], "d=" + det_tags[i], "dt=" + short[i]]
         if i + 1 < n and tokens[i + 1].ending:
-            f.append(f"nextend={fold(tokens[i + 1].text)}")
+            f.append("nextend=" + words[i + 1][0][0][2:])
         if i > 0 and tokens[i - 1].end == t.start and not t.ending:
             f.append("glued")
         for off in (-2, -1, 1, 2):
             j = i + off
             if 0 <= j < n:
-                f.append(f"{off}:w={fold(tokens[j].text)}")
-                f.append(f"{off}:dt={det_tags[j].split('/')[0]}")
-                if abs(off) == 1:
-                    f += [f"{off}:{x}" for x in base[j] if x.startswith(("L=", "kb0=", "sh=", "sc="))]
+                f += words[j][1][off]
+                f.append(f"{off}:dt={short[j]}")
             else:
                 f.append(f"{off}:edge")
         out.append(f)
