@@ -141,7 +141,7 @@ def _word_features(text: str, ending: bool, k: "Knowledge") -> tuple[str, ...]:
         f.append(f"end={w}")
         return tuple(f)
     if len(w) > 2:
-        f += [f"p2={w[:2]}", f"p3={w[:3]}", f"s2={w[-2:]}", f"s3={w[-3:]}"]
+        f += [f"p3={w[:3]}", f"s3={w[-3:]}"]
     f.append(f"s1={w[-1:]}")
     for name, words in k.lists.items():
         if w in words:
@@ -189,7 +189,8 @@ def features(tokens: Sequence[Token], k: Knowledge, det_tags: Sequence[str]) -> 
             j = i + off
             if 0 <= j < n:
                 f += words[j][1][off]
-                f.append(f"{off}:dt={short[j]}")
+                if off in (-1, 1):
+                    f.append(f"{off}:dt={short[j]}")
             else:
                 f.append(f"{off}:edge")
         out.append(f)
