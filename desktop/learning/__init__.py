@@ -12,6 +12,9 @@ sequence model trained on the confirmed articles adds what the rules miss.
 * :mod:`.store` — the database side: training data, the stored model (table ``learned_model``),
   background training after every N confirmations, the suggester that detection uses.
 
-Detection (:func:`desktop.detection.service.detect_articles`) passes every article's candidates
-through :meth:`desktop.learning.suggester.LearnedSuggester.apply`.
+The database's detector (:func:`desktop.detection.service.build_detector`) runs the learned
+suggester as one more suggester behind :mod:`desktop.detection.suggest`, after the rules and
+before overlap resolution; ``curate detect``, import and the window all detect through it.
+Learning reads the confirmed mentions themselves, so whatever confirms a mention — the curator,
+confirm-all, an import of curated annotations — teaches.
 """
