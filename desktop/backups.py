@@ -76,8 +76,8 @@ def _backup_files(db_path) -> list[tuple[_dt.datetime, Path]]:
             if m and m.group("stem") == stem and f.is_file():
                 at = _parse_time(f.name)
                 if at:
-                    out.append((at, f))
-    return sorted(out, reverse=True)
+                    out.append((at, int(m.group("n") or 0), f))
+    return [(at, f) for at, _, f in sorted(out, reverse=True)]
 
 
 def make_backup(db: Database, *, now: Optional[_dt.datetime] = None, keep: bool = True) -> Path:
@@ -166,7 +166,7 @@ def auto_backup(db: Database, *, min_interval_s: float = AUTO_INTERVAL_S, force:
     """Back up when the newest backup is older than ``min_interval_s`` (or ``force``) and the
     data differs from it.  Returns the new backup, or None when none was needed.  A read-only or
     damaged database is never backed up automatically (a damaged copy must not rotate out a good one)."""
-    if db.read_only:
+    if db.read_only or db.server:  # a server database is backed up on the server (docs/team.md)
         return None
     files = _backup_files(db.path)
     now = _dt.datetime.now()
@@ -191,6 +191,9 @@ def after_cli_write(db: Database, started: float) -> Optional[Path]:
 def restore(db: Database, backup: str | os.PathLike) -> Path:
     """Replace the database's content with a backup's; the current content is saved as a backup
     first.  Returns that safety backup."""
+    if db.server:
+        raise DatabaseError(f"{db.path}: a server database is restored on the server (pg_dump/pg_restore, "
+                            "see docs/team.md); `curate backup` copies it to a file for offline work")
     src = Path(backup)
     if not src.is_file():
         raise DatabaseError(f"{src}: no such backup")
@@ -241,7 +244,8 @@ class RecoverReport:
 def _read_rows(conn: sqlite3.Connection, table: str, report: RecoverReport):
     """(columns, rows) of every readable row; what cannot be read goes to report.lost."""
     try:
-        cols = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+        cols = [r[1].decode() if isinstance(r[1], bytes) else r[1]
+                for r in conn.execute(f"PRAGMA table_info({table})")]
     except sqlite3.DatabaseError as exc:
         report.lost.append(f"{table}: table not readable ({exc})")
         return [], []
@@ -265,7 +269,27 @@ def _read_rows(conn: sqlite3.Connection, table: str, report: RecoverReport):
                 rows += conn.execute(f"{sel} WHERE rowid = ?", (rid,)).fetchall()
             except sqlite3.DatabaseError as exc:
                 report.lost.append(f"{table} {rid}: {exc}")
+    seen = {r[0] for r in rows} if "id" == cols[0] else set()
+    if seen:
+        for rid in sorted(_index_rowids(conn, table) - seen):
+            report.lost.append(f"{table} {rid}: on a damaged page (listed in an index, the row cannot be read)")
     return cols, rows
+
+
+def _index_rowids(conn: sqlite3.Connection, table: str) -> set[int]:
+    """Row ids the table's indexes still list (an index lives on other pages than the rows)."""
+    out: set[int] = set()
+    try:
+        names = [r[1].decode() if isinstance(r[1], bytes) else r[1]
+                 for r in conn.execute(f"PRAGMA index_list({table})")]
+    except sqlite3.DatabaseError:
+        return out
+    for idx in names:
+        try:
+            out.update(r[0] for r in conn.execute(f'SELECT rowid FROM {table} INDEXED BY "{idx}"'))
+        except sqlite3.DatabaseError:
+            continue
+    return out
 
 
 def _decoded(table: str, row: tuple, report: RecoverReport) -> Optional[tuple]:

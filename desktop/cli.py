@@ -18,6 +18,7 @@ from typing import Optional, Sequence
 
 from desktop import __version__
 from desktop.errors import CurateError
+from desktop.language.packs import article_languages as _article_languages
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 MAX_LIMIT = 1_000_000
@@ -25,15 +26,28 @@ MAX_LIMIT = 1_000_000
 log = logging.getLogger("curate")
 
 
+class _ServerTarget(str):
+    """A ``postgresql://`` address given as --db / $CURATE_DB: passed on as it is (a Path
+    would fold its ``//``); it always "exists" (the server says otherwise, in one line)."""
+
+    def exists(self) -> bool:
+        return True
+
+
 def _db_path(args) -> tuple[Path, bool]:
     """(path, is_default)."""
+    from desktop.db import is_server_url
     from desktop.paths import default_db_path
 
-    if args.db:
-        return Path(args.db), False
-    env = os.environ.get("CURATE_DB")
-    if env:
-        return Path(env), False
+    if getattr(args, "user", None):
+        from desktop.history import set_user
+
+        set_user(args.user)
+    target = args.db or os.environ.get("CURATE_DB")
+    if target and is_server_url(target):
+        return _ServerTarget(target), False  # type: ignore[return-value]
+    if target:
+        return Path(target), False
     return default_db_path(), True
 
 
@@ -45,7 +59,7 @@ def _open(args, *, must_exist: bool = False, read_only: bool = False):
     path, is_default = _db_path(args)
     if must_exist and not path.exists():
         raise CurateError(f"{path}: no such database")
-    if read_only and path.exists() and path.stat().st_size > 0:
+    if read_only and (isinstance(path, _ServerTarget) or path.exists() and path.stat().st_size > 0):
         from desktop.db import Database
 
         return Database(path, create=False, read_only=True)
@@ -244,6 +258,7 @@ def cmd_check(args) -> int:
     if not path.exists():
         raise CurateError(f"{path}: no such database")
     db = Database(path, create=False, read_only=True)  # a check never writes
+    path = db.path  # a server URL without any password
     problems = db.check()
     for p in problems:
         print(p)
@@ -308,12 +323,60 @@ def cmd_undo(args) -> int:
     from desktop import history
 
     db = _open(args)
+    if getattr(args, "skip", False):
+        entry = history.skip(db)
+        if entry is None:
+            print("nothing to skip")
+            return EXIT_FAIL
+        print(f"skipped: {entry.summary} (it stays applied; the next undo takes the action before it)")
+        return EXIT_OK
     fn = history.undo if args.command == "undo" else history.redo
     entry = fn(db)
     if entry is None:
-        print(f"nothing to {args.command}")
+        print(f"nothing to {args.command} for {history.current_user()}")
         return EXIT_FAIL
     print(f"{args.command}: {entry.summary}")
+    return EXIT_OK
+
+
+def cmd_mention(args) -> int:
+    from desktop import curation
+
+    db = _open(args)
+    verb = args.mention_command
+    if verb in ("confirm", "reject"):
+        fn = curation.confirm if verb == "confirm" else curation.reject
+        for mid in args.ids:
+            m = fn(db, mid).value
+            print(f"{verb}ed mention {m.id} ‘{m.text}’" if verb == "confirm" else f"rejected mention {m.id} ‘{m.text}’")
+    elif verb == "type":
+        m = curation.set_type(db, args.id, args.type.upper()).value
+        print(f"mention {m.id} ‘{m.text}’ is {m.type}")
+    elif verb == "link":
+        m = curation.link(db, args.id, args.entity_id).value
+        print(f"mention {m.id} ‘{m.text}’ linked to entity {m.entity_id}")
+    else:
+        m = curation.add_mention(db, args.article, args.start, args.end, args.type.upper()).value
+        print(f"mention {m.id} {m.start}-{m.end} ‘{m.text}’ {m.type}")
+    return EXIT_OK
+
+
+def cmd_article(args) -> int:
+    from desktop import curation
+
+    db = _open(args)
+    art = curation.set_article_status(db, args.id, args.status).value
+    print(f"article {art.id} is {art.status.replace('_', ' ')}")
+    return EXIT_OK
+
+
+def cmd_assign(args) -> int:
+    from desktop.team import assign
+
+    db = _open(args)
+    ids = assign(db, args.to, args.ids, status=args.status, count=args.count)
+    print(f"assigned {len(ids)} article{'s' if len(ids) != 1 else ''} to {args.to or 'nobody'}"
+          + (f": {' '.join(map(str, ids))}" if 0 < len(ids) <= 20 else ""))
     return EXIT_OK
 
 
@@ -357,6 +420,29 @@ def cmd_gui(args) -> int:
 # -- parser ---------------------------------------------------------------------------------------
 
 
+class _Lazy:
+    """The choices of an option, read from :mod:`desktop.exporting` only when argparse checks a
+    value or prints them: ``curate --help`` and commands that do not export never import the
+    database stack (cold start)."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def _values(self) -> tuple:
+        from desktop import exporting
+
+        return tuple(getattr(exporting, self.name))
+
+    def __contains__(self, value) -> bool:
+        return value in self._values()
+
+    def __iter__(self):
+        return iter(self._values())
+
+    def __len__(self) -> int:
+        return len(self._values())
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="curate",
@@ -365,7 +451,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"curate {__version__}")
     p.add_argument("--licenses", action="store_true", help="list the licences of Curate and what it ships, then exit")
-    p.add_argument("--db", metavar="PATH", help="database file (default: $CURATE_DB, else the per-user data folder)")
+    p.add_argument("--db", metavar="PATH", help="database file, or postgresql://user@host:port/dbname for a team "
+                   "server (password from ~/.pgpass or PGPASSWORD) (default: $CURATE_DB, else the per-user data folder)")
+    p.add_argument("--user", metavar="NAME", help="the curator recorded in the history (default: $CURATE_USER, "
+                   "else your login name)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     s = sub.add_parser("import", help="import files and folders (.txt .md .html .jsonl .csv)")
@@ -382,17 +471,17 @@ def build_parser() -> argparse.ArgumentParser:
                    help="link a suggestion when its best candidate scores at least this (0..1, default 0.80)")
     s.set_defaults(func=cmd_detect)
 
-    from desktop.exporting import FORMATS, STATUS_CHOICES
-
     s = sub.add_parser("learn", help="train the model on the confirmed mentions now and print its evaluation")
     s.add_argument("--reset", action="store_true", help="drop the learned model")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_learn)
 
     s = sub.add_parser("export", help="export curated data")
-    s.add_argument("--format", choices=FORMATS, default="csv")
+    s.add_argument("--format", choices=_Lazy("FORMATS"), default="csv", metavar="FORMAT",
+                   help="%(choices)s (default: csv)")
     s.add_argument("--out", required=True, metavar="DIR")
-    s.add_argument("--status", choices=STATUS_CHOICES, default="confirmed", help="which mentions (default: confirmed)")
+    s.add_argument("--status", choices=_Lazy("STATUS_CHOICES"), default="confirmed", metavar="STATUS",
+                   help="which mentions: %(choices)s (default: confirmed)")
     s.set_defaults(func=cmd_export)
 
     s = sub.add_parser("kb", help="knowledge base files (CSV, or JSON by extension)")
@@ -411,7 +500,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("list", help="articles with mention counts per status")
     s.add_argument("--json", action="store_true")
     s.add_argument("--status", choices=("new", "in_progress", "done"))
-    s.add_argument("--language", choices=("bn", "hi", "en", "mixed"))
+    s.add_argument("--language", choices=_article_languages())
     s.set_defaults(func=cmd_list)
 
     s = sub.add_parser("stats", help="totals")
@@ -439,8 +528,43 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_recover)
 
     for name in ("undo", "redo"):
-        s = sub.add_parser(name, help=f"{name} the last curation action")
+        s = sub.add_parser(name, help=f"{name} your last curation action")
+        if name == "undo":
+            s.add_argument("--skip", action="store_true",
+                           help="give up undoing your last action (it stays applied), so undo goes on with older ones")
         s.set_defaults(func=cmd_undo)
+
+    s = sub.add_parser("mention", help="curate mentions: confirm, reject, type, link, add")
+    msub = s.add_subparsers(dest="mention_command", metavar="ACTION", required=True)
+    for verb in ("confirm", "reject"):
+        m = msub.add_parser(verb, help=f"{verb} mentions")
+        m.add_argument("ids", nargs="+", type=int, metavar="ID")
+    m = msub.add_parser("type", help="set a mention's type (it is confirmed)")
+    m.add_argument("id", type=int, metavar="ID")
+    m.add_argument("type", metavar="TYPE")
+    m = msub.add_parser("link", help="link a mention to an entity")
+    m.add_argument("id", type=int, metavar="ID")
+    m.add_argument("entity_id", type=int, metavar="ENTITY_ID")
+    m = msub.add_parser("add", help="add a confirmed mention (code-point offsets, end exclusive)")
+    m.add_argument("article", type=int, metavar="ARTICLE")
+    m.add_argument("start", type=int, metavar="START")
+    m.add_argument("end", type=int, metavar="END")
+    m.add_argument("type", metavar="TYPE")
+    s.set_defaults(func=cmd_mention)
+
+    s = sub.add_parser("article", help="article status")
+    asub = s.add_subparsers(dest="article_command", metavar="ACTION", required=True)
+    a = asub.add_parser("status", help="set an article's status")
+    a.add_argument("id", type=int, metavar="ID")
+    a.add_argument("status", choices=("new", "in_progress", "done"))
+    s.set_defaults(func=cmd_article)
+
+    s = sub.add_parser("assign", help="give articles to a curator (team mode)")
+    s.add_argument("--to", required=True, metavar="NAME", help="the curator ('' takes them back)")
+    s.add_argument("ids", nargs="*", type=int, metavar="ID")
+    s.add_argument("--status", choices=("new", "in_progress", "done"), help="pick unassigned articles with this status")
+    s.add_argument("--count", type=int, help="how many to pick with --status (default 50)")
+    s.set_defaults(func=cmd_assign)
 
     s = sub.add_parser("history", help="the log of curation actions, newest first")
     s.add_argument("--json", action="store_true")

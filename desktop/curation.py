@@ -15,13 +15,11 @@ from desktop.changes import Changes
 from desktop.db import Database
 from desktop.errors import CurateError
 from desktop.history import Tracker
-from desktop.models import Alias, Article, Entity, EntityType, Mention
-
-ARTICLE_STATUSES = ("new", "in_progress", "done")
+from desktop.models import ARTICLE_STATUSES, Alias, Article, Entity, EntityType, Mention
 
 
-def _short(s: str, n: int = 40) -> str:
-    return s if len(s) <= n else s[: n - 1] + "…"
+
+_short = textmod.short
 
 
 M = TypeVar("M")
@@ -70,14 +68,14 @@ def _validate_span(article: Article, start: int, end: int) -> tuple[int, int]:
 
 
 def _fold(s: str) -> str:
-    from desktop.detection.normalize import fold
+    from desktop.language.fold import fold
 
     return fold(s)
 
 
 def _case_endings() -> frozenset[str]:
     """Case endings after which a span may end mid-cluster (see text.is_suffix_boundary)."""
-    from desktop.detection.lexicon import lexicon
+    from desktop.language.lexicon import lexicon
 
     return frozenset(e for endings in lexicon().suffixes.values() for e in endings)
 

@@ -22,15 +22,18 @@ from typing import Iterator
 
 import regex
 from sqlalchemy import event
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, SQLModel, create_engine, select
 
+from desktop import db_postgres as pg
 from desktop import models
 from desktop.errors import CurateError
 
-#: Current schema version, stored in ``PRAGMA user_version``.
+#: Current schema version, stored in ``PRAGMA user_version`` (SQLite) or the ``curate_schema``
+#: table (PostgreSQL).
 SCHEMA_VERSION = 7
 
 BUSY_TIMEOUT_MS = 5000
@@ -99,9 +102,21 @@ def _on_begin(conn) -> None:
     conn.exec_driver_sql(conn.get_execution_options().get("sqlite_begin", "BEGIN"))
 
 
+def is_server_url(target) -> bool:
+    """True for a ``postgresql://`` address (team mode), False for a database file path."""
+    return pg.is_server_url(target)
+
+
+def display_name(target) -> str:
+    """How to name a database in a message or title: the path, or the server URL without any
+    password."""
+    return pg.public_url(str(target)) if is_server_url(target) else str(target)
+
+
 class Database:
     """An open Curate database.  ``Database(path)`` creates it when the path does not exist (or is
-    an empty file) and migrates it as needed.
+    an empty file) and migrates it as needed; ``Database("postgresql://user@host:port/dbname")``
+    opens a server database (team mode), creating the schema in an empty one.
 
     An existing file is judged through a read-only connection before anything writes to it
     (:func:`sqlite_file_state`): another program's file is refused and left byte-identical.  A
@@ -110,7 +125,14 @@ class Database:
     :meth:`transaction` is refused with that line.  ``read_only=True`` asks for that mode
     (commands that only read: ``check``, ``list``, ``stats``, ``search``, ``export``)."""
 
+    #: True on a database server (for what must differ: a file path to back up beside, a
+    #: watcher's mechanism); the curation core never asks.
+    server = False
+
     def __init__(self, path: str | os.PathLike, *, create: bool = True, read_only: bool = False):
+        if is_server_url(path):
+            self._open_server(str(path))
+            return
         self.path = str(path)
         self.read_only = False
         self.read_only_reason: str | None = None
@@ -158,6 +180,24 @@ class Database:
             self.engine.dispose()
             raise DatabaseError(_explain(exc, self.path)) from None
 
+    def _open_server(self, url: str) -> None:
+        self.server = True
+        self.read_only, self.read_only_reason, self.damaged = False, None, False
+        try:
+            self.path = pg.public_url(url)
+        except ValueError as exc:
+            raise DatabaseError(str(exc)) from None
+        self.engine = pg.make_engine(self.path)
+        self._write_engine = self.engine.execution_options(curate_write=True)
+        try:
+            self._migrate()
+        except DBAPIError as exc:
+            self.engine.dispose()
+            raise DatabaseError(self._explain(exc)) from None
+
+    def _explain(self, exc: BaseException) -> str:
+        return pg.explain(exc, self.path) if self.server else _explain(exc, self.path)
+
     def _set_read_only(self, reason: str) -> None:
         self.read_only = True
         self.read_only_reason = reason
@@ -177,7 +217,7 @@ class Database:
                 yield s
             except DBAPIError as exc:
                 s.rollback()
-                raise DatabaseError(_explain(exc, self.path)) from None
+                raise DatabaseError(self._explain(exc)) from None
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -187,10 +227,12 @@ class Database:
         with Session(self._write_engine, expire_on_commit=False) as s:
             try:
                 yield s
+                if self.server:  # delivered to every listener at commit (the live view)
+                    s.connection().exec_driver_sql(f"NOTIFY {pg.CHANNEL}")
                 s.commit()
             except DBAPIError as exc:
                 s.rollback()
-                raise DatabaseError(_explain(exc, self.path)) from None
+                raise DatabaseError(self._explain(exc)) from None
             except BaseException:
                 s.rollback()
                 raise
@@ -198,49 +240,95 @@ class Database:
     def close(self) -> None:
         self.engine.dispose()
 
+    def change_signal(self) -> "ChangeSignal":
+        """Something that tells when another connection committed a change: LISTEN/NOTIFY on
+        the server, ``PRAGMA data_version`` polled on a SQLite file (which also sees another
+        process, such as a command-line run, writing the same file)."""
+        if self.server:
+            return pg.Listener(self.path)
+        return _DataVersion(self.path)
+
     # -- schema ------------------------------------------------------------------------------
 
     def schema_version(self) -> int:
         with self.engine.connect() as c:
-            return int(c.exec_driver_sql("PRAGMA user_version").scalar() or 0)
+            return self._version(c) or 0
+
+    def _version(self, c) -> int | None:
+        if self.server:
+            return pg.schema_version(c)
+        return int(c.exec_driver_sql("PRAGMA user_version").scalar() or 0)
+
+    def _set_version(self, c, version: int) -> None:
+        if self.server:
+            pg.set_schema_version(c, version)
+        else:
+            c.exec_driver_sql(f"PRAGMA user_version = {int(version)}")
+
+    def _tables(self, c) -> set[str]:
+        if self.server:
+            return set(pg.user_tables(c))
+        return {r[0] for r in c.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")} - {
+            "sqlite_sequence"}
 
     def _migrate(self) -> None:
+        """Create the schema in an empty database, or bring an older one up to
+        :data:`SCHEMA_VERSION` with :data:`MIGRATIONS`, in one write transaction (DDL is
+        transactional on both backends).  On SQLite, foreign keys are off while migrating (the
+        documented way to rebuild a table: dropping one would otherwise cascade) and checked
+        before the commit."""
         # Read first, without the write lock: a reader must not wait for (or fail on) a long
         # writer, and a read-only database must never be written.
         with self.engine.connect() as c:
-            version = int(c.exec_driver_sql("PRAGMA user_version").scalar() or 0)
-            has_tables = c.exec_driver_sql(
-                "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='article'"
-            ).scalar()
+            version, tables = self._version(c) or 0, self._tables(c)
             c.rollback()
-        if version > SCHEMA_VERSION:
-            raise DatabaseError(
-                f"{self.path}: made by a newer Curate (schema {version}, this one knows {SCHEMA_VERSION})"
-            )
-        if has_tables and version == 0:
-            raise DatabaseError(f"{self.path}: not a Curate database (no schema version); left untouched")
-        if has_tables and version == SCHEMA_VERSION:
+        self._judge(version, tables)
+        if tables and version == SCHEMA_VERSION:
             return
         if self.read_only:
             raise DatabaseError(
                 f"{self.path}: this database needs an upgrade (schema {version} to {SCHEMA_VERSION}), "
                 "which cannot be done while it is read-only"
             )
-        with self._write_engine.begin() as c:
-            version = int(c.exec_driver_sql("PRAGMA user_version").scalar() or 0)
-            has_tables = c.exec_driver_sql(
-                "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='article'"
-            ).scalar()
-            if not has_tables:
-                SQLModel.metadata.create_all(c)
-                _create_fts(c)
-                _seed_defaults(c)
-                c.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
-                return
-            for target in range(version + 1, SCHEMA_VERSION + 1):
-                if target in MIGRATIONS:  # numbers are reserved per branch until merged
-                    MIGRATIONS[target](c)
-                c.exec_driver_sql(f"PRAGMA user_version = {target}")
+        with self.engine.connect() as c:
+            if not self.server:  # outside any transaction, where the pragma has its effect
+                c.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
+            try:
+                opts = {"curate_write": True} if self.server else {"sqlite_begin": "BEGIN IMMEDIATE"}
+                with c.execution_options(**opts).begin():
+                    version, tables = self._version(c) or 0, self._tables(c)  # another process may have been first
+                    self._judge(version, tables)
+                    if not tables:
+                        SQLModel.metadata.create_all(c)
+                        self._create_search_index(c)
+                        _seed_defaults(c)
+                        self._set_version(c, SCHEMA_VERSION)
+                        return
+                    for target in range(version + 1, SCHEMA_VERSION + 1):
+                        if target in MIGRATIONS:  # numbers are reserved per branch until merged
+                            MIGRATIONS[target](c)
+                        self._set_version(c, target)
+                    if not self.server:
+                        bad = c.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                        if bad:
+                            raise DatabaseError(
+                                f"{self.path}: migrating would leave {len(bad)} broken references; nothing was changed")
+            finally:
+                if not self.server:
+                    c.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
+
+    def _judge(self, version: int, tables: set[str]) -> None:
+        if version > SCHEMA_VERSION:
+            raise DatabaseError(
+                f"{self.path}: made by a newer Curate (schema {version}, this one knows {SCHEMA_VERSION})")
+        if tables and ("article" not in tables or version == 0):
+            raise DatabaseError(f"{self.path}: not a Curate database (no schema version); left untouched")
+
+    def _create_search_index(self, c) -> None:
+        if self.server:
+            pg.create_search_index(c)
+        else:
+            _create_fts(c)
 
     # -- full-text search --------------------------------------------------------------------
 
@@ -249,6 +337,15 @@ class Database:
 
         Each word of the query is a prefix, so a stem finds its inflected forms (ঢাকা finds
         ঢাকায়); quotes and FTS operators typed by the user are treated as plain text."""
+        if self.server:
+            words = search_words(query)
+            if not words:
+                return []
+            try:
+                with self.engine.connect() as c:
+                    return pg.search(c, words, limit)
+            except DBAPIError as exc:
+                raise DatabaseError(self._explain(exc)) from None
         fts_query = fts_query_from_user(query)
         if not fts_query:
             return []
@@ -263,6 +360,12 @@ class Database:
             raise DatabaseError(_explain(exc, self.path)) from None
 
     def search_ids(self, query: str) -> list[int]:
+        if self.server:
+            words = search_words(query)
+            if not words:
+                return []
+            with self.engine.connect() as c:
+                return pg.search_ids(c, words)
         fts_query = fts_query_from_user(query)
         if not fts_query:
             return []
@@ -278,6 +381,8 @@ class Database:
         file, verified with an integrity check, and only then moved into place: a damaged
         database never yields a backup that looks healthy."""
         dest = Path(dest)
+        if self.server:
+            return self._backup_server(dest)
         if self.damaged:
             raise DatabaseError(f"{dest}: backup refused: {self.read_only_reason}")
         tmp = dest.with_name(f".{dest.name}.part")
@@ -290,7 +395,7 @@ class Database:
                 out = sqlite3.connect(str(tmp))
                 try:
                     src.backup(out)
-                    problems = [r[0] for r in out.execute("PRAGMA integrity_check(5)") if r[0] != "ok"]
+                    problems = [_one_line(r[0]) for r in out.execute("PRAGMA integrity_check(5)") if r[0] != "ok"]
                     out.execute("PRAGMA journal_mode = DELETE")
                 finally:
                     out.close()
@@ -319,15 +424,60 @@ class Database:
                 ) from None
             raise DatabaseError(f"{dest}: backup failed: {exc}") from None
 
+    def _backup_server(self, dest: Path) -> None:
+        """A server database to a SQLite file Curate opens: every table read in one REPEATABLE
+        READ, read-only transaction (one consistent snapshot while curators keep working),
+        written with the rows' own ids, then moved into place."""
+        tmp = dest.with_name(dest.name + ".part")
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        try:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            out = Database(tmp)
+            try:
+                with self.engine.connect().execution_options(
+                        isolation_level="REPEATABLE READ", postgresql_readonly=True) as src, \
+                        out._write_engine.begin() as dst:
+                    with src.begin():
+                        for table in SQLModel.metadata.sorted_tables:
+                            dst.execute(table.delete())
+                        for table in SQLModel.metadata.sorted_tables:
+                            rows = src.execute(table.select().order_by(*table.primary_key.columns))
+                            while batch := rows.fetchmany(5000):
+                                dst.execute(table.insert(), [dict(r._mapping) for r in batch])
+            finally:
+                out.close()
+            os.replace(tmp, dest)
+        except DBAPIError as exc:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise DatabaseError(f"{dest}: backup failed: {self._explain(exc)}") from None
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise DatabaseError(f"{dest}: backup failed: {exc}") from None
+
+    def damaged_rows(self, limit: int = 20) -> list[str]:
+        """The rows a reader cannot use (see :func:`sqlite_damaged_rows`); none on a server,
+        whose pages PostgreSQL checks itself."""
+        if self.server:
+            return []
+        try:
+            return sqlite_damaged_rows(Path(self.path), limit)
+        except sqlite3.Error as exc:
+            return [_explain(exc, self.path)]
+
     def check(self) -> list[str]:
         """Integrity problems found (empty list when healthy).  Reads only: works on a
         read-only file and never changes the database."""
+        if self.server:
+            return self._check_server()
         problems: list[str] = []
         try:
             with self.engine.connect() as c:
                 for (row,) in c.exec_driver_sql("PRAGMA integrity_check"):
                     if row != "ok":
-                        problems.append(f"integrity: {row}")
+                        problems.append(f"integrity: {_one_line(row)}")
                 for row in c.exec_driver_sql("PRAGMA foreign_key_check"):
                     problems.append(f"foreign key: table {row[0]} row {row[1]} -> {row[2]}")
                 if not self.read_only:
@@ -337,17 +487,30 @@ class Database:
                         c.exec_driver_sql("INSERT INTO article_fts(article_fts, rank) VALUES ('integrity-check', 1)")
                     except DBAPIError as exc:
                         problems.append(f"full-text index: {getattr(exc, 'orig', exc)}")
-                bad = c.exec_driver_sql(
-                    "SELECT m.id FROM mention m JOIN article a ON a.id = m.article_id "
-                    "WHERE m.\"end\" > length(a.text) OR substr(a.text, m.start + 1, m.\"end\" - m.start) <> m.text"
-                ).fetchall()
-                for (mid,) in bad[:20]:
-                    problems.append(f"mention {mid}: text does not match the article at its offsets")
-                if len(bad) > 20:
-                    problems.append(f"... and {len(bad) - 20} more mentions")
+                problems += _check_offsets(c)
                 c.rollback()
         except DBAPIError as exc:
             problems.append(_explain(exc, self.path))
+        return problems
+
+    def _check_server(self) -> list[str]:
+        """On the server: references (every foreign key of the schema, looked up row by row in
+        case a constraint was dropped or deferred), the search index, mention offsets."""
+        problems: list[str] = []
+        try:
+            with self.engine.connect() as c:
+                for table in SQLModel.metadata.sorted_tables:
+                    for fk in table.foreign_key_constraints:
+                        (col,), (ref,) = fk.columns, [e.column for e in fk.elements]
+                        q = (select(table.c.id if "id" in table.c else col)
+                             .select_from(table.outerjoin(ref.table, col == ref))
+                             .where(col.is_not(None), ref.is_(None)).limit(20))
+                        for (rid,) in c.execute(q):
+                            problems.append(f"foreign key: table {table.name} row {rid} -> {ref.table.name}")
+                problems += pg.check_search_index(c)
+                problems += _check_offsets(c)
+        except DBAPIError as exc:
+            problems.append(self._explain(exc))
         return problems
 
     @staticmethod
@@ -393,7 +556,8 @@ class Database:
             value = constants[key]
             tail.append(value if proc is None else proc(value))
         names = ", ".join(quote(c) for c in list(columns) + tail_cols)
-        marks = ", ".join("?" * (len(columns) + len(tail_cols)))
+        mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        marks = ", ".join([mark] * (len(columns) + len(tail_cols)))
         sql = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})"
         t = tuple(tail)
         conn.exec_driver_sql(sql, [r + t for r in rows] if t else rows)
@@ -401,7 +565,50 @@ class Database:
     def rebuild_search_index(self) -> None:
         self.refuse_if_read_only()
         with self._write_engine.begin() as c:
+            if self.server:
+                c.exec_driver_sql(f"REINDEX INDEX {pg.SEARCH_INDEX}")
+                return
             c.exec_driver_sql("INSERT INTO article_fts(article_fts) VALUES ('rebuild')")
+
+
+class ChangeSignal:
+    def wait(self, timeout: float = 0.0) -> bool:  # pragma: no cover - interface
+        """True when a change was committed elsewhere since the last call (waits up to
+        ``timeout`` seconds for one)."""
+        raise NotImplementedError
+
+    def close(self) -> None:  # pragma: no cover - interface
+        pass
+
+
+class _DataVersion(ChangeSignal):
+    """SQLite: ``PRAGMA data_version`` of one read-only connection moves when any other
+    connection commits."""
+
+    POLL_S = 0.25
+
+    def __init__(self, path: str):
+        self._conn = _connect_ro(Path(path))
+        self._last = self._version()
+
+    def _version(self) -> int:
+        return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def wait(self, timeout: float = 0.0) -> bool:
+        import time
+
+        deadline = time.monotonic() + timeout
+        while True:
+            now = self._version()
+            if now != self._last:
+                self._last = now
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(min(self.POLL_S, max(0.0, deadline - time.monotonic())))
+
+    def close(self) -> None:
+        self._conn.close()
 
 
 # -- FTS helpers ----------------------------------------------------------------------------------
@@ -409,14 +616,31 @@ class Database:
 _WORD = regex.compile(r"[\p{L}\p{M}\p{N}\p{Co}]+")
 
 
+def search_words(query: str) -> list[str]:
+    """The words of what the user typed (letters, marks, digits), NFC."""
+    import unicodedata
+
+    return [unicodedata.normalize("NFC", w) for w in _WORD.findall(query or "")]
+
+
 def fts_query_from_user(query: str) -> str:
     """Turn whatever the user typed into a safe FTS5 query: each word quoted and made a prefix,
     all words required.  Returns '' when the query has no words."""
-    words = _WORD.findall(query or "")
-    import unicodedata
+    return " ".join(f'"{w}"*' for w in search_words(query))
 
-    words = [unicodedata.normalize("NFC", w) for w in words]
-    return " ".join(f'"{w}"*' for w in words)
+
+def _check_offsets(c) -> list[str]:
+    """Mentions whose text is not the article's text at their offsets (portable SQL)."""
+    problems = []
+    bad = c.exec_driver_sql(
+        "SELECT m.id FROM mention m JOIN article a ON a.id = m.article_id "
+        "WHERE m.\"end\" > length(a.text) OR substr(a.text, m.start + 1, m.\"end\" - m.start) <> m.text"
+    ).fetchall()
+    for (mid,) in bad[:20]:
+        problems.append(f"mention {mid}: text does not match the article at its offsets")
+    if len(bad) > 20:
+        problems.append(f"... and {len(bad) - 20} more mentions")
+    return problems
 
 
 def _create_fts(c) -> None:
@@ -440,15 +664,18 @@ def _create_fts(c) -> None:
 
 
 def _seed_defaults(c) -> None:
-    for pos, (name, colour, key) in enumerate(models.DEFAULT_ENTITY_TYPES):
-        c.exec_driver_sql(
-            "INSERT OR IGNORE INTO entity_type(name, colour, shortcut, position) VALUES (?,?,?,?)",
-            (name, colour, key, pos),
-        )
-    for name, desc in models.DEFAULT_RELATION_TYPES:
-        c.exec_driver_sql(
-            "INSERT OR IGNORE INTO relation_type(name, description) VALUES (?,?)", (name, desc)
-        )
+    """The default entity and relation types that are missing (portable: runs in the schema
+    transaction, so nobody else inserts meanwhile)."""
+    et, rt = models.EntityType.__table__, models.RelationType.__table__
+    have = set(c.execute(select(et.c.name)).scalars())
+    rows = [dict(name=n, colour=col, shortcut=k, position=pos)
+            for pos, (n, col, k) in enumerate(models.DEFAULT_ENTITY_TYPES) if n not in have]
+    if rows:
+        c.execute(et.insert(), rows)
+    have = set(c.execute(select(rt.c.name)).scalars())
+    rows = [dict(name=n, description=d) for n, d in models.DEFAULT_RELATION_TYPES if n not in have]
+    if rows:
+        c.execute(rt.insert(), rows)
 
 
 # -- migrations -----------------------------------------------------------------------------------
@@ -458,13 +685,23 @@ def _seed_defaults(c) -> None:
 # the source of each alias.  Version 3 dropped two mention indexes (see _to_v3).
 
 
+def columns(c, table: str) -> set[str]:
+    """Column names of ``table`` (either backend): for migrations that add a column."""
+    return {col["name"] for col in sa_inspect(c).get_columns(table)}
+
+
+def is_server(c) -> bool:
+    """For a migration that must differ by backend (most need not: portable DDL runs on both)."""
+    return c.dialect.name == "postgresql"
+
+
 def _to_v2(c) -> None:
-    cols = {r[1] for r in c.exec_driver_sql("PRAGMA table_info(mention)")}
+    cols = columns(c, "mention")
     if "origin_start" not in cols:
         c.exec_driver_sql("ALTER TABLE mention ADD COLUMN origin_start INTEGER")
     if "origin_end" not in cols:
         c.exec_driver_sql("ALTER TABLE mention ADD COLUMN origin_end INTEGER")
-    cols = {r[1] for r in c.exec_driver_sql("PRAGMA table_info(alias)")}
+    cols = columns(c, "alias")
     if "source" not in cols:
         c.exec_driver_sql("ALTER TABLE alias ADD COLUMN source VARCHAR NOT NULL DEFAULT 'curator'")
     models.RelationType.__table__.create(c, checkfirst=True)
@@ -478,6 +715,63 @@ def _to_v3(c) -> None:
     (ix_mention_article_span starts with it) and type (five values)."""
     c.exec_driver_sql("DROP INDEX IF EXISTS ix_mention_article_id")
     c.exec_driver_sql("DROP INDEX IF EXISTS ix_mention_type")
+
+
+#: Tables whose ids are never reused (issue 11: an undo record names rows by id).
+NEVER_REUSED = ("entity", "alias", "mention", "relation")
+#: Tables with a row version (``version``), bumped by every tracked change (no lost update).
+VERSIONED = ("article", "entity", "alias", "mention", "relation")
+
+
+def _to_v4(c) -> None:
+    """Team mode.  Row versions on the curated tables (an action checks that a row is still as
+    the curator saw it), and ids that are never reused: on SQLite the four tables are rebuilt
+    with AUTOINCREMENT (foreign keys are off while migrating, see Database._migrate); on
+    PostgreSQL ``SERIAL`` ids come from sequences, which never go back."""
+    for table in VERSIONED:
+        if "version" not in columns(c, table):
+            c.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
+    if "assigned_to" not in columns(c, "article"):
+        c.exec_driver_sql("ALTER TABLE article ADD COLUMN assigned_to VARCHAR")
+        c.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_article_assigned_to ON article (assigned_to)")
+    if is_server(c):
+        return
+    for table in NEVER_REUSED:
+        _sqlite_autoincrement(c, table)
+
+
+def _sqlite_autoincrement(c, table: str) -> None:
+    """Rebuild ``table`` with ``id INTEGER PRIMARY KEY AUTOINCREMENT`` (the 12-step recipe of
+    SQLite's ALTER TABLE page), keeping its columns, rows, ids and indexes."""
+    (ddl,) = c.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type='table' AND name=?", (table,)).one()
+    if "AUTOINCREMENT" in ddl.upper():
+        return
+    indexes = [r[0] for r in c.exec_driver_sql(
+        "SELECT sql FROM sqlite_master WHERE type='index' AND tbl_name=? AND sql IS NOT NULL", (table,))]
+    inline = regex.compile(r"\bid\s+INTEGER\s+(?:NOT\s+NULL\s+)?PRIMARY\s+KEY\b", regex.I)
+    if inline.search(ddl):  # written by hand (schema 1): id INTEGER PRIMARY KEY
+        new = inline.sub("id INTEGER PRIMARY KEY AUTOINCREMENT", ddl, count=1)
+    else:  # written by SQLAlchemy: id INTEGER NOT NULL, ..., PRIMARY KEY (id)
+        new = regex.sub(r"\bid INTEGER NOT NULL\s*,", "id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,", ddl, count=1)
+        new = regex.sub(r",\s*PRIMARY KEY \(id\)", "", new, count=1)
+    if new == ddl or "AUTOINCREMENT" not in new:
+        raise DatabaseError(f"cannot upgrade table {table}: unexpected definition")
+    tmp = f"_{table}_v4"
+    c.exec_driver_sql(regex.sub(r"^CREATE TABLE\s+\"?\w+\"?", f"CREATE TABLE {tmp}", new, count=1))
+    c.exec_driver_sql(f"INSERT INTO {tmp} SELECT * FROM {table}")
+    c.exec_driver_sql(f"DROP TABLE {table}")
+    c.exec_driver_sql(f"ALTER TABLE {tmp} RENAME TO {table}")
+    for sql in indexes:
+        c.exec_driver_sql(sql)
+
+
+def _to_v5(c) -> None:
+    """The stored linking keys (``link_key``, see :mod:`desktop.linking.index`), filled for every
+    alias and entity name already there, so the first linking after the upgrade loads them."""
+    models.LinkKey.__table__.create(c, checkfirst=True)
+    from desktop.linking.index import kb_texts, store_keys
+
+    store_keys(c, kb_texts(c))
 
 
 def _to_v6(c) -> None:
@@ -495,7 +789,7 @@ def _to_v7(c) -> None:
         c.exec_driver_sql("ALTER TABLE article ADD COLUMN detect_pending BOOLEAN NOT NULL DEFAULT FALSE")
 
 
-MIGRATIONS = {2: _to_v2, 3: _to_v3, 6: _to_v6, 7: _to_v7}
+MIGRATIONS = {2: _to_v2, 3: _to_v3, 4: _to_v4, 5: _to_v5, 6: _to_v6, 7: _to_v7}
 
 
 # -- SQLite file specifics ------------------------------------------------------------------------
@@ -610,6 +904,10 @@ def sqlite_file_read_only_reason(p: Path) -> str | None:
     return None
 
 
+def _one_line(problem: str) -> str:
+    return " ".join(problem.replace("*** in database main ***", "").split())
+
+
 def sqlite_quick_check(p: Path) -> list[str]:
     """SQLite's quick check of a database file through a read-only connection (cached per process
     while the file does not change): the problems found, empty when healthy."""
@@ -619,13 +917,42 @@ def sqlite_quick_check(p: Path) -> list[str]:
     try:
         conn = _connect_ro(p)
         try:
-            problems = [r[0] for r in conn.execute("PRAGMA quick_check(20)") if r[0] != "ok"]
+            problems = [_one_line(r[0]) for r in conn.execute("PRAGMA quick_check(20)") if r[0] != "ok"]
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        problems = [str(exc)]
+        problems = [_one_line(str(exc))]
     _health_cache[key] = problems
     return problems
+
+
+def sqlite_damaged_rows(p: Path, limit: int = 20) -> list[str]:
+    """Rows whose text is not valid UTF-8 (raw bytes where text belongs), or that cannot be read,
+    named ``table id: column ...`` — what a reader failing "on raw bytes" tripped over."""
+    out: list[str] = []
+    conn = _connect_ro(p)
+    conn.text_factory = bytes
+    try:
+        tables = [r[0].decode() for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' "
+            "AND name NOT LIKE 'article_fts%'")]
+        for t in tables:
+            cols = [r[1].decode() for r in conn.execute(f'PRAGMA table_info("{t}")')]
+            try:
+                for row in conn.execute(f'SELECT rowid, {", ".join(chr(34) + c + chr(34) for c in cols)} FROM "{t}"'):
+                    for col, v in zip(cols, row[1:]):
+                        if isinstance(v, bytes):
+                            try:
+                                v.decode("utf-8")
+                            except UnicodeDecodeError:
+                                out.append(f"{t} {row[0]}: {col} is not valid text (raw bytes)")
+                    if len(out) >= limit:
+                        return out
+            except sqlite3.DatabaseError as exc:
+                out.append(f"{t}: rows after the last readable one cannot be read ({exc})")
+    finally:
+        conn.close()
+    return out
 
 
 def probe_existing(path: str | os.PathLike) -> None:
@@ -636,17 +963,3 @@ def probe_existing(path: str | os.PathLike) -> None:
     p = Path(path)
     if sqlite_file_state(p) == "missing":
         raise DatabaseError(f"{p}: no such database")
-
-
-def open_database(path: str | os.PathLike) -> Database:
-    try:
-        return Database(path)
-    except OperationalError as exc:  # pragma: no cover - mapped in Database already
-        raise DatabaseError(_explain(exc, str(path))) from None
-
-
-def count(session: Session, stmt) -> int:
-    """Number of rows a select statement would return."""
-    from sqlalchemy import func
-
-    return int(session.exec(select(func.count()).select_from(stmt.subquery())).one())

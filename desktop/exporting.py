@@ -27,7 +27,7 @@ from typing import Callable, Iterable, Optional
 import regex
 from sqlmodel import select
 
-from desktop.db import Database
+from desktop.db import Database, DatabaseError
 from desktop.errors import CurateError
 from desktop.fileio import AtomicFileSet, safe_cell, unsafe_cell  # noqa: F401 (re-exported)
 from desktop.models import Alias, Article, Entity, Mention, Relation
@@ -95,6 +95,16 @@ def export(
     except OSError as exc:
         files.discard()
         raise CurateError(f"{out}: export failed ({exc.strerror or exc}); no file was changed") from None
+    except DatabaseError:
+        files.discard()
+        bad = db.damaged_rows()
+        if not bad:
+            raise
+        more = f" (and more)" if len(bad) >= 20 else ""
+        raise CurateError(
+            f"{db.path}: export stopped, no file was changed: damaged rows {'; '.join(bad[:5])}{more}. "
+            f"Run: curate recover {db.path} NEW.db"
+        ) from None
     except BaseException:
         files.discard()
         raise

@@ -1,13 +1,23 @@
-"""Recording row changes and undoing/redoing them.
+"""Recording row changes and undoing/redoing them, per curator.
 
 Every curation action runs inside one write transaction with a :class:`Tracker`: it inserts,
 updates and deletes rows through the tracker, which snapshots them.  At the end the tracker
-appends one :class:`~desktop.models.History` row holding the diffs, so the action, its inverse
-and its audit record are committed together or not at all.
+appends one :class:`~desktop.models.History` row holding the diffs and the curator's name, so
+the action, its inverse and its audit record are committed together or not at all.
 
-Undo applies the ``before`` snapshots in reverse order, redo the ``after`` snapshots in order;
-both refuse (:class:`~desktop.errors.ConflictError`) when a row no longer looks the way the
-action left it, rather than overwrite somebody's later work.
+* **Cascades are recorded.**  Deleting a row first deletes (or, for ``SET NULL`` references,
+  unlinks) the rows that refer to it through the tracker, so undo brings back a deleted
+  mention's relations too, and nothing changes behind the history's back.
+* **Per curator.**  Undo takes the current curator's own latest action; redo is theirs alone; a
+  new action drops only their own redo stack.  The curator is ``--user`` / ``CURATE_USER`` /
+  the OS user name (:func:`set_user`, :func:`current_user`).
+* **Conflicts.**  Undo applies the ``before`` snapshots in reverse order, redo the ``after``
+  snapshots in order; both refuse (:class:`~desktop.errors.ConflictError`) when a row no longer
+  looks the way the action left it, naming who changed it and when.  Such an action can be
+  skipped (:func:`skip`, ``curate undo --skip``): it never blocks the curator's older actions.
+* **Row versions.**  Every tracked change bumps the row's ``version``; an action given the
+  version the curator saw (:meth:`Tracker.expect`) refuses a row changed since
+  (:class:`StaleError`), so no update is lost.
 """
 
 from __future__ import annotations
@@ -16,7 +26,8 @@ import contextlib
 import datetime as _dt
 import getpass
 import json
-from typing import Any, Iterator
+import os
+from typing import Any, Iterator, Optional
 
 from sqlalchemy import DateTime
 from sqlmodel import Session, SQLModel, select
@@ -25,14 +36,45 @@ from desktop.db import Database
 from desktop.errors import ConflictError, CurateError
 from desktop.models import TABLES, History, utcnow
 
-_IGNORED = {"updated_at"}  # not compared when checking for conflicts
+_IGNORED = {"updated_at", "version"}  # not compared when checking for conflicts
+_USER: Optional[str] = None
+#: ids of the history rows this process wrote, by database URL (the live view shows only other
+#: people's work)
+WRITTEN_HERE: dict[str, set[int]] = {}
+
+
+def written_here(bind) -> set[int]:
+    """The history ids this process wrote in the database of ``bind`` (an engine or session)."""
+    engine = bind.get_bind() if hasattr(bind, "get_bind") else bind
+    return WRITTEN_HERE.setdefault(str(engine.url), set())
+
+
+class StaleError(ConflictError):
+    """A row changed since the curator saw it (their action was not applied)."""
+
+
+# -- who --------------------------------------------------------------------------------------------
+
+
+def set_user(name: Optional[str]) -> None:
+    """The curator for this process (``--user``); None goes back to the default."""
+    global _USER
+    _USER = (name or "").strip() or None
 
 
 def current_user() -> str:
+    if _USER:
+        return _USER
+    env = os.environ.get("CURATE_USER", "").strip()
+    if env:
+        return env
     try:
         return getpass.getuser()
     except Exception:  # pragma: no cover - no user name in the environment
         return "unknown"
+
+
+# -- snapshots --------------------------------------------------------------------------------------
 
 
 def snapshot(obj: SQLModel) -> dict[str, Any]:
@@ -66,12 +108,37 @@ def _table_of(obj: SQLModel) -> str:
     return obj.__tablename__  # type: ignore[attr-defined,return-value]
 
 
+def _referrers(table: str) -> list[tuple[str, str, str]]:
+    """(table, column, ondelete) of every tracked table's foreign key to ``table``."""
+    out = []
+    for name, model in TABLES.items():
+        for fk in model.__table__.foreign_keys:  # type: ignore[attr-defined]
+            if fk.column.table.name == table:
+                out.append((name, fk.parent.name, (fk.ondelete or "").upper()))
+    return out
+
+
+def _bump(obj: SQLModel) -> None:
+    if hasattr(obj, "version"):
+        obj.version = (getattr(obj, "version", None) or 0) + 1  # type: ignore[attr-defined]
+
+
 class Tracker:
     """Makes row changes inside one session and remembers them for the history."""
 
-    def __init__(self, session: Session):
+    def __init__(self, session: Session, user: Optional[str] = None):
         self.session = session
+        self.user = user or current_user()
         self.changes: list[dict[str, Any]] = []
+
+    def expect(self, obj: SQLModel, seen_version: Optional[int]) -> None:
+        """Refuse (:class:`StaleError`) when ``obj`` changed since the curator saw it at
+        ``seen_version`` (None: no check, e.g. a command-line action on the current state)."""
+        if seen_version is None or getattr(obj, "version", None) in (None, seen_version):
+            return
+        who = last_change(self.session, _table_of(obj), obj.id)  # type: ignore[attr-defined]
+        raise StaleError(f"{_table_of(obj)} {obj.id} was changed{who} since you saw it; "  # type: ignore[attr-defined]
+                         "nothing was saved (the article was reloaded)")
 
     def insert(self, obj: SQLModel) -> SQLModel:
         self.session.add(obj)
@@ -90,26 +157,40 @@ class Tracker:
             return obj
         if hasattr(obj, "updated_at") and "updated_at" not in fields:
             obj.updated_at = utcnow()  # type: ignore[attr-defined]
+        _bump(obj)
         self.session.add(obj)
         self.session.flush()
         self.changes.append({"table": _table_of(obj), "id": obj.id, "before": before, "after": snapshot(obj)})
         return obj
 
     def delete(self, obj: SQLModel) -> None:
+        """Delete ``obj`` and, first, what refers to it (cascade: deleted; SET NULL:
+        unlinked), each recorded, so undo restores all of it."""
+        table = _table_of(obj)
+        for ref_table, column, ondelete in _referrers(table):
+            model = TABLES[ref_table]
+            for dep in self.session.exec(select(model).where(getattr(model, column) == obj.id)).all():  # type: ignore[attr-defined]
+                if ondelete == "CASCADE":
+                    self.delete(dep)
+                elif ondelete == "SET NULL":
+                    self.update(dep, **{column: None})
+        if self.session.get(type(obj), obj.id) is None:  # type: ignore[attr-defined]
+            return  # already deleted through another reference (a relation of two deleted mentions)
         before = snapshot(obj)
         self.session.delete(obj)
         self.session.flush()
-        self.changes.append({"table": _table_of(obj), "id": before["id"], "before": before, "after": None})
+        self.changes.append({"table": table, "id": before["id"], "before": before, "after": None})
 
     def record(self, action: str, summary: str, article_id: int | None = None) -> History | None:
-        """Append the history row (nothing when nothing changed) and drop the redo stack."""
+        """Append the history row (nothing when nothing changed) and drop this curator's redo
+        stack (a colleague's stays theirs)."""
         if not self.changes:
             return None
-        for h in self.session.exec(select(History).where(History.state == "undone")):
+        for h in self.session.exec(select(History).where(History.state == "undone", History.user == self.user)):
             h.state = "dropped"
             self.session.add(h)
         entry = History(
-            user=current_user(),
+            user=self.user,
             kind="action",
             action=action,
             summary=summary,
@@ -118,7 +199,14 @@ class Tracker:
         )
         self.session.add(entry)
         self.session.flush()
+        written_here(self.session).add(entry.id)  # type: ignore[arg-type]
         return entry
+
+
+def _log(s: Session, row: History) -> None:
+    s.add(row)
+    s.flush()
+    written_here(s).add(row.id)  # type: ignore[arg-type]
 
 
 @contextlib.contextmanager
@@ -131,11 +219,21 @@ def action(db: Database, name: str, summary: str = "", article_id: int | None = 
         t.record(name, summary or name, article_id)
 
 
-# -- undo / redo ------------------------------------------------------------------------------
+# -- who changed a row ------------------------------------------------------------------------------
 
 
-def _get(session: Session, table: str, row_id: int):
-    return session.get(TABLES[table], row_id)
+def last_change(session: Session, table: str, row_id: int, after_id: int = 0) -> str:
+    """`` by bob at 2026-12-01 20:14`` for the newest history row after ``after_id`` that
+    touched the row, or '' when none did (a change made by detection or an import)."""
+    rows = session.exec(select(History).where(History.id > after_id).order_by(History.id.desc()).limit(2000))
+    for h in rows:
+        for ch in json.loads(h.changes or "[]"):
+            if ch.get("table") == table and ch.get("id") == row_id:
+                return f" by {h.user or 'someone'} at {h.at:%Y-%m-%d %H:%M}"
+    return ""
+
+
+# -- undo / redo ------------------------------------------------------------------------------------
 
 
 def _matches(obj: SQLModel | None, values: dict[str, Any] | None) -> bool:
@@ -147,67 +245,142 @@ def _matches(obj: SQLModel | None, values: dict[str, Any] | None) -> bool:
     return all(now.get(k) == v for k, v in values.items() if k not in _IGNORED)
 
 
-def _apply(session: Session, changes: list[dict[str, Any]], *, reverse: bool) -> None:
+def _apply(t: Tracker, entry: History, *, reverse: bool) -> None:
+    """Undo (``reverse``) or redo ``entry`` through ``t``, which records what is applied, and
+    the rows that referred to a row being deleted (marked ``cascade``)."""
+    changes = json.loads(entry.changes)
     seq = reversed(changes) if reverse else changes
     src, dst = ("after", "before") if reverse else ("before", "after")
+    verb = "undo" if reverse else "redo"
+    s = t.session
     for ch in seq:
         model = TABLES[ch["table"]]
-        obj = _get(session, ch["table"], ch["id"])
+        obj = s.get(model, ch["id"])
+        if _matches(obj, ch[dst]):
+            continue  # already as wanted (a colleague made the same change): nothing to do
         if not _matches(obj, ch[src]):
+            who = last_change(s, ch["table"], ch["id"], entry.id)
             raise ConflictError(
-                f"cannot {'undo' if reverse else 'redo'}: {ch['table']} {ch['id']} was changed since"
+                f"cannot {verb} ‘{entry.summary}’: {ch['table']} {ch['id']} was changed{who} since"
+                + ("; skip it with `curate undo --skip` (Edit → Skip Undo), older actions stay undoable"
+                   if reverse else "")
             )
         target = ch[dst]
         if target is None:
-            session.delete(obj)
+            before = len(t.changes)
+            t.delete(obj)  # type: ignore[arg-type]
+            for extra in t.changes[before:-1]:
+                extra["cascade"] = True
         elif obj is None:
-            session.add(model(**_restore_values(model, target)))
+            values = _restore_values(model, target)
+            values["version"] = (values.get("version") or 0) + 1 if "version" in values else None
+            if values["version"] is None:
+                del values["version"]
+            new = model(**values)
+            s.add(new)
+            s.flush()
+            t.changes.append({"table": ch["table"], "id": ch["id"], "before": None, "after": snapshot(new)})
         else:
+            before = snapshot(obj)
             for k, v in _restore_values(model, target).items():
-                if k != "id":
+                if k not in ("id", "version"):
                     setattr(obj, k, v)
-            session.add(obj)
-        session.flush()
+            _bump(obj)
+            s.add(obj)
+            s.flush()
+            t.changes.append({"table": ch["table"], "id": ch["id"], "before": before, "after": snapshot(obj)})
+
+
+def _restore_cascade(t: Tracker, entry: History) -> None:
+    """On redo: the rows that referred to what undo deleted (an entity's auto-links, which
+    detection wrote after the action) get their references back, where nobody changed them
+    since the undo."""
+    last_undo = t.session.exec(select(History).where(History.kind == "undo", History.target_id == entry.id)
+                               .order_by(History.id.desc())).first()
+    if last_undo is None:
+        return
+    for ch in json.loads(last_undo.changes or "[]"):
+        if not ch.get("cascade") or ch["before"] is None:
+            continue
+        model = TABLES[ch["table"]]
+        obj = t.session.get(model, ch["id"])
+        if ch["after"] is None:
+            if obj is None:
+                new = model(**_restore_values(model, ch["before"]))
+                _bump(new)
+                t.session.add(new)
+                t.session.flush()
+                t.changes.append({"table": ch["table"], "id": ch["id"], "before": None, "after": snapshot(new)})
+        elif _matches(obj, ch["after"]):
+            fields = {k: v for k, v in _restore_values(model, ch["before"]).items()
+                      if k not in ("id", "version", "updated_at") and v != ch["after"].get(k)}
+            t.update(obj, **fields)  # type: ignore[arg-type]
+
+
+def _mine(user: str):
+    return (History.kind == "action") & (History.user == user)
 
 
 def undo(db: Database) -> History | None:
-    """Undo the latest action still done.  Returns that action's history row, or None."""
+    """Undo the current curator's latest action still done.  Returns that action's history
+    row, or None when there is nothing to undo."""
     with db.transaction() as s:
-        entry = s.exec(
-            select(History).where(History.kind == "action", History.state == "done").order_by(History.id.desc())
-        ).first()
+        t = Tracker(s)
+        entry = s.exec(select(History).where(_mine(t.user), History.state == "done")
+                       .order_by(History.id.desc())).first()
         if entry is None:
             return None
-        _apply(s, json.loads(entry.changes), reverse=True)
+        _apply(t, entry, reverse=True)
         entry.state = "undone"
         s.add(entry)
-        s.add(History(user=current_user(), kind="undo", action=entry.action, summary=entry.summary,
-                      article_id=entry.article_id, target_id=entry.id, changes="[]"))
+        _log(s, History(user=t.user, kind="undo", action=entry.action, summary=entry.summary,
+                      article_id=entry.article_id, target_id=entry.id,
+                      changes=json.dumps(t.changes, ensure_ascii=False)))
         return entry
 
 
 def redo(db: Database) -> History | None:
-    """Redo the action undone most recently (if no new action happened since)."""
+    """Redo the action the current curator undid most recently (if they did nothing since)."""
     with db.transaction() as s:
-        entry = s.exec(
-            select(History).where(History.kind == "action", History.state == "undone").order_by(History.id)
-        ).first()
+        t = Tracker(s)
+        entry = s.exec(select(History).where(_mine(t.user), History.state == "undone")
+                       .order_by(History.id)).first()
         if entry is None:
             return None
-        _apply(s, json.loads(entry.changes), reverse=False)
+        _apply(t, entry, reverse=False)
+        _restore_cascade(t, entry)
         entry.state = "done"
         s.add(entry)
-        s.add(History(user=current_user(), kind="redo", action=entry.action, summary=entry.summary,
+        _log(s, History(user=t.user, kind="redo", action=entry.action, summary=entry.summary,
+                      article_id=entry.article_id, target_id=entry.id,
+                      changes=json.dumps(t.changes, ensure_ascii=False)))
+        return entry
+
+
+def skip(db: Database) -> History | None:
+    """Give up undoing the current curator's latest action (it stays applied, marked
+    ``skipped``), so that the next undo takes the one before it."""
+    with db.transaction() as s:
+        user = current_user()
+        entry = s.exec(select(History).where(_mine(user), History.state == "done")
+                       .order_by(History.id.desc())).first()
+        if entry is None:
+            return None
+        entry.state = "skipped"
+        s.add(entry)
+        _log(s, History(user=user, kind="skip", action=entry.action, summary=entry.summary,
                       article_id=entry.article_id, target_id=entry.id, changes="[]"))
         return entry
 
 
 def peek(db: Database) -> tuple[History | None, History | None]:
-    """(next action to undo, next action to redo) — for "Undo <action>" labels."""
+    """(next action to undo, next action to redo) of the current curator — for "Undo <action>"
+    labels."""
+    user = current_user()
     with db.session() as s:
-        u = s.exec(select(History).where(History.kind == "action", History.state == "done")
+        u = s.exec(select(History).where(_mine(user), History.state == "done")
                    .order_by(History.id.desc())).first()
-        r = s.exec(select(History).where(History.kind == "action", History.state == "undone")
+        r = s.exec(select(History).where(_mine(user), History.state == "undone")
                    .order_by(History.id)).first()
         return u, r
 
@@ -220,4 +393,5 @@ def entries(db: Database, article_id: int | None = None, limit: int = 500) -> li
         return list(s.exec(q))
 
 
-__all__ = ["Tracker", "action", "undo", "redo", "peek", "entries", "snapshot", "CurateError"]
+__all__ = ["Tracker", "action", "undo", "redo", "skip", "peek", "entries", "snapshot", "set_user",
+           "current_user", "last_change", "StaleError", "CurateError"]

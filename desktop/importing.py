@@ -413,13 +413,21 @@ def import_paths(
                     if isinstance(item, ImportFailure):
                         report.failed.append(item)
                         continue
-                    row = prepare(item)
+                    try:
+                        row = prepare(item)
+                    except (UnicodeError, ValueError):  # e.g. an escaped lone surrogate in JSON
+                        report.failed.append(ImportFailure(where, None, f"bad record ({item.source}): "
+                                                           "text that is not valid Unicode"))
+                        continue
                     if row is None:
                         report.failed.append(ImportFailure(where, None, "no text"))
                         continue
                     batch.add(row, where)
             except _FileError as exc:
                 report.failed.append(ImportFailure(where, exc.line, exc.reason))
+            except (RecursionError, MemoryError, ValueError, UnicodeError, csv.Error) as exc:
+                # a reader tripped over input it did not foresee: one line for the file, the import goes on
+                report.failed.append(ImportFailure(where, None, f"could not be read ({exc.__class__.__name__})"))
             if progress:
                 progress(i + 1, total)
         stopped_at = None

@@ -28,17 +28,17 @@ from desktop import fileio
 from desktop.errors import CurateError, InputError
 from desktop.curation import check_type, require
 from desktop.history import Tracker, action
-from desktop.linking import keys
+from desktop.language import keys
+from desktop.language.packs import codes as language_codes
 from desktop.models import Alias, Article, Entity, EntityType, Mention, utcnow
 
 QID = re.compile(r"^Q[1-9]\d*$")
 CSV_COLUMNS = ["name", "type", "aliases", "external_id", "description"]
-JSON_LANGUAGES = ("bn", "hi", "en")
+JSON_LANGUAGES = language_codes()
 _UNSET = object()
 
 
-def _short(s: str, n: int = 40) -> str:
-    return s if len(s) <= n else s[: n - 1] + "…"
+_short = textmod.short
 
 
 # -- validation ----------------------------------------------------------------------------------
@@ -151,11 +151,6 @@ def entity_row(db: Database, entity_id: int) -> Optional[EntityRow]:
     with db.session() as s:
         rows = _rows(s, [entity_id])
         return rows[0] if rows else None
-
-
-def get_entity(db: Database, entity_id: int) -> Optional[Entity]:
-    with db.session() as s:
-        return s.get(Entity, entity_id)
 
 
 def aliases(db: Database, entity_id: int) -> list[Alias]:
@@ -521,6 +516,8 @@ def _json_specs(path: Path, report: KbImportReport) -> list[_Spec]:
         doc = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise InputError(f"{path}: not usable JSON (nested too deeply)") from None
     items = doc.get("entities") if isinstance(doc, dict) else None
     if not isinstance(items, list):
         raise InputError(f"{path}: expected {{\"entities\": [...]}}")
@@ -622,7 +619,7 @@ def import_json(db: Database, path: str | os.PathLike) -> KbImportReport:
 
 
 __all__ = [
-    "EntityRow", "EntityMention", "KbImportReport", "validate_qid", "find_entities", "entity_row", "get_entity",
+    "EntityRow", "EntityMention", "KbImportReport", "validate_qid", "find_entities", "entity_row",
     "aliases", "aliases_by_script", "entity_mentions", "edit_entity", "rename_entity", "add_alias",
     "remove_alias", "merge", "split", "delete_entity", "apply_link_to_surface", "surface_matches", "import_csv", "export_csv",
     "import_json", "export_json",

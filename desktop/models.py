@@ -15,6 +15,8 @@ from typing import Optional
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from desktop.language.packs import article_languages
+
 
 def utcnow() -> _dt.datetime:
     return _dt.datetime.now(_dt.timezone.utc)
@@ -25,7 +27,8 @@ def utcnow() -> _dt.datetime:
 ARTICLE_STATUSES = ("new", "in_progress", "done")
 MENTION_STATUSES = ("suggested", "confirmed", "rejected")
 MENTION_SOURCES = ("gazetteer", "rule", "learned", "model", "manual", "import")
-LANGUAGES = ("bn", "hi", "en", "mixed")
+#: an article's language: the code of a language pack (resources/languages/<code>/) or "mixed"
+LANGUAGES = article_languages()
 
 #: Default entity types: name, colour (works on light and dark backgrounds), shortcut key.
 DEFAULT_ENTITY_TYPES = (
@@ -58,6 +61,9 @@ class Article(SQLModel, table=True):
     content_hash: str = Field(sa_column_kwargs={"unique": True}, index=False)
     status: str = Field(default="new", index=True)
     imported_at: _dt.datetime = Field(default_factory=utcnow)
+    # row version: +1 on every tracked change (see history.py); the server default serves bulk inserts
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    assigned_to: Optional[str] = Field(default=None, index=True)  # the curator it was given to (team mode)
     # imported, detection (and auto-linking) not yet finished: the next import, `detect` or window
     # start finishes it (a killed or failed detection is made up, never lost)
     detect_pending: bool = Field(default=False)
@@ -87,6 +93,11 @@ class Entity(SQLModel, table=True):
     description: str = Field(default="")
     created_at: _dt.datetime = Field(default_factory=utcnow)
     updated_at: _dt.datetime = Field(default_factory=utcnow)
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+
+    # ids are never reused (an undo record names rows by id): AUTOINCREMENT on SQLite, a
+    # sequence on PostgreSQL
+    __table_args__ = {"sqlite_autoincrement": True}
 
 
 class Alias(SQLModel, table=True):
@@ -102,8 +113,30 @@ class Alias(SQLModel, table=True):
     # where the alias came from: "gazetteer" (bundled starter lists), "curator" (typed in the
     # knowledge base), "learned" (a confirmed mention's surface), "import" (a KB file)
     source: str = Field(default="curator")
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
 
-    __table_args__ = (UniqueConstraint("entity_id", "key", name="uq_alias_entity_key"),)
+    __table_args__ = (UniqueConstraint("entity_id", "key", name="uq_alias_entity_key"), {"sqlite_autoincrement": True})
+
+
+class LinkKey(SQLModel, table=True):
+    """The linking keys of one alias or entity-name text (:mod:`desktop.language.keys`), stored
+    so that the linking index loads them instead of romanising every alias in every process.
+    A pure function of the text and of ``version`` (the key code and the title list): rows of
+    another version are recomputed.  Not curation data (no history); see
+    :mod:`desktop.linking.index`."""
+
+    __tablename__ = "link_key"
+
+    text: str = Field(primary_key=True)
+    version: str
+    match: str = Field(default="")
+    norm: str = Field(default="")
+    roman: str = Field(default="")
+    phonetic: str = Field(default="")
+    phonetic_base: str = Field(default="")
+    roman_base: str = Field(default="")
+    tokens: str = Field(default="")  # phonetic keys of the name words (titles left out), space-separated
+    initials: str = Field(default="")
 
 
 class Mention(SQLModel, table=True):
@@ -132,11 +165,13 @@ class Mention(SQLModel, table=True):
     origin_end: Optional[int] = Field(default=None)
     created_at: _dt.datetime = Field(default_factory=utcnow)
     updated_at: _dt.datetime = Field(default_factory=utcnow)
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
 
     __table_args__ = (
         CheckConstraint("start >= 0 AND start < \"end\"", name="ck_mention_span"),
         CheckConstraint("status IN ('suggested','confirmed','rejected')", name="ck_mention_status"),
         Index("ix_mention_article_span", "article_id", "start", "end"),
+        {"sqlite_autoincrement": True},
     )
 
 
@@ -163,8 +198,10 @@ class Relation(SQLModel, table=True):
         sa_column=Column(Integer, ForeignKey("mention.id", ondelete="CASCADE"), nullable=False)
     )
     created_at: _dt.datetime = Field(default_factory=utcnow)
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
 
-    __table_args__ = (CheckConstraint("head_mention_id <> tail_mention_id", name="ck_relation_distinct"),)
+    __table_args__ = (CheckConstraint("head_mention_id <> tail_mention_id", name="ck_relation_distinct"),
+                      {"sqlite_autoincrement": True})
 
 
 class History(SQLModel, table=True):

@@ -13,7 +13,7 @@ from sqlalchemy import case, func
 from sqlmodel import select
 
 from desktop.db import Database
-from desktop.models import Article, Entity, EntityType, History, Mention
+from desktop.models import Alias, Article, Entity, EntityType, History, Mention
 
 SORT_COLUMNS = ("id", "title", "language", "status", "suggested", "confirmed", "imported_at")
 
@@ -159,3 +159,12 @@ def stats(db: Database) -> dict:
         "entities": int(entities),
         "history_actions": int(actions),
     }
+
+
+def kb_signature(s) -> tuple:
+    """A cheap fingerprint of the knowledge base, for the indexes built from it (the detector's
+    automaton, the linker's keys): it changes whenever an entity or an alias is added, removed
+    or edited (entity and alias counts and highest ids, the latest entity edit)."""
+    a = s.exec(select(func.count(Alias.id), func.max(Alias.id))).one()
+    e = s.exec(select(func.count(Entity.id), func.max(Entity.id), func.max(Entity.updated_at))).one()
+    return tuple(a) + tuple(e)

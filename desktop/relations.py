@@ -15,13 +15,14 @@ from desktop.db import Database
 from desktop.errors import CurateError
 from desktop.history import Tracker
 from desktop.models import Mention, Relation, RelationType
+from desktop.text import short
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 STATUS_FILTERS = ("confirmed", "suggested", "rejected", "all")
 
 
-def _short(s: str, n: int = 30) -> str:
-    return s if len(s) <= n else s[: n - 1] + "…"
+def _short(s: str) -> str:
+    return short(s, 30)
 
 
 @dataclass(frozen=True)

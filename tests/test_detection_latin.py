@@ -1,5 +1,5 @@
 """English rules over capitalised words and unquoted event names next to Bengali/Hindi keywords
-(desktop.detection.latin): organisations by head word, persons around verbs of saying, places
+(desktop.detection.rules.english): organisations by head word, persons around verbs of saying, places
 before kind-of-place words, events — and the sentences where they must stay silent."""
 
 from __future__ import annotations

@@ -50,7 +50,7 @@ def test_registered_suggesters_join_every_new_detector_and_offsets_map_back():
 
 
 def test_context_maps_stored_offsets_to_folded_ones():
-    from desktop.detection.normalize import NormView
+    from desktop.language.fold import NormView
 
     view = NormView("a\u00adb c")
     ctx = Context("a\u00adb c", view, None)

@@ -14,9 +14,10 @@ import pytest
 from sqlmodel import select
 
 from desktop.detection import Detector, GazetteerEntry
-from desktop.detection.lexicon import gazetteer_dir, lexicon, rows
-from desktop.detection.normalize import fold
-from desktop.detection.service import ENTITY_FILES, bundled_entities, detect_articles, seed_knowledge_base
+from desktop.language.data import read_rows
+from desktop.language.lexicon import lexicon
+from desktop.language.fold import fold
+from desktop.detection.service import ENTITY_FILES, bundled_entities, gazetteer_dir, detect_articles, seed_knowledge_base
 from desktop.importing import Draft, import_drafts
 from desktop.models import Entity, Mention
 
@@ -52,6 +53,10 @@ COMMON_SURNAMES = {
     "বন্দ্যোপাধ্যায়", "চৌধুরী", "শরিফ", "জিয়া", "হাসিনা", "খালেদা", "মমতা",
     "सिंह", "खान", "कुमार", "गांधी", "यादव", "शर्मा", "शाह", "रहमान", "हसन", "बनर्जी", "चौधरी", "शरीफ",
 }
+
+
+def rows(name: str) -> list[list[str]]:
+    return read_rows(gazetteer_dir() / name)
 
 
 def entity_rows(name: str) -> list[list[str]]:

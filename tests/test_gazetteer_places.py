@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from desktop.detection.lexicon import rows
-from desktop.detection.normalize import fold
+from desktop.language.data import read_rows
+from desktop.language.fold import fold
+from desktop.language.packs import pack_rows
 from desktop.detection.service import ENTITY_FILES, build_detector, bundled_entities, seed_knowledge_base
 
 GAZ = Path(__file__).resolve().parent.parent / "resources" / "gazetteer"
@@ -77,8 +78,8 @@ def test_no_alias_is_too_short():
 
 
 def test_no_stop_word_or_known_alias():
-    stop = {fold(r[0]) for r in rows("stopwords_bn.txt") + rows("stopwords_hi.txt")}
-    known = {fold(r[4]) for f in ("places.tsv", "countries.tsv") for r in rows(f)}
+    stop = {fold(r[0]) for r in pack_rows("stopwords.txt")}
+    known = {fold(r[4]) for f in ("places.tsv", "countries.tsv") for r in read_rows(GAZ / f)}
     for ident, _, _, _, alias in GEONAMES + REGIONS:
         assert fold(alias) not in stop, alias
         assert fold(alias) not in known, alias

@@ -6,7 +6,7 @@ import json
 import pytest
 from sqlmodel import select
 
-from desktop import curation, history, kb
+from desktop import curation, history, kb, queries
 from desktop.errors import CurateError
 from desktop.models import Alias, Entity, History, Mention
 from test_linking_support import make_article, suggest
@@ -61,7 +61,7 @@ def test_edit_entity_is_undoable_and_validated(world):
         kb.edit_entity(db, kz, external_id="X1")
     with pytest.raises(CurateError):
         kb.edit_entity(db, kz, name="  ")
-    e = kb.get_entity(db, kz)
+    e = queries.entity(db, kz)
     assert e.name == "Republic of Kazakhstan"
     assert "republic of kazakhstan" in {a.key for a in kb.aliases(db, kz)}  # the new name is an alias
     with db.session() as s:
@@ -91,7 +91,7 @@ def test_aliases_add_remove_undo(world):
 def test_merge_moves_mentions_and_aliases_and_undoes(world):
     db, kz, kz2 = world["db"], world["kz"], world["kz2"]
     _undo_restores(db, lambda: kb.merge(db, kz, kz2))
-    assert kb.get_entity(db, kz2) is None
+    assert queries.entity(db, kz2) is None
     keys = [a.key for a in kb.aliases(db, kz)]
     assert len(keys) == len(set(keys))  # deduplicated
     assert "कजाकिस्तान" in keys and "qazaqstan" in keys
@@ -116,7 +116,7 @@ def test_split_moves_aliases_and_matching_mentions(world):
     assert {m.mention_id for m in kb.entity_mentions(db, new.id)} == {world["m2"], world["m3"]}
     assert kb.entity_mentions(db, kz2) == []
     history.undo(db)
-    assert kb.get_entity(db, new.id) is None
+    assert queries.entity(db, new.id) is None
     assert len(kb.entity_mentions(db, kz2)) == 2
     with pytest.raises(CurateError):
         kb.split(db, kz2, [])
@@ -128,7 +128,7 @@ def test_delete_entity_unlinks_and_undo_restores_everything(world):
     db, kz2 = world["db"], world["kz2"]
     before = _snapshot(db)
     assert kb.delete_entity(db, kz2).count == 2
-    assert kb.get_entity(db, kz2) is None
+    assert queries.entity(db, kz2) is None
     with db.session() as s:
         assert s.get(Mention, world["m2"]).entity_id is None
         assert s.exec(select(Alias).where(Alias.entity_id == kz2)).all() == []

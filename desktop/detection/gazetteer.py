@@ -2,20 +2,21 @@
 
 The same automaton also holds the *cue* words the rules start from (titles, month names, year
 words, event keywords), so an article is scanned once.  A hit counts only at word boundaries;
-in Bengali a hit may also end where a case ending from ``suffixes.tsv`` starts (কাজাখস্তানের →
+in a language with case endings (Bengali) a hit may also end where one of its pack's
+``suffixes.tsv`` starts (কাজাখস্তানের →
 কাজাখস্তান), never inside another word (ভারতীয় is not ভারত).
 """
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Iterable, NamedTuple
 
 import ahocorasick
 import regex
 
-from desktop.detection.lexicon import Lexicon
-from desktop.detection.normalize import fold, fold_many
+from desktop.language.lexicon import Lexicon
+from desktop.language.scripts import WORD_CHAR
+from desktop.language.fold import fold, fold_many
 
 
 class GazetteerEntry(NamedTuple):
@@ -29,45 +30,23 @@ class GazetteerEntry(NamedTuple):
     language: str = ""
 
 
-def _word_char(ch: str) -> bool:
-    return ch.isalnum() or ch > "\u02ff" and (ch in "\u200c\u200d" or unicodedata.category(ch)[0] == "M")
-
-
-class _WordChars(dict):
-    """char -> is a word character, filled on first use (a dict lookup is what the hot loops pay)."""
-
-    def __missing__(self, ch: str) -> bool:
-        value = self[ch] = _word_char(ch)
-        return value
-
-
-WORD_CHAR = _WordChars()
-
-
-def is_word_char(ch: str) -> bool:
-    """Letters, digits, combining marks (Indic vowel signs, virama, nukta) and joiners."""
-    return WORD_CHAR[ch]
-
-
-def is_bengali(ch: str) -> bool:
-    return "\u0980" <= ch <= "\u09ff"
-
-
-def ends_before_suffix(norm: str, e: int, bn_suffixes) -> bool:
-    """True when a Bengali word continues at ``e`` with nothing but a case ending."""
-    if not bn_suffixes or not "\u0980" <= norm[e - 1] <= "\u09ff":
+def ends_before_suffix(norm: str, e: int, lex: Lexicon) -> bool:
+    """True when a word continues at ``e`` with nothing but a case ending of its language
+    (কাজাখস্তান|ের): only scripts whose pack lists endings (:meth:`Lexicon.inflects`)."""
+    endings = lex.case_endings
+    if not endings or not lex.inflects(norm[e - 1]):
         return False
     n = len(norm)
     j = e
     wc = WORD_CHAR
     while j < n and j - e < 6 and wc[norm[j]]:
         j += 1
-    return not (j < n and wc[norm[j]]) and norm[e:j] in bn_suffixes
+    return not (j < n and wc[norm[j]]) and norm[e:j] in endings
 
 
-def whole_word(norm: str, s: int, e: int, bn_suffixes) -> bool:
-    return not (s > 0 and is_word_char(norm[s - 1])) and \
-        not (e < len(norm) and is_word_char(norm[e]) and not ends_before_suffix(norm, e, bn_suffixes))
+def whole_word(norm: str, s: int, e: int, lex: Lexicon) -> bool:
+    return not (s > 0 and WORD_CHAR[norm[s - 1]]) and \
+        not (e < len(norm) and WORD_CHAR[norm[e]] and not ends_before_suffix(norm, e, lex))
 
 
 class _Key:
@@ -165,14 +144,13 @@ class Index:
         if not self.size:
             return
         n = len(norm)
-        bn_suffixes = lex.suffixes.get("bn", frozenset())
         wc = WORD_CHAR
         for last, info in self.automaton.iter(norm):
             s = last - info.length + 1
             if s > 0 and wc[norm[s - 1]]:
                 continue
             e = last + 1
-            if e < n and wc[norm[e]] and not ends_before_suffix(norm, e, bn_suffixes):
+            if e < n and wc[norm[e]] and not ends_before_suffix(norm, e, lex):
                 continue
             if info.need_cap or info.need_upper:
                 src = text[view.start(s):view.end(e)]

@@ -1,7 +1,7 @@
 """Detection against the database: the knowledge base feeds the detector; suggestions are written
 without duplicating one, bringing back a rejected one, or touching curated mentions.
 
-Rules for :func:`detect_articles` (issue 2):
+Rules for :func:`detect_articles`:
 
 * idempotent — a candidate whose span and type exist already (any status) is not added;
 * a span the curator rejected in an article is never suggested there again (whatever the type);
@@ -30,16 +30,20 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Iterable, Optional
 
-from sqlalchemy import func, insert
+from sqlalchemy import func, insert, update
 from sqlmodel import select
 
 from desktop.db import Database
+from desktop.detection import cache, parallel
 from desktop.detection.detector import Candidate, Detector
 from desktop.detection.gazetteer import GazetteerEntry
-from desktop.detection.gazetteer import is_word_char
-from desktop.detection.lexicon import lexicon, rows
-from desktop.detection.normalize import fold
+from desktop.language.data import read_rows
+from desktop.language.fold import fold
+from desktop.language.lexicon import lexicon
+from desktop.language.scripts import is_word_char
 from desktop.models import Alias, Article, Entity, Mention, utcnow
+from desktop.paths import resource
+from desktop.queries import kb_signature
 from desktop.text import match_key, script_of
 
 #: a surface rejected in at least this many articles, and never confirmed, is no longer suggested
@@ -61,11 +65,17 @@ class DetectReport:
 # -- the starter knowledge base -------------------------------------------------------------------
 
 
+def gazetteer_dir():
+    """The starter knowledge base (entities with aliases in every language; the languages' own
+    word lists are in ``resources/languages/``)."""
+    return resource("gazetteer")
+
+
 def bundled_entities() -> dict[str, dict]:
     """Starter entities from ``resources/gazetteer``: id -> {type, qid, name, aliases}."""
     out: dict[str, dict] = {}
     for name in ENTITY_FILES:
-        for row in rows(name):
+        for row in read_rows(gazetteer_dir() / name):
             if len(row) < 5 or not row[4]:
                 continue
             ident, typ, qid, lang, alias = row[:5]
@@ -108,6 +118,10 @@ def seed_knowledge_base(db: Database) -> int:
                                             source="gazetteer"))
         if new_aliases:
             s.execute(insert(Alias), new_aliases)
+            # their linking keys, stored now: the first linking loads them instead
+            from desktop.linking.index import store_keys
+
+            store_keys(s.connection(), [*(n for n, _ in by_name), *(a["text"] for a in new_aliases)])
     _CACHE.clear()
     return created
 
@@ -120,21 +134,20 @@ _LOCK = threading.Lock()
 
 def _signature(s) -> tuple:
     """Changes whenever the KB or the curated mentions the detector learns from change."""
-    a = s.exec(select(func.count(Alias.id), func.max(Alias.id))).one()
-    e = s.exec(select(func.count(Entity.id), func.max(Entity.updated_at))).one()
     m = s.exec(select(func.count(Mention.id), func.max(Mention.updated_at))
                .where(Mention.status.in_(("confirmed", "rejected")))).one()
-    return tuple(a) + tuple(e) + tuple(m)
+    return kb_signature(s) + tuple(m)
 
 
 @lru_cache(maxsize=65536)
 def _stem(surface: str) -> str | None:
-    """A learned Bengali surface ending in a case ending that starts with a vowel sign
-    (মানেকশ সেন্টারে): a curator's selection is widened to whole grapheme clusters, which pulls
-    the vowel sign in; the stem (মানেকশ সেন্টার) is what to look for in later articles."""
-    if not surface or not "\u0980" <= surface[-1] <= "\u09ff":
+    """A learned surface ending in a case ending that starts with a vowel sign (Bengali মানেকশ
+    সেন্টারে): a curator's selection is widened to whole grapheme clusters, which pulls the
+    vowel sign in; the stem (মানেকশ সেন্টার) is what to look for in later articles."""
+    lex = lexicon()
+    if not surface or not lex.inflects(surface[-1]):
         return None
-    endings = lexicon().suffixes.get("bn", frozenset())
+    endings = lex.case_endings
     for n in (3, 2, 1):
         tail = surface[-n:]
         if len(surface) > n + 1 and fold(tail) in endings and unicodedata.category(tail[0]) in ("Mc", "Mn") \
@@ -146,14 +159,15 @@ def _stem(surface: str) -> str | None:
 def _entries(s) -> tuple[list[GazetteerEntry], set[str]]:
     conn = s.connection()  # Core rows: the ORM's per-row work would double the cost of 30,000 aliases
     q = select(Alias.text, Alias.entity_id, Alias.source, Alias.language, Entity.type).join(
-        Entity, Entity.id == Alias.entity_id)
+        Entity, Entity.id == Alias.entity_id).order_by(Alias.id)
     entries = [
         GazetteerEntry(text, typ, eid, "gazetteer" if source == "gazetteer" else "learned", lang)
         for text, eid, source, lang, typ in conn.execute(q).all()
     ]
     # confirmed mentions without an entity: their surface + type is a learned pattern
     for text, typ in s.exec(select(Mention.text, Mention.type)
-                            .where(Mention.status == "confirmed", Mention.entity_id.is_(None)).distinct()):
+                            .where(Mention.status == "confirmed", Mention.entity_id.is_(None)).distinct()
+                            .order_by(Mention.text, Mention.type)):
         entries.append(GazetteerEntry(text, typ, None, "learned"))
     entries = [GazetteerEntry(stem, e.type, e.entity_id, e.source, e.language)
                if e.source == "learned" and (stem := _stem(e.text)) else e for e in entries]
@@ -179,8 +193,9 @@ def _no_gc():
 
 
 def build_detector(db: Database) -> Detector:
-    """A detector over every alias in the KB (+ learned surfaces); rebuilt only when they change."""
-    from desktop.detection.suggest import REGISTERED
+    """A detector over every alias in the KB (+ learned surfaces); rebuilt only when they change:
+    kept in memory (checked by a cheap signature) and on disk (:mod:`desktop.detection.cache`,
+    named by a digest of the entries and the code)."""
     from desktop.learning import store as learning  # learned surfaces and the model, one more suggester
 
     with db.session() as s:
@@ -193,7 +208,13 @@ def build_detector(db: Database) -> Detector:
             entries, suppressed = _entries(s)
     learned = learning.suggester(db)
     with _no_gc():
-        det = Detector(entries, suppressed_keys=suppressed, suggesters=[*REGISTERED, learned])
+        det = cache.load_or_build(cache.digest(entries, suppressed),
+                                  lambda: Detector(entries, suppressed_keys=suppressed))
+    # the learned suggester belongs to this database and holds the model: it joins after the disk
+    # cache (which keeps the detector of the lists and the learned surfaces only)
+    from desktop.detection.suggest import REGISTERED
+
+    det.suggesters = [*REGISTERED, learned]
     with _LOCK:
         _CACHE[db.path] = (sig, det)
     return det
@@ -206,15 +227,16 @@ def build_detector(db: Database) -> Detector:
 _COLUMNS = ["article_id", "start", "end", "text", "type", "source", "confidence", "value", "entity_id"]
 
 
-def _new_suggestions(article_id: int, cands: list[Candidate], existing) -> list[tuple]:
-    """Rows (in ``_COLUMNS`` order) for the candidates the rules above allow."""
+def _new_suggestions(article_id: int, cands: list[tuple], existing) -> list[list]:
+    """Rows (in ``_COLUMNS`` order, as lists: linking fills the entity) for the candidates (as
+    :func:`desktop.detection.parallel.candidate_rows` gives them) the rules above allow;
+    ``existing`` as :func:`_existing` gives them."""
     if not existing:
-        return [(article_id, c.start, c.end, c.text, c.type, c.source, c.confidence, c.value, c.entity_id)
-                for c in cands]
+        return [[article_id, *c] for c in cands]
     same: set[tuple[int, int, str]] = set()
     blocked_spans: set[tuple[int, int]] = set()
     occupied: list[tuple[int, int]] = []
-    for start, end, typ, status, o_start, o_end in existing:
+    for _id, start, end, _text, typ, status, _eid, o_start, o_end in existing:
         same.add((start, end, typ))
         if status == "rejected":
             blocked_spans.add((start, end))
@@ -225,19 +247,23 @@ def _new_suggestions(article_id: int, cands: list[Candidate], existing) -> list[
     occupied.sort()
     out = []
     for c in cands:
-        if (c.start, c.end, c.type) in same or (c.start, c.end) in blocked_spans:
+        start, end, typ = c[0], c[1], c[3]
+        if (start, end, typ) in same or (start, end) in blocked_spans:
             continue
-        if any(s < c.end and c.start < e for s, e in occupied):
+        if any(s < end and start < e for s, e in occupied):
             continue
-        out.append((article_id, c.start, c.end, c.text, c.type, c.source, c.confidence, c.value, c.entity_id))
+        out.append([article_id, *c])
     return out
 
 
 def _existing(s, ids: list[int]) -> dict[int, list[tuple]]:
+    """article id -> its mentions as (id, start, end, text, type, status, entity_id,
+    origin_start, origin_end)."""
     out: dict[int, list[tuple]] = defaultdict(list)
-    q = select(Mention.article_id, Mention.start, Mention.end, Mention.type, Mention.status,
-               Mention.origin_start, Mention.origin_end).where(Mention.article_id.in_(ids))
-    for art, *rest in s.exec(q):
+    q = select(Mention.article_id, Mention.id, Mention.start, Mention.end, Mention.text, Mention.type,
+               Mention.status, Mention.entity_id, Mention.origin_start, Mention.origin_end
+               ).where(Mention.article_id.in_(ids))
+    for art, *rest in s.connection().execute(q):
         out[art].append(tuple(rest))
     return out
 
@@ -255,54 +281,98 @@ def detect_articles(
     should_cancel: Optional[Callable[[], bool]] = None,
     link: bool = True,
     link_threshold: Optional[float] = None,
+    workers: Optional[int] = None,
 ) -> DetectReport:
-    """Detect over the given articles (all when None) and write new suggestions; then (unless
-    ``link`` is False) link the new unlinked suggestions where one entity is clearly best
-    (:func:`desktop.linking.autolink.autolink_articles`)."""
+    """Detect over the given articles (all when None) and write new suggestions; unless ``link``
+    is False, link the unlinked suggestions of the articles that got new ones where one entity
+    is clearly best, in the same pass (:class:`desktop.linking.autolink.BatchLinker`: the new
+    ones are written with their entity).
+
+    ``workers``: detector processes (:mod:`desktop.detection.parallel`; None chooses by the
+    number of articles and cores, 0 or 1 detects in this process).  The result is the same."""
     det = build_detector(db)
     ids = list(article_ids) if article_ids is not None else _all_ids(db)
     report = DetectReport()
-    to_link: set[int] = set()
+    linker = None
+    if link:
+        from desktop.linking.autolink import BatchLinker
+
+        linker = BatchLinker(db, link_threshold)
+    total = len(ids)
+    pool = parallel.pool_for(det, total, workers)
+    try:
+        _detect_loop(db, det, ids, report, linker, pool, progress, should_cancel)
+    finally:
+        if pool is not None:
+            pool.close(cancel=report.cancelled)
+    pending = _pending(db, ids)
+    if report.cancelled:
+        return report
+    if linker is not None:  # detected before a kill, not yet linked
+        rest = sorted(pending - linker.articles)
+        if rest:
+            from desktop.linking.autolink import autolink_articles
+
+            report.linked += autolink_articles(db, rest, threshold=link_threshold)
+    if pending:
+        _clear_pending(db, sorted(pending))
+    return report
+
+
+def _next_chunk(db: Database, ids: list[int], start: int) -> tuple[list[int], dict[int, str]]:
+    """The next batch from ``start``: ``BATCH`` articles, fewer when their text passes
+    ``BATCH_CHARS`` (the article that passes it is the last); with their texts."""
+    ids = ids[start:start + BATCH]
+    with db.session() as s:
+        texts = dict(s.exec(select(Article.id, Article.text).where(Article.id.in_(ids))).all())
+    chars = 0
+    for n, aid in enumerate(ids, 1):
+        chars += len(texts.get(aid) or "")
+        if chars >= BATCH_CHARS:
+            return ids[:n], texts
+    return ids, texts
+
+
+def _detect_loop(db, det, ids, report, linker, pool, progress, should_cancel) -> None:
     total = len(ids)
     i = 0
-    while i < total and not report.cancelled:
-        chunk = ids[i:i + BATCH]
+    chunk, texts = _next_chunk(db, ids, 0) if ids else ([], {})
+    pending = pool.submit([(a, texts[a]) for a in chunk if a in texts]) if pool else None
+    while chunk and not report.cancelled:
+        nxt, nxt_texts = _next_chunk(db, ids, i + len(chunk)) if i + len(chunk) < total else ([], {})
+        detected, skeys = pending.get() if pending is not None else (None, {})
+        if pool is not None and nxt:  # the workers detect the next batch while this one is written
+            pending = pool.submit([(a, nxt_texts[a]) for a in nxt if a in nxt_texts])
         with db.transaction() as s:
-            texts = dict(s.exec(select(Article.id, Article.text).where(Article.id.in_(chunk))).all())
+            present = set(s.exec(select(Article.id).where(Article.id.in_(chunk))).all())
             existing = _existing(s, chunk)
-            rows_out: list[tuple] = []
-            chars = 0
+            done: list[tuple[int, list[tuple], list[list]]] = []
             for aid in chunk:
                 if should_cancel is not None and should_cancel():
                     report.cancelled = True
                     break
                 i += 1
                 text = texts.get(aid)
-                if text is None:
+                if text is None or aid not in present:
                     continue
-                rows_out += _new_suggestions(aid, det.detect(text), existing.get(aid, ()))
+                cands = detected[aid] if detected is not None else parallel.candidate_rows(det.detect(text))
+                old = existing.get(aid, ())
+                done.append((aid, [e[:7] for e in old], _new_suggestions(aid, cands, old)))
                 report.articles += 1
-                chars += len(text)
                 if progress:
                     progress(i, total)
-                if chars >= BATCH_CHARS:
-                    break
+            updates: list[dict] = []
+            if linker is not None:
+                linked, updates = linker.link_batch(s, done, skeys)
+                report.linked += linked
+            rows_out = [tuple(r) for _, _, new in done for r in new]
             now = utcnow()
             db.insert_rows(s, Mention.__table__, _COLUMNS, rows_out,
                            constants={"status": "suggested", "created_at": now, "updated_at": now})
+            if updates:
+                s.execute(update(Mention), updates)  # bulk UPDATE by primary key
             report.added += len(rows_out)
-            if link:
-                to_link.update(r[0] for r in rows_out if r[8] is None)
-    pending = _pending(db, ids)
-    if link:
-        to_link.update(pending)  # detected before a kill, not yet linked
-    if to_link and not report.cancelled:
-        from desktop.linking.autolink import autolink_articles
-
-        report.linked = autolink_articles(db, sorted(to_link), threshold=link_threshold)
-    if pending and not report.cancelled:
-        _clear_pending(db, sorted(pending))
-    return report
+        chunk, texts = nxt, nxt_texts
 
 
 def _pending(db: Database, ids: list[int]) -> set[int]:

@@ -6,7 +6,7 @@ in order, adds what each returns to ``ctx.raws`` (so a later one sees what earli
 then resolves overlaps once for all of them.  Nothing else is needed to add a source:
 
 * a new rule: a module under :mod:`desktop.detection.rules` with a ``suggest(ctx, lex)``
-  function, listed in :data:`desktop.detection.pipeline.RULES`;
+  function, listed in :data:`desktop.detection.rules.RULES`;
 * a learned suggester (a CRF, a classifier): any object with ``name`` and
   ``suggest(ctx, lex)``, given to ``Detector(..., suggesters=[...])`` or registered once for every
   detector built afterwards with :func:`register`.  Its candidates compete with the rules'
@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Protocol, runtime_checkable
 
 if TYPE_CHECKING:  # the context only carries these
-    from desktop.detection.lexicon import Lexicon
-    from desktop.detection.normalize import NormView
+    from desktop.language.lexicon import Lexicon
+    from desktop.language.fold import NormView
 
 
 @dataclass(slots=True)
@@ -63,6 +63,9 @@ class Context:
     alias_ends: dict[int, Raw] = field(default_factory=dict)  # end -> a known name ending there
     loc_ends: dict[int, Raw] = field(default_factory=dict)    # end -> a known place ending there
     words: object = None         # desktop.detection.rules.common.Words over ``norm``
+    detector: object = None      # the Detector running (its build-time indexes: ``variants``)
+    #: what each step of the pipeline returned, by its name
+    step_output: dict[str, list[Raw]] = field(default_factory=dict)
     _pieces: set[str] | None = None
 
     @property

@@ -3,7 +3,7 @@
 The alias automaton finds only exact (folded) aliases; news spells transliterated names many ways
 (an unaspirated for an aspirated consonant, a dental for a retroflex, আ for the inherent vowel, a
 dropped h or a doubled letter in English).  Every alias of four or more characters gets a
-*skeleton* per word (``resources/gazetteer/skeleton.tsv``: fold consonant pairs and sibilants,
+*skeleton* per word (``resources/languages/<code>/skeleton.tsv``: fold consonant pairs and sibilants,
 drop or unify vowel marks; for Latin keep the first letter and drop vowels, h, w, y; collapse
 doubled letters).  A word of the article that no exact alias covers and whose skeleton is an
 alias's skeleton is proposed with that alias's type (linked when one entity has the skeleton),
@@ -25,31 +25,27 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from desktop.detection.gazetteer import GazetteerEntry, is_word_char
-from desktop.detection.lexicon import Lexicon, rows
-from desktop.detection.normalize import NormView, fold
-from desktop.detection.rules import Raw
+from desktop.detection.gazetteer import GazetteerEntry
+from desktop.detection.suggest import Raw
+from desktop.language.fold import NormView, fold
+from desktop.language.lexicon import Lexicon
+from desktop.language.packs import pack_rows as rows
+from desktop.language.scripts import WORD, is_word_char, script_name
 
 CONFIDENCE = 0.6
 #: shortest skeleton of a one-word alias, of a multi-word alias (without spaces) and of the first
 #: word of a multi-word alias (that word is looked up alone), per script
-_MIN_SKELETON = {"latin": (5, 8, 5), "bn": (3, 5, 4), "hi": (3, 5, 4)}
+_MIN_SKELETON = {"latin": (5, 8, 5), "bengali": (3, 5, 4), "devanagari": (3, 5, 4)}
 _MIN_ALIAS_CHARS = 4
 _CACHE_LIMIT = 200_000
-_WORD = re.compile(r"(?:[^\W_]|[\u0900-\u0963\u0966-\u097f\u0980-\u09ff])+")
+_WORD = WORD
 _DOUBLE = re.compile(r"(.)\1+")
 _CONFLICT = ("", None)   # several types share a skeleton: never proposed
 
 
 def _script(word: str) -> str | None:
-    c = word[:1]
-    if "\u0980" <= c <= "\u09ff":
-        return "bn"
-    if "\u0900" <= c <= "\u097f":
-        return "hi"
-    if c.isascii() and c.isalpha() or "\u00c0" <= c <= "\u024f":
-        return "latin"
-    return None
+    """The script of a word's first letter (a key of ``_MIN_SKELETON``), or None."""
+    return script_name(word[:1]) or None
 
 
 @dataclass(frozen=True)
@@ -104,7 +100,7 @@ class VariantIndex:
 
     def __init__(self, entries: list[GazetteerEntry], lex: Lexicon, suppressed: frozenset[str] = frozenset()):
         self.lex = lex
-        suffixes = sorted(lex.suffixes.get("bn", ()), key=len, reverse=True)
+        suffixes = sorted(lex.case_endings, key=len, reverse=True)
         self.suffixes = tuple(suffixes)
         self.suffix_set = frozenset(suffixes)
         self.max_suffix = max(map(len, suffixes), default=0)
@@ -118,14 +114,14 @@ class VariantIndex:
         alias_words = set(" ".join(keys).split())
         uniq = list(alias_words)
         sk_of = dict(zip(uniq, skeletons(uniq)))
-        limits = {s: _MIN_SKELETON[s] for s in ("latin", "bn", "hi")}
+        limits = dict(_MIN_SKELETON)
         for e, key in zip(entries, keys):
             if len(key) < _MIN_ALIAS_CHARS or key in suppressed:
                 continue
-            script = _script(key)
-            if script is None:
+            limit = limits.get(_script(key))
+            if limit is None:  # a script without spelling-variant rules
                 continue
-            lo1, lon, lo_first = limits[script]
+            lo1, lon, lo_first = limit
             if " " not in key:
                 sk = sk_of[key]
                 if len(sk) < lo1:
@@ -181,7 +177,7 @@ class VariantIndex:
         sufs, skip = self.suffix_set, self.skip
         cut: list[tuple[str, str]] = []
         for w in ws:
-            if "\u0980" <= w[0] <= "\u09ff":
+            if self.lex.inflects(w[0]):
                 stems = [w[:-k] for k in range(1, self.max_suffix + 1)
                          if len(w) - k >= _MIN_ALIAS_CHARS and w[-k:] in sufs]
                 if any(st in skip for st in stems):
@@ -281,7 +277,7 @@ class VariantIndex:
                     pos = end = m.end()
                     continue
                 cut = 0
-                if k is sks[-1] and _script(w) == "bn":
+                if k is sks[-1] and self.lex.inflects(w[:1]):
                     cut = next((len(x) for x in self.suffixes
                                 if w.endswith(x) and len(w) > len(x) and self._skeleton(w[:-len(x)]) == k), 0)
                 if not cut:

@@ -77,7 +77,11 @@ def baseline_parts(db: Database) -> tuple[Detector, Knowledge]:
         q = select(Alias.text, Alias.entity_id, Entity.type).join(Entity, Entity.id == Alias.entity_id) \
             .where(Alias.source == "gazetteer")
         aliases = s.connection().execute(q).all()
-    det = Detector([GazetteerEntry(t, typ, eid, "gazetteer") for t, eid, typ in aliases], suggesters=[])
+    from desktop.detection import cache
+
+    entries = [GazetteerEntry(t, typ, eid, "gazetteer") for t, eid, typ in aliases]
+    det = cache.load_or_build(cache.digest(entries, ()), lambda: Detector(entries, suggesters=[]))
+    det.suggesters = []   # the rules and the lists only (a cached detector may carry others)
     k = Knowledge.build((t, typ) for t, _eid, typ in aliases)
     with _LOCK:
         _CACHE[key] = (sig, (det, k))

@@ -20,14 +20,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Optional
 
 from sqlalchemy import update
 from sqlmodel import select
 
 from desktop.db import Database
+from desktop.language import keys
 from desktop.linking.candidates import ARTICLE_BONUS, index_for, initials, name_tokens, rank_in_index
-from desktop.linking.data import rows
+from desktop.language.packs import pack_rows
 from desktop.models import Mention
 from desktop.text import match_key
 
@@ -48,15 +50,22 @@ SETTINGS = LinkSettings()
 _LATIN_ACRONYM = re.compile(r"^[A-Z][A-Z0-9&.]{1,9}$")
 
 
-def _letter_names() -> list[tuple[str, str]]:
-    """(letter name as written in Bengali/Devanagari, Latin letter), longest names first."""
-    out = [(match_key(r[1]), r[2].upper()) for r in rows("gazetteer", "letters.tsv") if len(r) >= 3]
-    return sorted(out, key=lambda p: -len(p[0]))
+def _letter_names() -> dict[str, list[tuple[str, str]]]:
+    """First character -> (letter name as written in Bengali/Devanagari, Latin letter), longest
+    names first."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for r in pack_rows("letters.tsv"):
+        if len(r) >= 3 and (name := match_key(r[1])):
+            out.setdefault(name[0], []).append((name, r[2].upper()))
+    for names in out.values():
+        names.sort(key=lambda p: -len(p[0]))
+    return out
 
 
-_LETTERS: Optional[list[tuple[str, str]]] = None
+_LETTERS: Optional[dict[str, list[tuple[str, str]]]] = None
 
 
+@lru_cache(maxsize=65536)
 def spell_out(word: str) -> Optional[str]:
     """Latin letters of an acronym: ``SCO`` for SCO, S.C.O. or এসসিও; None if not an acronym."""
     global _LETTERS
@@ -70,16 +79,14 @@ def spell_out(word: str) -> Optional[str]:
     out = []
     i = 0
     while i < len(k):
-        for name, letter in _LETTERS:
-            if name and k.startswith(name, i):
+        for name, letter in _LETTERS.get(k[i], ()):
+            if k.startswith(name, i):
                 out.append(letter)
                 i += len(name)
                 break
         else:
             return None
     return "".join(out) if len(out) >= 2 else None
-
-
 
 
 # -- the article pass ----------------------------------------------------------------------------
@@ -93,6 +100,8 @@ def autolink_article(db: Database, article_id: int, *, threshold: Optional[float
 #: types whose mentions are values, not entities of the knowledge base
 UNLINKED_TYPES = frozenset({"DATE"})
 BATCH = 200
+#: rankings remembered per (surface, type) in one run of linking, at most
+MEMO_MAX = 100_000
 
 
 class _Row:
@@ -105,7 +114,8 @@ class _Row:
          self.entity_id) = row
 
 
-def _link_one_article(idx, mentions: list, threshold: float, memo: dict) -> list[dict]:
+def _link_one_article(idx, mentions: list, threshold: float, memo: dict, known: Optional[dict] = None) -> list[dict]:
+    known = idx.keys_of if known is None else known
     link: dict[int, int] = {m.id: m.entity_id for m in mentions
                             if m.entity_id is not None and m.status != "rejected"}
     open_ = [m for m in mentions if m.status == "suggested" and m.entity_id is None
@@ -120,7 +130,7 @@ def _link_one_article(idx, mentions: list, threshold: float, memo: dict) -> list
         if base is None:
             # without the fuzzy scan over every alias (its cost grows with the knowledge base);
             # the link panel's ranking has it
-            base = memo[key] = rank_in_index(idx, m.text, m.type, limit=3, fuzzy=False)
+            base = memo[key] = rank_in_index(idx, m.text, m.type, limit=3, fuzzy=False, keys=known.get(m.text))
         cands = sorted(((min(1.0, c.score + ARTICLE_BONUS) if c.entity_id in boost else c.score, c.entity_id)
                         for c in base), reverse=True)
         if not cands or cands[0][0] < threshold:
@@ -130,28 +140,36 @@ def _link_one_article(idx, mentions: list, threshold: float, memo: dict) -> list
         link[m.id] = cands[0][1]
 
     live = [m for m in mentions if m.status != "rejected"]
-    toks = {m.id: set(name_tokens(m.text)) for m in live}
+    toks: dict[int, frozenset[str]] = {}
+
+    def toks_of(m) -> frozenset[str]:  # name-word keys, from the index when the text is an alias
+        t = toks.get(m.id)
+        if t is None:
+            k = known.get(m.text)
+            t = toks[m.id] = frozenset(k[6] if k is not None else name_tokens(m.text))
+        return t
+
     for m in open_:  # 2. short forms take the link of an earlier full name
-        if m.id in link or not toks[m.id]:
+        if m.id in link or not toks_of(m):
             continue
+        mine = toks_of(m)
         found = {link[e.id] for e in live
                  if e.start < m.start and e.type == m.type and e.id in link
-                 and toks[m.id] <= toks[e.id]}
+                 and mine <= toks_of(e)}
         if len(found) == 1:
             link[m.id] = found.pop()
 
-    spelled = {m.id: spell_out(m.text) for m in live}
     for m in open_:  # 3. acronyms and expansions
         if m.id in link:
             continue
         found = set()
-        mine = spelled[m.id]
+        mine = spell_out(m.text)
         for e in live:
             if e.id == m.id or e.type != m.type or e.id not in link:
                 continue
             if mine and initials(e.text) == mine:
                 found.add(link[e.id])
-            elif spelled[e.id] and initials(m.text) == spelled[e.id]:
+            elif (theirs := spell_out(e.text)) and initials(m.text) == theirs:
                 found.add(link[e.id])
         if mine and not found:  # an entity linked here whose alias the acronym abbreviates
             found = idx.acronyms.get((m.type, mine), set()) & set(link.values())
@@ -178,7 +196,7 @@ def autolink_articles(db: Database, article_ids, *, threshold: Optional[float] =
         chunk = ids[i:i + BATCH]
         with db.transaction() as s:
             if idx is None:
-                idx = index_for(s, str(db.engine.url))
+                idx = index_for(s, str(db.engine.url), persist=True)
             by_article: dict[int, list[_Row]] = {}
             cols = select(Mention.id, Mention.article_id, Mention.start, Mention.end, Mention.text, Mention.type,
                           Mention.status, Mention.entity_id)
@@ -186,6 +204,9 @@ def autolink_articles(db: Database, article_ids, *, threshold: Optional[float] =
                               .order_by(Mention.article_id, Mention.start, Mention.end)):
                 m = _Row(row)
                 by_article.setdefault(m.article_id, []).append(m)
+            # the surfaces' romanisations, one transliteration call per script for the batch
+            keys.prime({m.text for ms in by_article.values() for m in ms
+                        if m.status == "suggested" and m.entity_id is None and m.text not in idx.keys_of})
             updates = []
             for mentions in by_article.values():
                 updates += _link_one_article(idx, mentions, threshold, memo)
@@ -195,4 +216,52 @@ def autolink_articles(db: Database, article_ids, *, threshold: Optional[float] =
     return n
 
 
-__all__ = ["SETTINGS", "LinkSettings", "autolink_article", "autolink_articles", "spell_out", "initials"]
+class BatchLinker:
+    """Links suggestions while detection writes them (one pass, no re-reading): for each
+    article, the mentions already there and the new suggestions are linked together by the
+    rules above, the new ones before they are inserted.  Same result as detecting, then
+    :func:`autolink_articles` over the articles that got new unlinked suggestions."""
+
+    def __init__(self, db: Database, threshold: Optional[float] = None):
+        self.url = str(db.engine.url)
+        self.threshold = SETTINGS.threshold if threshold is None else threshold
+        self.memo: dict = {}
+        self.idx = None
+        self.articles: set[int] = set()  # the articles linked so far
+
+    def link_batch(self, s, articles: list[tuple[int, list[tuple], list[list]]],
+                   surface_keys: Optional[dict] = None) -> tuple[int, list[dict]]:
+        """``articles``: (article id, existing mentions as (id, start, end, text, type, status,
+        entity_id), new rows as lists (article_id, start, end, text, type, ..., entity_id
+        last)).  Sets the entity of new rows in place; returns (how many linked, updates of
+        existing mentions by id).  ``s`` holds the batch's write transaction.  ``surface_keys``:
+        linking keys of new surfaces computed already (by the detection workers)."""
+        if self.idx is None:
+            self.idx = index_for(s, self.url, persist=True)
+        idx = self.idx
+        if len(self.memo) > MEMO_MAX:
+            self.memo.clear()
+        known = idx.keys_of
+        if surface_keys:  # pure functions of the text: the same the index would compute
+            known = {**surface_keys, **idx.keys_of}
+        keys.prime({r[3] for _, _, new in articles for r in new
+                    if r[-1] is None and (r[3], r[4]) not in self.memo and r[3] not in known})
+        n, updates = 0, []
+        for aid, existing, new in articles:
+            if not any(r[-1] is None for r in new):
+                continue
+            self.articles.add(aid)
+            mentions = [_Row((mid, aid, st, en, text, typ, status, eid))
+                        for mid, st, en, text, typ, status, eid in sorted(existing, key=lambda e: (e[1], e[2], e[0]))]
+            mentions += [_Row((-1 - i, aid, r[1], r[2], r[3], r[4], "suggested", r[-1])) for i, r in enumerate(new)]
+            mentions.sort(key=lambda m: (m.start, m.end))  # stable: existing before new at one span
+            for u in _link_one_article(idx, mentions, self.threshold, self.memo, known):
+                if u["id"] < 0:
+                    new[-1 - u["id"]][-1] = u["entity_id"]
+                else:
+                    updates.append(u)
+                n += 1
+        return n, updates
+
+
+__all__ = ["SETTINGS", "LinkSettings", "BatchLinker", "autolink_article", "autolink_articles", "spell_out", "initials"]

@@ -24,12 +24,9 @@ def application() -> QApplication:
     if app is None:
         app = QApplication(sys.argv[:1] or ["curate"])
     app.setApplicationDisplayName("Curate")
-    try:
-        from desktop.ui.about import app_icon
+    from desktop.ui.about import app_icon
 
-        app.setWindowIcon(app_icon())
-    except ImportError:
-        pass
+    app.setWindowIcon(app_icon())
     register_fonts()
     return app  # type: ignore[return-value]
 
@@ -90,6 +87,9 @@ def run(db_path: str) -> int:
         print(f"curate: {exc}", file=sys.stderr)
         return 1
     window = MainWindow(db)
+    from .live import attach
+
+    attach(window)  # colleagues' changes (team mode, or a CLI run on the same file) appear live
     window.show()
     window.text_pane.setFocus()
     restore_signals = quit_on_signals(app)
@@ -99,6 +99,7 @@ def run(db_path: str) -> int:
         restore_signals()
         if window.isVisible():  # quit without closing the window (e.g. the session ended)
             window.close()
+        window.live.stop()
         window.deleteLater()
         window.db.close()  # File → Open/New Database may have switched it (the old one is closed then)
         if window.db is not db:

@@ -95,10 +95,17 @@ class PreferencesDialog(QDialog):
         self.show_rejected = QCheckBox("Show rejected mentions (struck through)", self)
         self.show_rejected.setObjectName("prefShowRejected")
         self.show_rejected.setChecked(settings.show_rejected)
+        self.max_file_size = QSpinBox(self)
+        self.max_file_size.setObjectName("prefMaxFileSize")
+        self.max_file_size.setRange(1, 100_000)
+        self.max_file_size.setSuffix(" MB")
+        self.max_file_size.setValue(settings.max_file_size_mb)
+        self.max_file_size.setToolTip("Import skips larger files with one failure line (the command line: --max-file-size)")
         form = QFormLayout()
         form.addRow("&Auto-link threshold", self.threshold)
         form.addRow("Text &font size", self.font_size)
         form.addRow("&Rejected", self.show_rejected)
+        form.addRow("Largest &import file", self.max_file_size)
         note = QLabel("Lower thresholds link more suggestions automatically (and get more of them wrong). "
                       "The threshold applies to detection run from now on.", self)
         note.setWordWrap(True)
@@ -118,10 +125,11 @@ class PreferencesDialog(QDialog):
         self.threshold.setValue(default_threshold())
         self.font_size.setValue(DEFAULT_FONT_SIZE)
         self.show_rejected.setChecked(False)
+        self.max_file_size.setValue(50)
 
     def values(self) -> dict:
         return {"autolink_threshold": round(self.threshold.value(), 2), "font_size": self.font_size.value(),
-                "show_rejected": self.show_rejected.isChecked()}
+                "show_rejected": self.show_rejected.isChecked(), "max_file_size_mb": self.max_file_size.value()}
 
 
 class CheatSheet(QDialog):

@@ -28,10 +28,11 @@ from desktop.ui.rowmodel import RowTableModel
 from desktop import curation, kb, queries
 from desktop.changes import Changes
 from desktop.errors import CurateError
+from desktop.language import packs
 from desktop.ui.operations import Ops
 
 ERROR_STYLE = "color: #d64541;"
-SCRIPT_LABELS = (("bn", "Bengali"), ("hi", "Hindi"), ("en", "English"), ("other", "Other scripts"))
+SCRIPT_LABELS = (*packs.names().items(), ("other", "Other scripts"))
 ALIAS_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 FILTER_DELAY_MS = 150
 FIND_LIMIT = 2000  # rows listed; select_entity filters by name to reach one beyond them
@@ -300,7 +301,7 @@ class EntityEditor(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        ent = kb.get_entity(self.db, self.entity_id) if self.entity_id is not None else None
+        ent = queries.entity(self.db, self.entity_id) if self.entity_id is not None else None
         if ent is None:
             self.entity_id = None
         self._loaded = ({"name": ent.name, "type": ent.type, "description": ent.description or "",

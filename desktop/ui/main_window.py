@@ -19,10 +19,11 @@ from PySide6.QtWidgets import (
     QFileDialog, QMainWindow, QMenu, QMessageBox, QProgressBar, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
 )
 
-from desktop import history, queries
+from desktop import history, models, queries
 from desktop.changes import Changes
 from desktop.db import Database
 from desktop.errors import CurateError
+from desktop.language import packs
 from desktop.queries import ArticleFilter
 
 from .actions import MENUS, SEPARATORS_AFTER, TYPE_KEYS, Actions, type_action_name
@@ -39,8 +40,8 @@ from .worker import Job, JobRunner
 
 log = logging.getLogger(__name__)
 
-LANGUAGES = (("", "All languages"), ("bn", "Bengali"), ("hi", "Hindi"), ("en", "English"), ("mixed", "Mixed"))
-ARTICLE_STATUSES = (("", "Any status"), ("new", "New"), ("in_progress", "In progress"), ("done", "Done"))
+LANGUAGES = (("", "All languages"), *packs.names().items(), (packs.MIXED, "Mixed"))
+ARTICLE_STATUSES = (("", "Any status"), *((s, s.replace("_", " ").capitalize()) for s in models.ARTICLE_STATUSES))
 SEARCH_DELAY_MS = 250
 
 
@@ -86,6 +87,9 @@ class MainWindow(CurationHandlers, BackgroundWork, QMainWindow):
         self._build_toolbar()
         self._build_status_bar()
         self._build_optional_panels()
+        from .reliability import install as install_reliability  # backups, restore, read-only banner
+
+        self.reliability = install_reliability(self)
 
         self.reload_types()
         self._restore_settings()
@@ -256,24 +260,18 @@ class MainWindow(CurationHandlers, BackgroundWork, QMainWindow):
         self.learning_dock = learning_view.install(self)
 
     def _make_link_panel(self) -> Optional[QWidget]:
-        try:
-            from desktop.ui.link_panel import LinkPanel
-        except ImportError:
-            return None
+        from desktop.ui.link_panel import LinkPanel
+
         return LinkPanel(self.db, self, ops=self.ops)
 
     def _make_relations_panel(self) -> Optional[QWidget]:
-        try:
-            from desktop.ui.relations_panel import RelationsPanel
-        except ImportError:
-            return None
+        from desktop.ui.relations_panel import RelationsPanel
+
         return RelationsPanel(self.db, self, ops=self.ops)
 
     def _make_kb_browser(self) -> Optional[QWidget]:
-        try:
-            from desktop.ui.kb_browser import KbBrowser
-        except ImportError:
-            return None
+        from desktop.ui.kb_browser import KbBrowser
+
         dock = KbBrowser(self.db, self, ops=self.ops)
         dock.jump_to_mention.connect(self.jump_to_mention)
         return dock
@@ -381,6 +379,7 @@ class MainWindow(CurationHandlers, BackgroundWork, QMainWindow):
         self.settings.sync()
         if old is not db:
             old.close()
+        self.reliability.database_changed()
         self.show_message(f"Opened {db.path}")
 
     def _open_first_article(self) -> None:
@@ -400,8 +399,11 @@ class MainWindow(CurationHandlers, BackgroundWork, QMainWindow):
         dlg.finished.connect(lambda _r: dlg.deleteLater())
         dlg.open()
 
-    def apply_preferences(self, *, autolink_threshold: float, font_size: int, show_rejected: bool) -> None:
+    def apply_preferences(self, *, autolink_threshold: float, font_size: int, show_rejected: bool,
+                          max_file_size_mb: Optional[int] = None) -> None:
         s = self.settings
+        if max_file_size_mb is not None:
+            s.max_file_size_mb = max_file_size_mb
         s.autolink_threshold = autolink_threshold
         applied = s.apply_autolink_threshold()
         self.text_pane.set_font_size(font_size)
@@ -710,11 +712,8 @@ class MainWindow(CurationHandlers, BackgroundWork, QMainWindow):
         return dlg
 
     def do_about(self) -> None:
-        try:
-            from desktop.ui.about import show_about
-        except ImportError:
-            QMessageBox.about(self, "About Curate", "Curate — annotate entities in Bengali, Hindi and English news.")
-            return
+        from desktop.ui.about import show_about
+
         show_about(self)
 
     def do_quit(self) -> None:

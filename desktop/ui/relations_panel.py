@@ -20,6 +20,7 @@ from desktop.ui.rowmodel import RowTableModel
 
 from desktop import queries, relations
 from desktop.changes import Changes
+from desktop.text import short
 from desktop.ui.kb_browser import KeyCatcher, message_label, show_message
 from desktop.ui.operations import Ops
 
@@ -56,9 +57,8 @@ def type_label(name: str) -> str:
     return name.replace("_", " ")
 
 
-def _short(s: str, n: int = LABEL_CHARS) -> str:
-    s = s.replace("\n", " ")
-    return s if len(s) <= n else s[: n - 1] + "…"
+def _short(s: str) -> str:
+    return short(s, LABEL_CHARS)
 
 
 class RelationsPanel(QWidget):

@@ -127,6 +127,15 @@ class Settings:
         return autolink.SETTINGS.threshold
 
     @property
+    def max_file_size_mb(self) -> int:
+        """Import: files larger than this are skipped with one failure line (default 50 MB)."""
+        return max(1, min(100_000, self._get("options/max_file_size_mb", 50, int)))
+
+    @max_file_size_mb.setter
+    def max_file_size_mb(self, value: int) -> None:
+        self.qs.setValue("options/max_file_size_mb", max(1, min(100_000, int(value))))
+
+    @property
     def last_database(self) -> str:
         return self._get("options/last_database", "", str)
 

@@ -92,17 +92,21 @@ class BackgroundWork:
         from desktop.importing import import_paths
 
         paths = [str(p) for p in paths]
+        max_bytes = self.settings.max_file_size_mb * 1024 * 1024
 
         def work(db, progress, should_cancel):
-            return import_paths(db, paths, detect=True, progress=progress, should_cancel=should_cancel)
+            return import_paths(db, paths, detect=True, progress=progress, should_cancel=should_cancel,
+                                max_file_bytes=max_bytes)
 
         def done(report) -> None:
             self._after_data_change()
             msg = ("Import cancelled: " if report.cancelled else "") + report.summary()
             if report.detected:
                 msg += f", {report.detected} suggestions"
-            self.show_message(msg, error=bool(report.failed))
-            if report.failed:
+            self.show_message(msg, error=bool(report.failed or report.stopped))
+            if report.stopped:  # disk full, locked: one dialog, what was saved and what was not
+                msg += "\n\n" + report.stopped
+            if report.failed or report.stopped:
                 details = "\n".join(str(f) for f in report.failed)
                 box = QMessageBox(QMessageBox.Icon.Warning, "Import", msg, QMessageBox.StandardButton.Ok, self)
                 box.setDetailedText(details)

@@ -1,0 +1,120 @@
+"""Detection in worker processes for large batches: workers detect, the parent writes.
+
+A detector is pure (same text, same candidates), so the result does not depend on which process
+ran it; the parent consumes results in article order, so suggestions, links and their row order
+are the same as in one process (tests/test_detection_parallel.py checks it).  Workers also
+compute the linking keys of the surfaces that will need linking (the transliteration-heavy part
+of linking), which the parent's linker then uses instead of computing them again.
+
+Workers are forked, so they inherit the parent's detector without pickling it; where fork is
+not available or not safe (Windows, macOS, a process running Qt), detection stays in one
+process.  Below :data:`MIN_ARTICLES` articles a pool does not pay for itself.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from typing import Optional
+
+#: fewer articles than this are detected in the calling process
+MIN_ARTICLES = 100
+#: articles sent to a worker at a time
+PIECE = 16
+MAX_WORKERS = 8
+
+_DET = None  # the worker's detector (inherited at fork)
+
+
+def default_workers(n_articles: int) -> int:
+    """How many worker processes to use for ``n_articles`` (0: detect in this process)."""
+    env = os.environ.get("CURATE_WORKERS")
+    if env is not None and env.strip().isdigit():
+        n = int(env)
+    else:
+        n = min(os.cpu_count() or 1, MAX_WORKERS)
+    if n < 2 or n_articles < MIN_ARTICLES or not can_fork():
+        return 0
+    return n
+
+
+def can_fork() -> bool:
+    """Fork is available and safe here: a POSIX system other than macOS, and no Qt in the
+    process (forking a process with Qt's threads is not)."""
+    return (sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+            and "PySide6.QtCore" not in sys.modules)
+
+
+def _init(det) -> None:
+    global _DET
+    _DET = det
+
+
+def candidate_rows(cands) -> list[tuple]:
+    """Candidates as plain tuples (start, end, text, type, source, confidence, value, entity_id):
+    cheap to send between processes."""
+    return [(c.start, c.end, c.text, c.type, c.source, c.confidence, c.value, c.entity_id) for c in cands]
+
+
+def surface_keys(rows_by_article) -> dict[str, tuple]:
+    """Linking keys of the surfaces without an entity (see desktop.linking.index.alias_keys)."""
+    from desktop.language import keys
+    from desktop.linking.index import alias_keys
+
+    texts = sorted({r[2] for rows in rows_by_article for r in rows if r[7] is None and r[3] != "DATE"})
+    keys.prime(texts)
+    out = {}
+    for t in texts:
+        k = alias_keys(t)
+        if k is not None:
+            out[t] = k
+    return out
+
+
+def _work(piece: list[tuple[int, str]]):
+    rows = [candidate_rows(_DET.detect(text)) for _aid, text in piece]
+    return [aid for aid, _ in piece], rows, surface_keys(rows)
+
+
+class Pool:
+    """A pool of forked workers holding ``det``; :meth:`submit` returns a handle whose
+    :meth:`Pending.get` gives ``({article id: candidate rows}, surface keys)``."""
+
+    def __init__(self, det, workers: int):
+        ctx = multiprocessing.get_context("fork")
+        self._pool = ctx.Pool(workers, initializer=_init, initargs=(det,))
+
+    def submit(self, items: list[tuple[int, str]]) -> "Pending":
+        pieces = [items[i:i + PIECE] for i in range(0, len(items), PIECE)]
+        return Pending(self._pool.map_async(_work, pieces))
+
+    def close(self, *, cancel: bool = False) -> None:
+        if cancel:
+            self._pool.terminate()
+        else:
+            self._pool.close()
+        self._pool.join()
+
+
+class Pending:
+    def __init__(self, result):
+        self._result = result
+
+    def get(self) -> tuple[dict[int, list[tuple]], dict[str, tuple]]:
+        by_article: dict[int, list[tuple]] = {}
+        keys: dict[str, tuple] = {}
+        for aids, rows, k in self._result.get():
+            by_article.update(zip(aids, rows))
+            keys.update(k)
+        return by_article, keys
+
+
+def pool_for(det, n_articles: int, workers: Optional[int]) -> Optional[Pool]:
+    """A pool for ``n_articles``, or None to detect in this process.  An explicit ``workers``
+    is the caller's choice (used where fork exists at all)."""
+    if workers is None:
+        n = default_workers(n_articles)
+    else:
+        n = workers if "fork" in multiprocessing.get_all_start_methods() else 0
+    return Pool(det, n) if n >= 2 else None

@@ -1,0 +1,97 @@
+"""The live view: colleagues' changes appear in the window without a reload (team mode; also a
+command-line run on the same SQLite file).
+
+A :class:`LiveView` polls :class:`desktop.team.Watcher` once a second on the UI thread (each
+poll is one cheap query or a look at the notification socket, it never waits) and delivers what
+changed through the window's one operation path (``window.ops.publish``), exactly as the
+window's own actions are delivered.  When the database cannot be reached, a banner says so, the
+window keeps showing the last state, and the next polls reconnect by themselves.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QLabel
+
+from desktop.errors import CurateError
+from desktop.team import Watcher
+
+POLL_MS = 1000
+BANNER = "Connection to the database lost — showing the last state; reconnecting…"
+
+
+class LiveView(QObject):
+    def __init__(self, window: Any):
+        super().__init__(window)
+        self.window = window
+        self.watcher: Optional[Watcher] = None
+        self.db = None
+        self.banner = QLabel(BANNER, window)
+        self.banner.setObjectName("connectionBanner")
+        self.banner.setStyleSheet("QLabel { background: #c62828; color: white; padding: 2px 8px; }")
+        self.banner.hide()
+        window.statusBar().addPermanentWidget(self.banner)
+        self.timer = QTimer(self)
+        self.timer.setInterval(POLL_MS)
+        self.timer.timeout.connect(self.tick)
+        self.timer.start()
+        try:  # from now on: what changes after the window has read its state
+            self.db, self.watcher = window.db, Watcher(window.db)
+        except Exception:  # noqa: BLE001 - unreachable now: the first tick shows the banner
+            self.watcher = None
+
+    @property
+    def lost(self) -> bool:
+        return self.banner.isVisibleTo(self.window)
+
+    def tick(self) -> None:
+        db = self.window.db
+        try:
+            if self.watcher is None or self.db is not db:  # first tick, or another database opened
+                self.close_watcher()
+                self.db, self.watcher = db, Watcher(db)
+            changes = self.watcher.poll(0)
+        except (CurateError, OSError, Exception) as exc:  # noqa: BLE001 - any failure: the server is away
+            self._set_lost(True, str(exc))
+            self.close_watcher()
+            return
+        self._set_lost(False)
+        if changes is not None:
+            self.window.ops.publish(changes, self)
+            if changes.summary:
+                self.window.show_message(changes.summary)
+
+    def _set_lost(self, lost: bool, why: str = "") -> None:
+        if lost and not self.banner.isVisible():
+            self.banner.setToolTip(why)
+            self.banner.show()
+        elif not lost and self.banner.isVisible():
+            self.banner.hide()
+            self.window.ops.publish(_everything(), self)  # what was missed while away
+            self.window.show_message("Reconnected to the database")
+
+    def close_watcher(self) -> None:
+        if self.watcher is not None:
+            try:
+                self.watcher.close()
+            except Exception:  # noqa: BLE001 - closing a dead connection
+                pass
+        self.watcher = None
+
+    def stop(self) -> None:
+        self.timer.stop()
+        self.close_watcher()
+
+
+def _everything():
+    from desktop.changes import Changes
+
+    return Changes(everything=True)
+
+
+def attach(window: Any) -> LiveView:
+    """Start the live view of ``window`` (a MainWindow); kept as ``window.live``."""
+    window.live = LiveView(window)
+    return window.live

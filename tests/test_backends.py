@@ -1,0 +1,193 @@
+"""The database layer on both backends (SQLite file, PostgreSQL server): schema creation,
+search with Indic inflections, check, backup to a SQLite file, migrations, ids never reused,
+passwords never shown."""
+
+import sqlite3
+
+import pytest
+from sqlmodel import select
+
+from desktop import curation, history
+from desktop.db import SCHEMA_VERSION, Database, DatabaseError, display_name
+from desktop.importing import Draft, import_drafts
+from desktop.models import Article, Mention
+
+
+def _texts(db):
+    import_drafts(db, [
+        Draft(text="মোদী দ্বিবেদীর সঙ্গে কাজাখস্তানের রাজধানীতে বৈঠক করেন।", title="বৈঠক"),
+        Draft(text="राजनाथ सिंह ने रक्षा मंत्रालय में बैठक की।", title="बैठक"),
+        Draft(text="The Kazakhstan visit ended in Astana.", title="Visit"),
+    ])
+
+
+@pytest.mark.parametrize("query,expected", [
+    ("দ্বিবেদী", {0}),       # a stem finds its inflected form দ্বিবেদীর
+    ("কাজাখস্তান", {0}),     # and কাজাখস্তানের
+    ("सिं", {1}),            # a short prefix ending in a vowel sign
+    ("राजनाथ सिंह", {1}),
+    ("kazakhstan", {2}),     # case-folded
+    ("ভারতীয়", set()),      # absent from every text: nothing
+    ("দ্বিবেদীরা", set()),   # longer than any word in the text: nothing
+    ("\"-", set()),          # no words at all
+])
+def test_search_finds_inflections_and_nothing_else(anydb, query, expected):
+    _texts(anydb)
+    with anydb.session() as s:
+        ids = [a.id for a in s.exec(select(Article).order_by(Article.id))]
+    found = {ids.index(r[0]) for r in anydb.search(query)}
+    assert found == expected
+    assert set(anydb.search_ids(query)) == {ids[i] for i in expected}
+    if expected:
+        assert "[" in anydb.search(query)[0][2]  # the snippet marks the hit
+
+
+def test_new_database_has_schema_and_checks_clean(anydb):
+    assert anydb.schema_version() == SCHEMA_VERSION
+    _texts(anydb)
+    assert anydb.check() == []
+    from desktop.queries import entity_types
+
+    assert [t.name for t in entity_types(anydb)][:3] == ["PERSON", "ORG", "LOC"]
+
+
+def test_check_finds_a_mention_off_its_offsets(anydb):
+    _texts(anydb)
+    m = curation.add_mention(anydb, 1 if not anydb.server else _first_article(anydb), 0, 4, "PERSON").value
+    with anydb.transaction() as s:
+        row = s.get(Mention, m.id)
+        row.text = "xxxx"
+        s.add(row)
+    assert any(f"mention {m.id}" in p for p in anydb.check())
+
+
+def _first_article(db) -> int:
+    with db.session() as s:
+        return s.exec(select(Article.id).order_by(Article.id)).first()
+
+
+def test_ids_are_never_reused(anydb):
+    _texts(anydb)
+    aid = _first_article(anydb)
+    m1 = curation.add_mention(anydb, aid, 0, 4, "PERSON").value
+    m2 = curation.add_mention(anydb, aid, 5, 14, "PERSON").value
+    curation.delete_mention(anydb, m2.id)  # the newest row goes
+    m3 = curation.add_mention(anydb, aid, 15, 25, "LOC").value
+    assert m3.id > m2.id > m1.id
+
+
+def test_backup_is_a_sqlite_file_curate_opens(anydb, tmp_path):
+    _texts(anydb)
+    aid = _first_article(anydb)
+    m = curation.add_mention(anydb, aid, 0, 4, "PERSON").value
+    out = tmp_path / "offline.db"
+    anydb.backup(out)
+    copy = Database(out)
+    try:
+        assert copy.check() == []
+        assert {r[0] for r in copy.search("দ্বিবেদী")} == {aid}
+        with copy.session() as s:
+            assert s.get(Mention, m.id).text == "মোদী"
+            assert len(s.exec(select(Article)).all()) == 3
+        assert history.peek(copy)[0] is not None  # the history came along: undo works offline
+        assert history.undo(copy) is not None
+    finally:
+        copy.close()
+
+
+def test_migration_from_schema_3(any_target):
+    """A schema-3 database (what the previous Curate made: no row versions) is brought to the
+    current version with its rows kept."""
+    db = Database(any_target)
+    _texts(db)
+    aid = _first_article(db)
+    m = curation.add_mention(db, aid, 0, 4, "PERSON").value
+    with db._write_engine.begin() as c:  # back to schema 3
+        for table in ("article", "entity", "alias", "mention", "relation"):
+            c.exec_driver_sql(f"ALTER TABLE {table} DROP COLUMN version")
+        c.exec_driver_sql("DROP INDEX ix_article_assigned_to")
+        c.exec_driver_sql("ALTER TABLE article DROP COLUMN assigned_to")
+        db._set_version(c, 3)
+    db.close()
+    db = Database(any_target)
+    try:
+        assert db.schema_version() == SCHEMA_VERSION
+        with db.session() as s:
+            row = s.get(Mention, m.id)
+            assert row.text == "মোদী" and row.version == 1
+        assert curation.reject(db, m.id).value.version == 2
+        assert db.check() == []
+    finally:
+        db.close()
+
+
+def test_sqlite_ids_never_reused_after_migration_from_v1(tmp_path):
+    from tests.test_db import SCHEMA_V1
+
+    path = tmp_path / "old.db"
+    con = sqlite3.connect(path)
+    con.executescript(SCHEMA_V1)
+    con.close()
+    db = Database(path)
+    ddl = {r[0]: r[1] for r in sqlite3.connect(path).execute("SELECT name, sql FROM sqlite_master WHERE type='table'")}
+    assert "AUTOINCREMENT" in ddl["mention"] and "AUTOINCREMENT" in ddl["relation"]
+    with db.session() as s:
+        top = max(m.id for m in s.exec(select(Mention)))
+    curation.delete_mention(db, top)
+    with db.session() as s:
+        aid = s.exec(select(Article.id)).first()
+    new = curation.add_mention(db, aid, 0, 2, "PERSON").value
+    assert new.id > top
+    assert db.check() == []
+    db.close()
+
+
+def test_a_foreign_server_database_is_left_untouched(pg):
+    import psycopg
+
+    url = pg.create()
+    try:
+        with psycopg.connect(url, autocommit=True) as c:
+            c.execute("CREATE TABLE invoices (id int)")
+        with pytest.raises(DatabaseError, match="not a Curate database"):
+            Database(url)
+        with psycopg.connect(url) as c:
+            tables = {r[0] for r in c.execute("SELECT tablename FROM pg_tables WHERE schemaname='public'")}
+        assert tables == {"invoices"}
+    finally:
+        pg.drop(url)
+
+
+def test_password_never_shown(pg_server):
+    from sqlalchemy.engine import make_url
+
+    from desktop import db_postgres
+
+    url = make_url(pg_server).set(password="s3cret-Pw", port=1).render_as_string(hide_password=False)
+    assert "s3cret-Pw" not in display_name(url)
+    with pytest.raises(DatabaseError) as err:
+        Database(url)  # nothing listens on port 1
+    assert "s3cret-Pw" not in str(err.value) and "cannot reach the database server" in str(err.value)
+    assert "s3cret" not in db_postgres.mask("postgresql://bob:s3cret@h/db failed")
+
+
+def test_server_database_created_by_an_ordinary_owner_role(pg):
+    """The schema works under a role that owns its database and is no superuser."""
+    from sqlalchemy.engine import make_url
+
+    with pg.connect() as c:
+        c.execute("DROP DATABASE IF EXISTS curate_owned WITH (FORCE)")
+        c.execute("DROP ROLE IF EXISTS curate_owner")
+        c.execute("CREATE ROLE curate_owner LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE")
+        c.execute("CREATE DATABASE curate_owned OWNER curate_owner")
+    try:
+        url = make_url(pg.url).set(username="curate_owner", database="curate_owned").render_as_string(
+            hide_password=False)
+        db = Database(url)
+        _texts(db)
+        assert db.search("দ্বিবেদী") and db.check() == []
+        db.close()
+    finally:
+        with pg.connect() as c:
+            c.execute("DROP DATABASE IF EXISTS curate_owned WITH (FORCE)")
+            c.execute("DROP ROLE IF EXISTS curate_owner")

@@ -1,0 +1,167 @@
+"""Undo and history with several curators, on both backends (issue 15), and the undo failures
+the drills found (issue 11, items 1–3)."""
+
+import json
+
+import pytest
+from sqlmodel import select
+
+from desktop import curation, history, relations
+from desktop.errors import ConflictError
+from desktop.importing import Draft, import_drafts
+from desktop.models import Article, Entity, History, Mention, Relation
+
+TEXT = "Rajnath Singh met Anil Kumar in Delhi on Monday. Rajnath Singh spoke."
+
+
+@pytest.fixture
+def art(anydb):
+    import_drafts(anydb, [Draft(text=TEXT, title="t")])
+    with anydb.session() as s:
+        return s.exec(select(Article.id)).first()
+
+
+@pytest.fixture
+def as_user():
+    def switch(name):
+        history.set_user(name)
+    yield switch
+    history.set_user(None)
+
+
+def _m(db, mid):
+    with db.session() as s:
+        return s.get(Mention, mid)
+
+
+def test_every_history_row_names_its_curator(anydb, art, as_user):
+    as_user("alice")
+    curation.add_mention(anydb, art, 0, 7, "PERSON")
+    as_user("bob")
+    curation.add_mention(anydb, art, 18, 22, "PERSON")
+    history.undo(anydb)
+    assert [(h.user, h.kind) for h in reversed(history.entries(anydb))] == [
+        ("alice", "action"), ("bob", "action"), ("bob", "undo")]
+
+
+def test_undo_and_redo_are_per_curator(anydb, art, as_user):
+    as_user("alice")
+    a = curation.add_mention(anydb, art, 0, 7, "PERSON").value
+    as_user("bob")
+    b = curation.add_mention(anydb, art, 18, 22, "PERSON").value
+    as_user("alice")
+    assert history.undo(anydb).summary.startswith("Add PERSON ‘Rajnath’")  # her own, not bob's newer one
+    assert _m(anydb, a.id) is None and _m(anydb, b.id) is not None
+    as_user("bob")
+    assert history.redo(anydb) is None  # alice's redo is hers alone
+    curation.confirm(anydb, b.id)  # bob's new action does not drop alice's redo
+    as_user("alice")
+    assert history.redo(anydb).summary.startswith("Add PERSON")
+    assert _m(anydb, a.id) is not None
+
+
+def test_undo_after_a_colleague_changed_the_row_names_who_and_never_blocks(anydb, art, as_user):
+    as_user("alice")
+    old = curation.add_mention(anydb, art, 32, 37, "LOC")           # her older action
+    m = curation.add_mention(anydb, art, 0, 7, "PERSON", status="suggested").value
+    curation.confirm(anydb, m.id)
+    as_user("bob")
+    curation.set_type(anydb, m.id, "ORG")                           # bob retypes it since
+    as_user("alice")
+    with pytest.raises(ConflictError, match=r"changed by bob at \d{4}-\d\d-\d\d \d\d:\d\d since") as err:
+        history.undo(anydb)
+    assert "--skip" in str(err.value)
+    assert _m(anydb, m.id).type == "ORG"                            # bob's work untouched
+    assert history.skip(anydb).summary.startswith("Confirm")
+    with pytest.raises(ConflictError, match="changed by bob"):      # adding it: bob's row too
+        history.undo(anydb)
+    assert history.skip(anydb).summary.startswith("Add PERSON")
+    assert history.undo(anydb).summary.startswith("Add LOC")
+    assert _m(anydb, old.id) is None
+
+
+def test_undo_brings_back_a_deleted_mentions_relation_and_older_undos_work(anydb, art):
+    """Issue 11.1: the foreign-key cascade is recorded with the action."""
+    a = curation.add_mention(anydb, art, 0, 13, "PERSON").value
+    b = curation.add_mention(anydb, art, 32, 37, "LOC").value
+    rel = relations.add_relation(anydb, a.id, b.id, "located_in").value
+    curation.delete_mention(anydb, b.id)
+    with anydb.session() as s:
+        assert s.get(Relation, rel.id) is None
+    assert history.undo(anydb).action == "delete"
+    with anydb.session() as s:
+        back = s.get(Relation, rel.id)
+        assert back is not None and (back.head_mention_id, back.tail_mention_id) == (a.id, b.id)
+    assert history.undo(anydb).action == "add_relation"   # every older undo works
+    assert history.undo(anydb).action == "add"
+    assert history.undo(anydb).action == "add"
+    with anydb.session() as s:
+        assert s.exec(select(Mention)).all() == [] and s.exec(select(Relation)).all() == []
+
+
+def test_a_deleted_newest_id_is_never_reused_and_undo_still_works(anydb, art):
+    """Issue 11.2: delete the newest mention, import an article whose detection would take the
+    next id: undo of the delete still works."""
+    m = curation.add_mention(anydb, art, 0, 13, "PERSON").value
+    curation.delete_mention(anydb, m.id)
+    import_drafts(anydb, [Draft(text="Anil Kumar met Rajnath Singh in Mumbai.", title="u")])
+    with anydb.session() as s:
+        other = s.exec(select(Article.id).where(Article.id != art)).first()
+    fresh = curation.add_mention(anydb, other, 0, 10, "PERSON").value
+    assert fresh.id > m.id
+    curation.delete_mention(anydb, fresh.id)
+    assert [history.undo(anydb).action for _ in range(3)] == ["delete", "add", "delete"]
+    assert _m(anydb, m.id).text == "Rajnath Singh"
+
+
+def test_an_action_that_cannot_be_undone_is_skipped_with_a_clear_message(anydb, art):
+    m = curation.add_mention(anydb, art, 0, 13, "PERSON", status="suggested").value
+    older = curation.add_mention(anydb, art, 32, 37, "LOC").value
+    curation.confirm(anydb, m.id)
+    with anydb.transaction() as s:  # changed behind the history's back (e.g. another program)
+        row = s.get(Mention, m.id)
+        row.status = "rejected"
+        s.add(row)
+    with pytest.raises(ConflictError, match="was changed since; skip it"):
+        history.undo(anydb)
+    skipped = history.skip(anydb)
+    assert skipped.state == "skipped"
+    assert history.undo(anydb).summary.startswith("Add LOC")
+    assert _m(anydb, older.id) is None
+
+
+def test_redo_of_create_entity_restores_its_auto_links(anydb, art):
+    """Issue 11.3: links detection made to the entity after it was created come back on redo."""
+    a = curation.add_mention(anydb, art, 0, 13, "PERSON").value
+    ent = curation.create_entity(anydb, "Rajnath Singh", "PERSON", link_mention_id=a.id).value
+    with anydb.transaction() as s:  # an auto-link, written as detection writes them (no history)
+        s.add(Mention(article_id=art, start=49, end=62, text=TEXT[49:62], type="PERSON", status="suggested",
+                      source="gazetteer", entity_id=ent.id))
+    with anydb.session() as s:
+        auto = s.exec(select(Mention).where(Mention.start == 49)).one()
+    assert history.undo(anydb).action == "create_entity"
+    assert _m(anydb, auto.id).entity_id is None
+    with anydb.session() as s:
+        assert s.get(Entity, ent.id) is None
+    assert history.redo(anydb).action == "create_entity"
+    assert _m(anydb, auto.id).entity_id == ent.id
+    assert _m(anydb, a.id).entity_id == ent.id
+    undo_row = [h for h in history.entries(anydb) if h.kind == "undo"][0]
+    assert any(ch.get("cascade") for ch in json.loads(undo_row.changes))
+
+
+def test_row_versions_refuse_a_stale_action(anydb, art, as_user):
+    as_user("alice")
+    m = curation.add_mention(anydb, art, 0, 13, "PERSON", status="suggested").value
+    seen = _m(anydb, m.id).version
+    as_user("bob")
+    curation.set_type(anydb, m.id, "ORG")
+    assert _m(anydb, m.id).version == seen + 1
+    as_user("alice")
+    with anydb.transaction() as s:
+        t = history.Tracker(s)
+        row = s.get(Mention, m.id)
+        with pytest.raises(history.StaleError, match="changed by bob"):
+            t.expect(row, seen)
+    with anydb.session() as s:
+        assert s.exec(select(History).where(History.user == "alice")).all()

@@ -1,0 +1,151 @@
+"""Curation from the command line and several curators at once, with real processes, on both
+backends."""
+
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlmodel import select
+
+from desktop import history
+from desktop.db import Database
+from desktop.models import Article, History, Mention
+
+TEXT = "Rajnath Singh met Anil Kumar in Delhi on Monday."
+
+
+def curate(target, *args, user="alice", env=None):
+    e = dict(os.environ, CURATE_DB=str(target), CURATE_USER=user, **(env or {}))
+    return subprocess.run([sys.executable, "-m", "desktop", *args], capture_output=True, text=True, env=e,
+                          timeout=300)
+
+
+def _article(tmp_path, n=1):
+    paths = []
+    for i in range(n):
+        p = tmp_path / f"a{i}.txt"
+        p.write_text(f"{TEXT} Story {i}.", encoding="utf-8")
+        paths.append(p)
+    return paths
+
+
+def test_mention_and_article_commands(any_target, tmp_path):
+    (p,) = _article(tmp_path)
+    assert curate(any_target, "import", "--no-detect", str(p)).returncode == 0
+    db = Database(any_target)
+    with db.session() as s:
+        aid = s.exec(select(Article.id)).one()
+    out = curate(any_target, "mention", "add", str(aid), "0", "13", "person")
+    assert out.returncode == 0, out.stderr
+    assert "‘Rajnath Singh’ PERSON" in out.stdout
+    with db.session() as s:
+        mid = s.exec(select(Mention.id)).one()
+    assert curate(any_target, "mention", "type", str(mid), "ORG").returncode == 0
+    assert curate(any_target, "mention", "reject", str(mid)).returncode == 0
+    assert curate(any_target, "article", "status", str(aid), "done", user="bob").returncode == 0
+    with db.session() as s:
+        m = s.get(Mention, mid)
+        assert (m.type, m.status) == ("ORG", "rejected")
+        assert s.get(Article, aid).status == "done"
+        users = [h.user for h in s.exec(select(History).order_by(History.id))]
+    assert users == ["alice", "alice", "alice", "bob"]
+    # one clear line for a bad id, type or span
+    for args, why in ((("mention", "confirm", "999"), "mention 999 does not exist"),
+                      (("mention", "type", str(mid), "NOPE"), "unknown entity type"),
+                      (("mention", "add", str(aid), "5", "500", "PERSON"), "outside the article"),
+                      (("mention", "link", str(mid), "999999"), "entity 999999 does not exist")):
+        r = curate(any_target, *args)
+        assert r.returncode == 1 and why in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    # undo is per curator: alice undoes her reject, not bob's status
+    r = curate(any_target, "undo")
+    assert r.returncode == 0 and "Reject" in r.stdout
+    with db.session() as s:
+        assert s.get(Mention, mid).status == "confirmed" and s.get(Article, aid).status == "done"
+    db.close()
+
+
+def test_assign(any_target, tmp_path):
+    paths = _article(tmp_path, 4)
+    assert curate(any_target, "import", "--no-detect", *map(str, paths)).returncode == 0
+    r = curate(any_target, "assign", "--to", "alice", "--status", "new", "--count", "3")
+    assert r.returncode == 0 and "assigned 3 articles to alice" in r.stdout
+    r = curate(any_target, "assign", "--to", "bob", "--status", "new", "--count", "3")
+    assert "assigned 1 article to bob" in r.stdout  # only unassigned ones are picked
+    db = Database(any_target)
+    with db.session() as s:
+        who = sorted((a.assigned_to for a in s.exec(select(Article))), key=str)
+    assert who == ["alice", "alice", "alice", "bob"]
+    assert curate(any_target, "assign", "--to", "x").returncode == 1
+    db.close()
+
+
+def test_two_curators_on_one_mention_end_in_a_state_one_chose(any_target, tmp_path):
+    """Alice confirms and Bob retypes the same mention, many times at once, in two processes:
+    the end state is the last committed action, each action is in the history, none is lost."""
+    (p,) = _article(tmp_path)
+    curate(any_target, "import", "--no-detect", str(p))
+    db = Database(any_target)
+    with db.session() as s:
+        aid = s.exec(select(Article.id)).one()
+    curate(any_target, "mention", "add", str(aid), "0", "13", "PERSON")
+    with db.session() as s:
+        mid = s.exec(select(Mention.id)).one()
+    script = (
+        "import sys\n"
+        "from desktop import curation, history\n"
+        "from desktop.db import Database\n"
+        "history.set_user(sys.argv[2]); db = Database(sys.argv[1]); mid = int(sys.argv[3])\n"
+        "for i in range(15):\n"
+        "    if sys.argv[2] == 'alice': curation.set_status(db, mid, 'rejected' if i % 2 else 'confirmed')\n"
+        "    else: curation.set_type(db, mid, 'ORG' if i % 2 else 'LOC')\n"
+    )
+    with ThreadPoolExecutor(2) as pool:
+        runs = list(pool.map(lambda u: subprocess.run([sys.executable, "-c", script, str(any_target), u, str(mid)],
+                                                      capture_output=True, text=True, timeout=300), ["alice", "bob"]))
+    assert all(r.returncode == 0 for r in runs), [r.stderr for r in runs]
+    with db.session() as s:
+        m = s.get(Mention, mid)
+        rows = list(s.exec(select(History).where(History.action.in_(["confirm", "reject", "type"]))
+                           .order_by(History.id)))
+    import json
+
+    last = json.loads(rows[-1].changes)[0]["after"]
+    assert (m.type, m.status) == (last["type"], last["status"])  # exactly what the last action chose
+    assert m.version == 1 + sum(1 for h in rows for ch in json.loads(h.changes) if ch["table"] == "mention")
+    db.close()
+
+
+def test_two_importers_give_each_article_once(any_target, tmp_path):
+    paths = _article(tmp_path, 30)
+    folder = tmp_path
+    Database(any_target).close()  # the schema exists before the race (both would wait on it anyway)
+    with ThreadPoolExecutor(2) as pool:
+        runs = list(pool.map(lambda u: curate(any_target, "import", str(folder), user=u), ["alice", "bob"]))
+    assert all(r.returncode == 0 for r in runs), [r.stderr for r in runs]
+    db = Database(any_target)
+    with db.session() as s:
+        hashes = [a.content_hash for a in s.exec(select(Article))]
+        spans = [(m.article_id, m.start, m.end, m.type) for m in s.exec(select(Mention))]
+    assert len(hashes) == len(paths) == len(set(hashes))
+    assert len(spans) == len(set(spans)) and spans  # detection ran, and twice never duplicates
+    db.close()
+
+
+def test_undo_refused_after_a_colleagues_change_in_another_process(any_target, tmp_path):
+    (p,) = _article(tmp_path)
+    curate(any_target, "import", "--no-detect", str(p))
+    db = Database(any_target)
+    with db.session() as s:
+        aid = s.exec(select(Article.id)).one()
+    curate(any_target, "mention", "add", str(aid), "0", "13", "PERSON", user="alice")
+    with db.session() as s:
+        mid = s.exec(select(Mention.id)).one()
+    assert curate(any_target, "mention", "type", str(mid), "ORG", user="bob").returncode == 0
+    r = curate(any_target, "undo", user="alice")
+    assert r.returncode == 1 and "changed by bob at" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    r = curate(any_target, "undo", "--skip", user="alice")
+    assert r.returncode == 0 and "skipped" in r.stdout
+    assert curate(any_target, "undo", user="bob").returncode == 0
+    history.set_user(None)
+    db.close()
