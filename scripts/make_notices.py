@@ -26,7 +26,7 @@ DATA_ATTRIBUTIONS = (
      "selected and filtered (changes made) by scripts/build_gazetteer.py."),
     ("Hunspell dictionaries bn_BD and hi_IN (LibreOffice, Debian hunspell-bn / hunspell-hi 1:7.5.0-1)",
      "MPL-2.0 (https://www.mozilla.org/MPL/2.0/)",
-     "resources/gazetteer/common_words.tsv: ordinary Bengali and Hindi words selected from these "
+     "resources/languages/bn/common_words.txt, resources/languages/hi/common_words.txt: ordinary Bengali and Hindi words selected from these "
      "dictionaries by scripts/build_common_words.py (the words the detector would take for places)."),
 )
 

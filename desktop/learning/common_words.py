@@ -1,7 +1,7 @@
 """Common words are not places.
 
-``resources/gazetteer/common_words.tsv`` lists ordinary Bengali and Hindi words (from the
-Hunspell dictionaries Debian ships as hunspell-bn and hunspell-hi) that the detector finds as a
+Each language pack's ``common_words.txt`` (``resources/languages/bn/``, ``…/hi/``) lists
+ordinary words (from the Hunspell dictionaries Debian ships as hunspell-bn and hunspell-hi) that the detector finds as a
 place only because they look like a place's name (মানুষ ~ Manaus, আদান in আদান-প্রদান ~ Adana,
 वर्ष).  Such a candidate from the starter lists (source ``gazetteer``) is kept only with a second
 signal: a kind-of-place word right after it (জেলা, नदी, district), or a capital in Latin script.
@@ -15,8 +15,8 @@ from functools import lru_cache
 import regex
 
 from desktop.detection.detector import Candidate
-from desktop.detection.lexicon import rows
-from desktop.detection.normalize import fold
+from desktop.language.packs import pack_rows
+from desktop.language.fold import fold
 from desktop.learning.tokens import _split_ending
 
 _NEXT_WORD = regex.compile(r"[\s\-‐-―]*([\p{L}\p{M}]+)")
@@ -46,8 +46,8 @@ class CommonWordFilter:
 
 @lru_cache(maxsize=1)
 def common_words() -> CommonWordFilter:
-    from desktop.detection import latin
+    from desktop.detection.rules import english as latin
 
     w = latin.words()
-    return CommonWordFilter(frozenset(fold(r[1]) for r in rows("common_words.tsv") if len(r) > 1),
+    return CommonWordFilter(frozenset(fold(r[0]) for r in pack_rows("common_words.txt")),
                             w.place_word | w.indic_place_word)

@@ -5,7 +5,7 @@
   case ending glued on (কাজাখস্তানের finds the learned কাজাখস্তান, the span ends before the ending);
   a learned surface that itself carries a case ending is learned as its stem.
 * **Other scripts.**  Every learned surface is also indexed by the per-word cross-script keys of
-  the linker (:func:`desktop.linking.keys.phonetic_key`: romanised, reduced to a consonant
+  the linker (:func:`desktop.language.keys.phonetic_key`: romanised, reduced to a consonant
   skeleton), so confirming সাকিব আল হাসান suggests साकिब अल हसन and Shakib Al Hasan.  Only words of
   another script are compared (the same script is found exactly), a Latin word must start with
   a capital, and a key must have three letters or more.
@@ -29,8 +29,8 @@ import regex
 
 from desktop.detection.detector import Candidate
 from desktop.detection.gazetteer import GazetteerEntry, Index
-from desktop.detection.lexicon import lexicon
-from desktop.detection.normalize import NormView, fold
+from desktop.language.lexicon import lexicon
+from desktop.language.fold import NormView, fold
 from desktop.learning.tokens import _split_ending, script
 
 #: a year or number joined to an event name: "-2019", " – 2019", " 2019", "-২০১৯"
@@ -143,7 +143,7 @@ class SurfaceLearner:
 
     def _cross_index(self) -> dict[str, list[tuple[tuple[str, ...], str, str]]]:
         """first word's key -> [(all words' keys, script of the surface, folded surface)]."""
-        from desktop.linking.keys import phonetic_key
+        from desktop.language.keys import phonetic_key
 
         out: dict[str, list] = defaultdict(list)
         for k, lab in self.labels.items():
@@ -159,7 +159,7 @@ class SurfaceLearner:
     def _cross_hits(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, learned key) where a run of words of another script has the same keys;
         a Bengali word may carry a case ending (the span ends before it)."""
-        from desktop.linking.keys import phonetic_key
+        from desktop.language.keys import phonetic_key
 
         if not self._cross:
             return []

@@ -22,8 +22,8 @@ from typing import Iterable, Sequence
 
 import regex
 
-from desktop.detection.lexicon import lexicon
-from desktop.detection.normalize import fold
+from desktop.language.lexicon import lexicon
+from desktop.language.fold import fold
 
 _TOKEN = regex.compile(r"[\p{L}\p{M}\p{N}\u200c\u200d]+|\S")
 
@@ -123,7 +123,7 @@ class Knowledge:
 
 @lru_cache(maxsize=1)
 def _lists() -> dict[str, frozenset[str]]:
-    from desktop.detection import latin
+    from desktop.detection.rules import english as latin
 
     lex = lexicon()
     w = latin.words()
