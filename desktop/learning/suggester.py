@@ -27,7 +27,6 @@ import bisect
 from typing import Optional, Sequence
 
 from desktop.detection.detector import Candidate, resolve_overlaps
-from desktop.language.fold import fold
 from desktop.learning.common_words import CommonWordFilter
 from desktop.learning.crf import Baseline, Tagger
 from desktop.learning.surfaces import SurfaceLearner, context_key
