@@ -13,7 +13,7 @@ created), the detector's other suggestions rejected, the article marked done —
 (``desktop.curation``); then the other articles are imported and detected (``detect_articles``,
 with auto-linking) and scored: exact span + type for detection; for linking, the share of the
 correctly found mentions (DATE aside) whose entity is the gold one.  Two runs per k: string
-learning only, and string learning + the model (``desktop.learning.store.train`` after
+learning only, and string learning + the model (``desktop.detection.learning.store.train`` after
 curating; the model makes suggestions only when it beat the rules-and-gazetteer detector held
 out).  ``--speed``: training on ~2,000 confirmed mentions (every gold set, repeated), tagging a
 10 KB article, the model's size, beside the rules-only detector in the same run; and a
@@ -43,7 +43,7 @@ from desktop import curation  # noqa: E402
 from desktop.db import Database  # noqa: E402
 from desktop.detection.service import build_detector, detect_articles, seed_knowledge_base  # noqa: E402
 from desktop.importing import Draft, import_drafts  # noqa: E402
-from desktop.learning import crf, store  # noqa: E402
+from desktop.detection.learning import crf, store  # noqa: E402
 from desktop.models import Entity, Mention  # noqa: E402
 from desktop.text import clean_text  # noqa: E402
 

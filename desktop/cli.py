@@ -152,7 +152,7 @@ def cmd_detect(args) -> int:
 
 
 def cmd_learn(args) -> int:
-    from desktop.learning import store
+    from desktop.detection.learning import store
 
     db = _open(args)
     if args.reset:

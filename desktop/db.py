@@ -775,7 +775,7 @@ def _to_v5(c) -> None:
 
 
 def _to_v6(c) -> None:
-    """The learned model table (desktop.learning): portable DDL from the table's metadata."""
+    """The learned model table (desktop.detection.learning): portable DDL from the table's metadata."""
     models.SQLModel.metadata.create_all(c, tables=[models.LearnedModel.__table__])
 
 

@@ -230,7 +230,7 @@ class History(SQLModel, table=True):
 
 
 class LearnedModel(SQLModel, table=True):
-    """A sequence model trained on the confirmed mentions (desktop.learning), with its
+    """A sequence model trained on the confirmed mentions (desktop.detection.learning), with its
     held-out evaluation.  Only the newest row keeps its ``data``; older rows keep their
     evaluation as the training history.  Not a curation action: no history rows."""
 

@@ -1,4 +1,4 @@
-"""Learning from curation (desktop.learning): learned surfaces, the stored model, the gate."""
+"""Learning from curation (desktop.detection.learning): learned surfaces, the stored model, the gate."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from desktop.db import Database
 from desktop.detection.detector import Candidate
 from desktop.detection.service import detect_articles
 from desktop.importing import Draft, import_drafts
-from desktop.learning import crf, store
-from desktop.learning.common_words import CommonWordFilter, common_words
-from desktop.learning.surfaces import SurfaceLearner, context_key
+from desktop.detection.learning import crf, store
+from desktop.detection.learning.common_words import CommonWordFilter, common_words
+from desktop.detection.learning.surfaces import SurfaceLearner, context_key
 from desktop.models import LearnedModel, Mention
 
 

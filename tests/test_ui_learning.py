@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from desktop import curation
-from desktop.learning import store
+from desktop.detection.learning import store
 
 from ui_support import add_articles, make_window, suggest  # noqa: E402
 

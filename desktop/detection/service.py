@@ -196,7 +196,7 @@ def build_detector(db: Database) -> Detector:
     """A detector over every alias in the KB (+ learned surfaces); rebuilt only when they change:
     kept in memory (checked by a cheap signature) and on disk (:mod:`desktop.detection.cache`,
     named by a digest of the entries and the code)."""
-    from desktop.learning import store as learning  # learned surfaces and the model, one more suggester
+    from desktop.detection.learning import store as learning  # learned surfaces and the model, one more suggester
 
     with db.session() as s:
         sig = _signature(s) + (learning.model_version(s),)

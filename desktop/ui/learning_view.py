@@ -3,7 +3,7 @@ with its held-out evaluation, Train now, and the two learning preferences — tr
 new confirmations (default 20) and J/K least-certain first.
 
 Training runs in a child process (``curate learn --json`` on the same database file, through
-:func:`desktop.learning.store.train_in_background`), so neither the window's thread nor its
+:func:`desktop.detection.learning.store.train_in_background`), so neither the window's thread nor its
 Python interpreter is ever busy with it; a finished training refreshes this view.
 """
 
@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QDockWidget, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSpinBox,
                                QVBoxLayout, QWidget)
 
-from desktop.learning import store
+from desktop.detection.learning import store
 
 KEY_EVERY = "learning/train_every"
 KEY_LEAST_CERTAIN = "learning/least_certain_first"

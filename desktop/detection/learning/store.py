@@ -30,11 +30,11 @@ from desktop.db import Database
 from desktop.errors import CurateError
 from desktop.detection.detector import Detector
 from desktop.detection.gazetteer import GazetteerEntry
-from desktop.learning import crf
-from desktop.learning.common_words import common_words
-from desktop.learning.suggester import LearnedSuggester
-from desktop.learning.surfaces import SurfaceLearner, context_key
-from desktop.learning.tokens import Knowledge
+from desktop.detection.learning import crf
+from desktop.detection.learning.common_words import common_words
+from desktop.detection.learning.suggester import LearnedSuggester
+from desktop.detection.learning.surfaces import SurfaceLearner, context_key
+from desktop.detection.learning.tokens import Knowledge
 from desktop.models import Alias, Article, Entity, LearnedModel, Mention, utcnow
 
 #: train again after this many new confirmations (the window's Preferences change it)

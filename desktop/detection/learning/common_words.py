@@ -17,7 +17,7 @@ import regex
 from desktop.detection.detector import Candidate
 from desktop.language.packs import pack_rows
 from desktop.language.fold import fold
-from desktop.learning.tokens import _split_ending
+from desktop.detection.learning.tokens import _split_ending
 
 _NEXT_WORD = regex.compile(r"[\s\-‐-―]*([\p{L}\p{M}]+)")
 

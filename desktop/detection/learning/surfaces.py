@@ -31,7 +31,7 @@ from desktop.detection.detector import Candidate
 from desktop.detection.gazetteer import GazetteerEntry, Index
 from desktop.language.lexicon import lexicon
 from desktop.language.fold import NormView, fold
-from desktop.learning.tokens import _split_ending, script
+from desktop.detection.learning.tokens import _split_ending, script
 
 #: a year or number joined to an event name: "-2019", " – 2019", " 2019", "-২০১৯"
 _NUMBER_AFTER = regex.compile(r"(?:\s*[-‐-―]\s*|\s)(\p{Nd}{1,4})(?!\p{L}|\p{M}|\p{Nd})")

@@ -18,7 +18,7 @@ from typing import Callable, Iterable, Sequence
 import pycrfsuite
 
 from desktop.detection.detector import Candidate
-from desktop.learning.tokens import Knowledge, Token, bio, features, spans, tokenize
+from desktop.detection.learning.tokens import Knowledge, Token, bio, features, spans, tokenize
 
 #: CRFsuite training parameters (L-BFGS); measured in benchmarks/learning_curve.py
 PARAMS = {"c1": 0.0, "c2": 0.01, "max_iterations": 80, "feature.possible_transitions": True,

@@ -27,10 +27,10 @@ import bisect
 from typing import Optional, Sequence
 
 from desktop.detection.detector import Candidate, resolve_overlaps
-from desktop.learning.common_words import CommonWordFilter
-from desktop.learning.crf import Baseline, Tagger
-from desktop.learning.surfaces import SurfaceLearner, context_key
-from desktop.learning.tokens import Knowledge
+from desktop.detection.learning.common_words import CommonWordFilter
+from desktop.detection.learning.crf import Baseline, Tagger
+from desktop.detection.learning.surfaces import SurfaceLearner, context_key
+from desktop.detection.learning.tokens import Knowledge
 
 #: the model's spans below this marginal probability are not suggested
 MODEL_MIN = 0.6
