@@ -154,6 +154,8 @@ class Database:
                 self._set_read_only(f"{self.path}: {why}; it is open read-only "
                                     "(copy it to a writable folder to change it)")
             elif read_only:
+                if sqlite_schema_version(p) < SCHEMA_VERSION:
+                    Database(p).close()  # an older Curate's file: upgraded once, then read as asked
                 self.read_only = True  # asked for: no reason to report
             else:
                 problems = sqlite_quick_check(p)
@@ -801,14 +803,14 @@ _health_cache: dict[tuple, list[str]] = {}
 
 
 def _file_signature(p: Path) -> tuple:
-    sig = [str(p.resolve())]
-    for f in (p, p.with_name(p.name + "-wal")):
-        try:
-            st = f.stat()
-            sig += [st.st_size, st.st_mtime_ns]
-        except OSError:
-            sig += [None, None]
-    return tuple(sig)
+    """The main file's identity and state: a healthy file is quick-checked again only when the
+    main file changed (in WAL mode writes go to the -wal file until a checkpoint), so the window,
+    which opens the database for every background job, seldom pays for it twice."""
+    try:
+        st = p.stat()
+        return (str(p.resolve()), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+    except OSError:
+        return (str(p.resolve()), None, None, None, None)
 
 
 def sqlite_uri(p: Path, *, read_only: bool, immutable: bool = False) -> str:
@@ -885,6 +887,14 @@ def sqlite_file_state(p: Path) -> str:
     return "curate"
 
 
+def sqlite_schema_version(p: Path) -> int:
+    conn = _connect_ro(p)
+    try:
+        return int(conn.execute("PRAGMA user_version").fetchone()[0] or 0)
+    finally:
+        conn.close()
+
+
 def sqlite_file_read_only_reason(p: Path) -> str | None:
     """Why a database file cannot be written (None when it can): the file or its folder is
     read-only.  A file with no write permission bits counts as read-only even for root."""
@@ -912,8 +922,8 @@ def sqlite_quick_check(p: Path) -> list[str]:
     """SQLite's quick check of a database file through a read-only connection (cached per process
     while the file does not change): the problems found, empty when healthy."""
     key = _file_signature(p)
-    if key in _health_cache:
-        return _health_cache[key]
+    if _health_cache.get(key) == []:
+        return []
     try:
         conn = _connect_ro(p)
         try:

@@ -148,31 +148,41 @@ def drill_kills(work: Path, template: Path, corpus: Path, rounds: int, rng: rand
     for r in range(rounds):  # detect, killed, then run again
         db = work / f"det{r}.db"
         shutil.copy(base, db)
-        at = rng.uniform(0.3, max(0.5, detect_s * 0.95))
+        at = rng.uniform(0.3, max(0.5, detect_s * 0.6))
         killed = kill_after(start(db, "detect"), at)
         NUMBERS["kills"] = NUMBERS.get("kills", 0) + killed
         curate(db, "detect")
         compare(db, ref, ref_hits, f"detect killed at {at:.2f} s")
 
     out = work / "export"
-    curate(ref_db, "export", "--out", str(out), "--status", "suggested")
+    curate(ref_db, "export", "--out", str(out), "--status", "confirmed")
     old = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in out.iterdir()}
     new_out = work / "export-new"
     curate(ref_db, "export", "--out", str(new_out), "--status", "all")
     new = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in new_out.iterdir()}
-    export_s = 2.5
+    expect(old != new, "the two reference exports should differ")
     from desktop.fileio import recover_leftovers
 
     for r in range(rounds):  # export, killed, then the leftovers finished as the next export does
-        at = rng.uniform(0.2, max(0.3, export_s))
-        killed = kill_after(start(ref_db, "export", "--out", str(out), "--status", "all"), at)
+        # kill while the files are being written: a random moment after the staging folder appears
+        proc = start(ref_db, "export", "--out", str(out), "--status", "all")
+        t_start = time.monotonic()
+        while proc.poll() is None and not any(p.name.startswith(".curate-") for p in out.iterdir()):
+            time.sleep(0.001)
+        at = rng.uniform(0.0, 0.08)
+        killed = kill_after(proc, at)
+        at = time.monotonic() - t_start
+        staged = [p for p in out.iterdir() if p.name.startswith(".curate-")]
+        moment = ("while writing" if staged and not (staged[0] / "COMMIT").exists()
+                  else "between renames" if staged else "after the renames")
+        NUMBERS[f"export_killed_{moment.replace(' ', '_')}"] = NUMBERS.get(f"export_killed_{moment.replace(' ', '_')}", 0) + 1
         NUMBERS["kills"] = NUMBERS.get("kills", 0) + killed
         recover_leftovers(out)
         now = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in out.iterdir()}
         expect(now in (old, new), f"export killed at {at:.2f} s: a mixed or partial set of files {sorted(now)}")
-        NUMBERS["export_new_sets" if now == new else "export_old_sets"] = \
-            NUMBERS.get("export_new_sets" if now == new else "export_old_sets", 0) + 1
-        curate(ref_db, "export", "--out", str(out), "--status", "suggested")  # back to the old set
+        key = "export_kills_new_set" if now == new else "export_kills_old_set"
+        NUMBERS[key] = NUMBERS.get(key, 0) + 1
+        curate(ref_db, "export", "--out", str(out), "--status", "confirmed")  # back to the old set
         expect(not [p for p in out.iterdir() if p.name.startswith(".")], "export left hidden files")
 
 
@@ -228,8 +238,8 @@ def drill_disk_full(work: Path, template: Path, corpus: Path) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--rounds", type=int, default=4)
-    ap.add_argument("--articles", type=int, default=400)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--articles", type=int, default=200)
     ap.add_argument("--seed", type=int, default=int(time.time()))
     ap.add_argument("--no-disk-full", action="store_true")
     args = ap.parse_args()

@@ -415,3 +415,15 @@ def test_14_bad_limit_is_a_clear_usage_error(seeded, capsys, limit):
         cli.main(["--db", seeded.path, "search", "দ্বিবেদী", "--limit", limit])
     err = capsys.readouterr().err
     assert exc.value.code == 2 and "--limit" in err and "Traceback" not in err
+
+
+def test_7_read_command_on_an_older_schema_upgrades_once_then_reads(tmp_path, capsys):
+    p = _curate_db(tmp_path)
+    c = sqlite3.connect(p)
+    c.execute("ALTER TABLE article DROP COLUMN detect_pending")
+    c.execute("PRAGMA user_version = 3")
+    c.commit()
+    c.close()
+    rc, out, err = _run(capsys, "--db", str(p), "list")
+    assert rc == 0 and "t0" in out, err
+    assert Database(p, read_only=True).schema_version() == __import__("desktop.db").db.SCHEMA_VERSION
