@@ -154,6 +154,29 @@ def cmd_detect(args) -> int:
     return EXIT_OK
 
 
+def cmd_learn(args) -> int:
+    from desktop.detection.learning import store
+
+    db = _open(args)
+    if args.reset:
+        n = store.reset(db)
+        print(f"dropped the learned model ({n} trainings); suggestions come from the rules, the lists and the "
+              f"learned surfaces again")
+        return EXIT_OK
+    rep = store.train(db)
+    if args.json:
+        _print_json(dict(version=rep.version, articles=rep.articles, mentions=rep.mentions, active=rep.active,
+                         seconds=round(rep.seconds, 2), evaluation=rep.evaluation))
+        return EXIT_OK
+    print(f"model {rep.version}: trained on {rep.mentions} confirmed mentions in {rep.articles} articles "
+          f"in {rep.seconds:.1f} s")
+    for line in store.evaluation_lines(rep.evaluation):
+        print(line)
+    print("the model makes suggestions (it beat the rules and lists held out)" if rep.active else
+          "the model makes no suggestions (it did not beat the rules and lists held out)")
+    return EXIT_OK
+
+
 def cmd_export(args) -> int:
     from desktop.exporting import export
 
@@ -458,6 +481,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--link-threshold", type=float, metavar="SCORE",
                    help="link a suggestion when its best candidate scores at least this (0..1, default 0.80)")
     s.set_defaults(func=cmd_detect)
+
+    s = sub.add_parser("learn", help="train the model on the confirmed mentions now and print its evaluation")
+    s.add_argument("--reset", action="store_true", help="drop the learned model")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_learn)
 
     s = sub.add_parser("export", help="export curated data")
     s.add_argument("--format", choices=_Lazy("FORMATS"), default="csv", metavar="FORMAT",

@@ -219,6 +219,11 @@ class CurationActions(QObject):
         spans = [s for s in pane.visible_spans() if not suggestions_only or s.status == "suggested"]
         if not spans:
             return None
+        dock = getattr(self.window, "learning_dock", None)
+        if suggestions_only and dock is not None and dock.least_certain.isChecked():
+            from desktop.ui.learning_view import neighbour
+
+            return neighbour(spans, mid, direction)
         cur = pane.span(mid)
         if cur is None:
             return spans[0].id if direction > 0 else spans[-1].id

@@ -30,6 +30,7 @@ from .article_view import ArticleView
 from .curation_actions import CurationActions
 from .dialogs import CheatSheet
 from .history_dock import HistoryDock
+from .learning_view import install as install_learning
 from .jobs import Jobs, local_paths
 from .kb_browser import KbBrowser
 from .operations import Ops
@@ -88,6 +89,7 @@ class MainWindow(QMainWindow):
         self.article_model.modelReset.connect(lambda: self.text_pane.set_search_terms(self.articles.search_terms()))
         self.view.reload_types()
         self._stats_timer = QTimer(self, singleShot=True, interval=200, timeout=self._update_stats)
+        self.learning_dock = install_learning(self)  # learning statistics; trains after N confirmations
         self._restore_settings()
         self._update_undo_labels()
         self._update_stats()
