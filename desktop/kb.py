@@ -147,6 +147,34 @@ def find_entities(db: Database, text: str = "", type: Optional[str] = None, limi
         return _rows(s, ids[:limit])
 
 
+#: the reason of a search hit that matched by name or alias text only (it has no score)
+CONTAINS = "name or alias contains it"
+
+
+def search_candidates(db: Database, text: str, prefer_type: Optional[str] = None, limit: int = 50) -> list:
+    """Entities of every type for a typed search, as :class:`desktop.linking.candidates.LinkCandidate`:
+    first those the ranker scores (across scripts and spellings: "sultan" finds সুলতান কামাল),
+    then those whose name or an alias merely contains the text (reason :data:`CONTAINS`, no
+    score).  Entities of ``prefer_type`` come before the others."""
+    from desktop.linking.candidates import LinkCandidate, rank
+
+    text = (text or "").strip()
+    if not textmod.match_key(text):
+        return []
+    with db.session() as s:
+        types = [t.name for t in s.exec(select(EntityType).order_by(EntityType.position))]
+    best: dict[int, LinkCandidate] = {}
+    for t in types:
+        for c in rank(db, text, t, limit=20):
+            if c.entity_id not in best or c.score > best[c.entity_id].score:
+                best[c.entity_id] = c
+    scored = sorted(best.values(), key=lambda c: (c.type != prefer_type, -c.score, c.name))
+    rest = [LinkCandidate(r.id, r.name, r.type, r.external_id, 0.0, CONTAINS)
+            for r in find_entities(db, text, limit=limit) if r.id not in best]
+    rest.sort(key=lambda c: (c.type != prefer_type, c.name))
+    return (scored + rest)[:limit]
+
+
 def entity_row(db: Database, entity_id: int) -> Optional[EntityRow]:
     with db.session() as s:
         rows = _rows(s, [entity_id])
@@ -620,7 +648,8 @@ def import_json(db: Database, path: str | os.PathLike) -> KbImportReport:
 
 __all__ = [
     "EntityRow", "EntityMention", "KbImportReport", "validate_qid", "find_entities", "entity_row",
-    "aliases", "aliases_by_script", "entity_mentions", "edit_entity", "rename_entity", "add_alias",
+    "aliases", "aliases_by_script", "search_candidates", "CONTAINS", "entity_mentions", "edit_entity", "rename_entity",
+    "add_alias",
     "remove_alias", "merge", "split", "delete_entity", "apply_link_to_surface", "surface_matches", "import_csv", "export_csv",
     "import_json", "export_json",
 ]

@@ -6,7 +6,7 @@ counts, so a window over 100,000 articles only ever reads what it shows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional
 
 from sqlalchemy import case, func
@@ -159,6 +159,46 @@ def stats(db: Database) -> dict:
         "entities": int(entities),
         "history_actions": int(actions),
     }
+
+
+def next_unfinished(db: Database, flt: ArticleFilter, order: list[int], after: Optional[int]) -> Optional[int]:
+    """The first article after ``after`` in ``order`` (the list as shown, wrapping around) that
+    matches ``flt`` and is not done; None when every one is done."""
+    if flt.status == "done":
+        return None
+    statuses = [flt.status] if flt.status else ["new", "in_progress"]
+    todo: set[int] = set()
+    for st in statuses:
+        todo |= set(article_ids(db, replace(flt, status=st)))
+    todo.discard(after)  # type: ignore[arg-type]
+    if not todo:
+        return None
+    try:
+        start = order.index(after) + 1 if after is not None else 0
+    except ValueError:
+        start = 0
+    return next((i for i in order[start:] + order[:start] if i in todo), None)
+
+
+def suggestion_count(db: Database, article_id: int) -> int:
+    """How many suggestions of the article nobody has decided yet."""
+    with db.session() as s:
+        return int(s.exec(select(func.count()).select_from(Mention).where(
+            Mention.article_id == article_id, Mention.status == "suggested")).one())
+
+
+def status_line(db: Database) -> str:
+    """The status bar's totals: '5 articles (1 done) · 40 suggested · 12 confirmed'."""
+    st = stats(db)
+    ms = st["mentions_by_status"]
+    n, done = st["articles"], st["articles_by_status"].get("done", 0)
+    return (f"{plural(n, 'article')} ({done:,} done) · {ms.get('suggested', 0):,} suggested · "
+            f"{ms.get('confirmed', 0):,} confirmed")
+
+
+def plural(n: int, word: str, many: str = "") -> str:
+    """'1 article', '2 articles' (``many`` for irregular plurals: 'entities')."""
+    return f"{n:,} {word if n == 1 else (many or word + 's')}"
 
 
 def kb_signature(s) -> tuple:

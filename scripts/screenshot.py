@@ -1,10 +1,10 @@
-"""Make docs/screenshot.png: the main window (1400x900) on a Bengali seed article.
+"""Make docs/screenshot.png: the main window at 1280x720 (a common laptop) on a Bengali seed article.
 
 Builds a temporary database, imports the bundled seeds with detection, opens the Bengali seed
 article with the most suggestions, confirms a couple of them and grabs the window.  Runs
 offscreen when there is no display:
 
-    .venv/bin/python scripts/screenshot.py [OUT.png]
+    .venv/bin/python scripts/screenshot.py [OUT.png] [WIDTHxHEIGHT]
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def main(out: Path) -> int:
+def main(out: Path, size: tuple[int, int] = (1280, 720)) -> int:
     if sys.platform.startswith("linux") and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     with tempfile.TemporaryDirectory(prefix="curate-shot-") as tmp:
@@ -44,7 +44,7 @@ def main(out: Path) -> int:
         for m in suggested[:2]:
             curation.confirm(db, m.id)
         window = MainWindow(db, Settings(Path(tmp) / "settings.ini"))
-        window.resize(1400, 900)
+        window.resize(*size)
         window.show()
         window.open_article(aid)
         window.text_pane.setFocus()
@@ -63,4 +63,5 @@ def main(out: Path) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshot.png"))
+    size = tuple(int(n) for n in sys.argv[2].split("x")) if len(sys.argv) > 2 else (1280, 720)
+    sys.exit(main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshot.png", size))

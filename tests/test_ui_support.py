@@ -82,7 +82,7 @@ def test_current_article_stays_selected_across_refresh_sort_and_filter(qtbot, db
     assert selected() == target
     w.article_view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
     assert selected() == target and w.article_id == target
-    w.language_filter.setCurrentIndex(w.language_filter.findData(queries.article(db, target).language))
+    w.articles.language_filter.setCurrentIndex(w.articles.language_filter.findData(queries.article(db, target).language))
     assert selected() == target
     w.article_model.reload()
     assert selected() == target
@@ -96,10 +96,10 @@ def test_list_filter_by_status_and_search(qtbot, db, tmp_path):
     ids = many(db, 30)
     curation.set_article_status(db, ids[3], "done")
     w = make_window(qtbot, db, tmp_path / "s.ini")
-    w.status_filter.setCurrentIndex(w.status_filter.findData("done"))
+    w.articles.status_filter.setCurrentIndex(w.articles.status_filter.findData("done"))
     assert w.article_model.ids == [ids[3]]
-    assert w.list_count.text() == "1 article"
-    w.status_filter.setCurrentIndex(0)
+    assert w.articles.count_label.text() == "1 article"
+    w.articles.status_filter.setCurrentIndex(0)
     w.search_edit.setText("हिंदी")
     qtbot.waitUntil(lambda: w.article_model.rowCount() == 10)
 
@@ -206,7 +206,7 @@ def test_window_cancel_button_stops_a_job(qtbot, db, tmp_path):
         return "stopped"
 
     results = []
-    job = w.start_job("test job", work, results.append)
+    job = w.jobs.start("test job", work, results.append)
     assert w.progress.isVisible() and w.cancel_button.isVisible()
     assert not w.actions["import_files"].isEnabled()
     started.wait(5)
@@ -219,18 +219,18 @@ def test_window_cancel_button_stops_a_job(qtbot, db, tmp_path):
 def test_import_detect_and_export_from_the_window(qtbot, db, tmp_path):
     w = make_window(qtbot, db, tmp_path / "s.ini")
     assert w.article_id is None
-    job = w.import_paths([str(p) for p in seed_files()])
+    job = w.jobs.import_paths([str(p) for p in seed_files()])
     qtbot.waitUntil(lambda: not w.runner.busy, timeout=60000)
     assert job.error is None and job.result.imported == len(seed_files())
     assert w.article_model.rowCount() == len(seed_files())
     assert w.article_id is not None and w.text_pane.highlighted
     # re-detection of one article adds nothing new (idempotent) and the window is refreshed
     n = len(w.text_pane.spans)
-    w.do_detect_article()
+    w.jobs.detect_article()
     qtbot.waitUntil(lambda: not w.runner.busy, timeout=60000)
     assert len(w.text_pane.spans) == n
     out = tmp_path / "out"
-    w.export_to(str(out), "jsonl", "all")
+    w.jobs.export_to(str(out), "jsonl", "all")
     qtbot.waitUntil(lambda: not w.runner.busy, timeout=60000)
     assert (out / "annotations.jsonl").exists()
     assert "Exported 1 file" in w.statusBar().currentMessage()

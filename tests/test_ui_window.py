@@ -137,17 +137,26 @@ def test_boundary_edit_by_keyboard_and_by_reselecting(qtbot, db, tmp_path):
     w.open_article(aid, mid)
     bounds = grapheme_boundaries(text)
     m0 = queries.mention(db, mid)
-    key(qtbot, w, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)  # grow end by one cluster
+    # grow the end by one cluster: the space after is stepped over, the next akshara taken
+    key(qtbot, w, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
     m1 = queries.mention(db, mid)
-    assert m1.start == m0.start and m1.end == bounds[bounds.index(m0.end) + 1]
+    assert m1.start == m0.start and m1.end == bounds[bounds.index(m0.end) + 2] and m1.text == "শেখ হা"
     assert m1.status == "confirmed"
-    key(qtbot, w, Qt.Key.Key_Left, Qt.KeyboardModifier.ShiftModifier)  # and back
+    key(qtbot, w, Qt.Key.Key_Left, Qt.KeyboardModifier.ShiftModifier)  # and back: never ending on the space
     assert queries.mention(db, mid).end == m0.end
-    key(qtbot, w, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)  # grow start: the space before
+    key(qtbot, w, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)  # grow start: never starting with a space
     m2 = queries.mention(db, mid)
-    assert m2.start == bounds[bounds.index(m0.start) - 1]
+    assert m2.start == bounds[bounds.index(m0.start) - 2] and not m2.text[0].isspace()
     key(qtbot, w, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
     assert queries.mention(db, mid).start == m0.start
+    # word-wise: Ctrl+Shift+Right takes the whole next word, Ctrl+Alt+Left the whole word before
+    key(qtbot, w, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier)
+    assert queries.mention(db, mid).text == "শেখ হাসিনা"
+    key(qtbot, w, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ControlModifier)
+    assert queries.mention(db, mid).text == "প্রধানমন্ত্রী শেখ হাসিনা"
+    key(qtbot, w, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ControlModifier)
+    key(qtbot, w, Qt.Key.Key_Left, Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier)
+    assert queries.mention(db, mid).text == "শেখ"
     # reselect: select the full name and press B
     full = "শেখ হাসিনা"
     w.text_pane.select_cp(text.index(full), text.index(full) + len(full) + 1)  # includes the trailing space
@@ -351,7 +360,7 @@ def test_a_new_entity_type_gets_the_next_number_key(qtbot, db, tmp_path):
     n = len(w.types)
     assert w.add_entity_type("facility") == "FACILITY"
     assert w.add_entity_type("facility") is None and "exists already" in w.last_error
-    assert w.actions[f"type_{n + 1}"].text() == "Type: FACILITY" and "FACILITY" in w.legend.text()
+    assert w.actions[f"type_{n + 1}"].text() == "Type: FACILITY" and "FACILITY" in w.view.legend.text()
     s = text.index("Padma")
     w.text_pane.select_cp(s, s + len("Padma Bridge"))
     qtbot.keyClick(w.text_pane, getattr(Qt.Key, f"Key_{n + 1}"))
@@ -382,14 +391,14 @@ def test_hindi_and_mixed_articles_render_with_their_script_fonts(qtbot, db, tmp_
 
 def test_ctrl_4_goes_to_the_link_candidates(qtbot, db, tmp_path, small):
     w = make_window(qtbot, db, tmp_path / "s.ini")
-    if w.link_panel is None:
+    if w.view.link_panel is None:
         pytest.skip("no link panel in this build")
     w.open_article(small["a1"])
     w.select_mention(small["rahim"])
     key(qtbot, w, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
-    assert w.panel.tabs.currentWidget() is w.link_panel
+    assert w.panel.tabs.currentWidget() is w.view.link_panel
     focus = QApplication.focusWidget()
-    assert focus is not None and w.link_panel.isAncestorOf(focus)
+    assert focus is not None and w.view.link_panel.isAncestorOf(focus)
     qtbot.keyClick(focus, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     assert w.text_pane.hasFocus()
 
@@ -479,7 +488,7 @@ def test_confirming_a_link_offers_it_for_the_same_surface_elsewhere(qtbot, db, t
     assert queries.mention(db, elsewhere).entity_id is None  # only offered, nothing done yet
     w.select_mention(small["hasina"])
     key(qtbot, w, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    dlg = w.link_panel.apply_dialog
+    dlg = w.view.link_panel.apply_dialog
     assert dlg is not None
     qtbot.mouseClick(dlg.all_button, Qt.MouseButton.LeftButton)  # "Link all"
     assert queries.mention(db, elsewhere).entity_id == ent.id

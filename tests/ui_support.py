@@ -16,6 +16,7 @@ def make_window(qtbot, db, settings_path):
 
     w = MainWindow(db, Settings(settings_path))
     qtbot.addWidget(w)
+    w.resize(1280, 720)  # a common laptop (the offscreen screen is 800×800, smaller than any real one)
     w.show()
     qtbot.waitExposed(w)
     w.activateWindow()

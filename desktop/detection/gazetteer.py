@@ -66,8 +66,26 @@ _NON_LATIN_LETTER = regex.compile(r"[^\p{Latin}\P{L}]")
 _NOT_ASCII_LETTER = regex.compile(r"[^A-Za-z]+")
 
 
-def _latin_flags(surface: str) -> tuple[bool, bool]:
-    """(must start with a capital, must be all capitals) for a Latin-script alias."""
+#: types whose names in capitals are mostly ordinary words (a dateline's GENEVA), not acronyms
+_WORD_NAME_TYPES = frozenset({"LOC", "PERSON"})
+
+
+def _looks_like_word(letters: str) -> bool:
+    """GENEVA, DHAKA: four letters or more with a vowel (UN, USA, NATO-like ORG acronyms aside)."""
+    return len(letters) >= 4 and any(c in "AEIOUY" for c in letters.upper())
+
+
+def _latin_flags(surface: str, type_: str = "") -> tuple[bool, bool]:
+    """(must start with a capital, must be all capitals) for a Latin-script alias.  Up to six
+    capitals are an acronym and match only in capitals, except a place's or person's name that
+    reads as a word: GENEVA matches Geneva too."""
+    cap, upper = _latin_flags_of(surface)
+    if upper and type_ in _WORD_NAME_TYPES and _looks_like_word(_NOT_ASCII_LETTER.sub("", surface)):
+        return True, False
+    return cap, upper
+
+
+def _latin_flags_of(surface: str) -> tuple[bool, bool]:
     if surface.isascii():
         letters = _NOT_ASCII_LETTER.sub("", surface)
     elif _NON_LATIN_LETTER.search(surface):
@@ -100,7 +118,7 @@ class Index:
             info = keys[k] = _Key(len(k))
             if len(group) == 1:  # most keys: one alias of one entity
                 e = group[0]
-                info.need_cap, info.need_upper = _latin_flags(e.text)
+                info.need_cap, info.need_upper = _latin_flags(e.text, e.type)
                 info.hits = ((e.type, "gazetteer" if e.source == "gazetteer" else "learned",
                               0.9 if e.source == "gazetteer" else 0.95, e.entity_id),)
                 continue
@@ -111,7 +129,7 @@ class Index:
                     slot[0].add(e.entity_id)
                 if e.source != "gazetteer":
                     slot[1] = "learned"
-                cap, upper = _latin_flags(e.text)
+                cap, upper = _latin_flags(e.text, e.type)
                 info.need_cap &= cap
                 info.need_upper &= upper
             hits = []

@@ -8,12 +8,13 @@
    variants the press uses interchangeably in names: long and short i/u (ইউনূস/ইউনুস,
    व्लादिमीर/व्लादिमिर), Devanagari candrabindu/anusvara and a half nasal before a consonant
    as anusvara (ताशकन्द/ताशकंद), nukta letters decomposed.  The detector matches aliases
-   exactly on this key over whole articles, so it keeps every change that makes a *different*
-   word meet a name out: candra o/e, khanda ta and Bengali chandrabindu stay (they tell common
-   words apart), and the text keeps (nearly) its length so offsets map back cheaply.
+   exactly on this key over every word of every article, where a false meeting is a wrong
+   suggestion, so it folds only these variants; the looser ones (candra o/e, khanda ta, Bengali
+   chandrabindu) are left to level 3.  Every change but the nasal and the joiners is one
+   character for one, so most texts keep their length and offsets map back for free.
 3. :func:`desktop.language.keys.norm_key` and ``phonetic_key`` — *linking*: for a span already
-   found, which entity is it?  Looser is safe there, because only names of the mention's type
-   are compared: nukta dropped, candra o/e and khanda ta folded, chandrabindu dropped
+   found, which entity is it?  Looser is safe there: only names of the mention's type are
+   compared, and a false meeting is a lower-ranked candidate, not a new suggestion: nukta dropped, candra o/e and khanda ta folded, chandrabindu dropped
    (Bengali), Latin accents and separators removed; the phonetic key romanises and keeps a
    consonant skeleton to compare across scripts.
 

@@ -13,7 +13,7 @@ from desktop.db import Database
 from desktop import queries
 
 from .errors import install_excepthook, setup_logging
-from .fonts import register_fonts
+from .fonts import register_fonts, ui_font
 
 
 def application() -> QApplication:
@@ -28,6 +28,7 @@ def application() -> QApplication:
 
     app.setWindowIcon(app_icon())
     register_fonts()
+    app.setFont(ui_font(app.font()))
     return app  # type: ignore[return-value]
 
 

@@ -26,10 +26,13 @@ COLUMNS = (
 )
 #: the full names, as header tooltips (the short labels leave the title column room in a narrow list)
 HEADER_TIPS = ("Title", "Language", "Article status", "Suggested mentions (not yet decided)", "Confirmed mentions")
-STATUS_LABELS = {"new": "new", "in_progress": "in progress", "done": "done"}
+STATUS_LABELS = {"new": "new", "in_progress": "open", "done": "done"}  # short: the Title column keeps room
 
 Index = QModelIndex | QPersistentModelIndex
 
+
+#: search hits given a snippet (the best ones, as the search ranks them)
+SNIPPET_LIMIT = 500
 
 class ArticleModel(QAbstractTableModel):
     ArticleIdRole = Qt.ItemDataRole.UserRole + 1
@@ -46,6 +49,7 @@ class ArticleModel(QAbstractTableModel):
         self.ids: list[int] = []
         self._row_of: Optional[dict[int, int]] = None
         self._cache: dict[int, ArticleRow] = {}
+        self.snippets: dict[int, str] = {}  # article id -> the search's snippet ("…[Rahim] Uddin met…")
         self.pages_fetched = 0
         self.reload()
 
@@ -57,6 +61,8 @@ class ArticleModel(QAbstractTableModel):
         self.ids = queries.article_ids(self.db, self.filter, self.sort_key, self.descending)
         self._row_of = None
         self._cache.clear()
+        search = (self.filter.search or "").strip()
+        self.snippets = {aid: snip for aid, _title, snip in self.db.search(search, limit=SNIPPET_LIMIT)} if search else {}
         self.endResetModel()
         self.reloaded.emit()
 
@@ -139,9 +145,13 @@ class ArticleModel(QAbstractTableModel):
         row = self.row_data(index.row())
         if row is None:
             return None
+        snippet = self.snippets.get(row.id, "")
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{row.title}\n{row.source}\nimported {row.imported_at}\nrejected: {row.rejected}"
+            return (f"{snippet}\n\n" if snippet else "") + \
+                f"{row.title}\n{row.source}\nimported {row.imported_at}\nrejected: {row.rejected}"
         value = getattr(row, col)
+        if col == "title" and snippet:  # while searching, each hit says where the words are
+            return f"{value} — {snippet}"
         if col == "status":
             return STATUS_LABELS.get(value, value)
         return value

@@ -143,12 +143,13 @@ class CheatSheet(QDialog):
                  "key. The selection snaps to whole characters (never half an akshara) and drops spaces and "
                  "punctuation. In caret mode Shift+arrows select text; outside it they move the selected "
                  "mention's end. Every action is saved at once and can be undone.</p>"]
+        # one table for every section, so the key column lines up from the first to the last
+        parts.append("<table cellspacing='0' cellpadding='3' width='100%'>")
         for group, rows in groups:
-            parts.append(f"<h3>{html.escape(group)}</h3><table cellspacing='0' cellpadding='3'>")
+            parts.append(f"<tr><td colspan='2'><h3>{html.escape(group)}</h3></td></tr>")
             for keys, what in rows:
-                parts.append(f"<tr><td style='padding-right:16px'><b>{html.escape(keys)}</b></td>"
-                             f"<td>{html.escape(what)}</td></tr>")
-            parts.append("</table>")
+                parts.append(f"<tr><td width='38%'><b>{html.escape(keys)}</b></td><td>{html.escape(what)}</td></tr>")
+        parts.append("</table>")
         self.browser = QTextBrowser(self)
         self.browser.setHtml("".join(parts))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)

@@ -80,3 +80,14 @@ def text_font(point_size: int, language: str = "") -> QFont:
         font.setFamilies(chain)
     font.setPointSize(point_size)
     return font
+
+
+def ui_font(base: QFont) -> QFont:
+    """The application's font with the bundled Indic families right after its own, so Bengali and
+    Devanagari in lists, tables and the status bar come from fonts drawn to match Latin at the
+    same point size (not whatever fallback the system picks first)."""
+    bundled = register_fonts()
+    indic = [f for f in PREFERRED_FAMILIES if f in bundled] + [f for f in bundled if f not in PREFERRED_FAMILIES]
+    font = QFont(base)
+    font.setFamilies([base.family(), *[f for f in indic if f != base.family()]])
+    return font

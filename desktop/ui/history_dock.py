@@ -21,12 +21,15 @@ class HistoryDock(QDockWidget):
     #: the curator wants to see the article of an action
     open_article = Signal(int)
 
-    def __init__(self, db: Database, parent: Optional[QWidget] = None):
+    def __init__(self, db: Database, parent: Optional[QWidget] = None, ops=None):
         super().__init__("History", parent)
         self.setObjectName("HistoryDock")
         self.db = db
         self.list = QListWidget(self)
         self.list.setObjectName("historyList")
+        self.list.setUniformItemSizes(True)  # one height for every row, whatever its script
+        if ops is not None:
+            ops.changed.connect(lambda changes, _who: changes.history and self.refresh())
         self.list.itemActivated.connect(self._activated)
         self.setWidget(self.list)
         self.visibilityChanged.connect(lambda visible: visible and self.refresh())

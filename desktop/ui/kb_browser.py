@@ -19,7 +19,7 @@ from PySide6.QtCore import QAbstractTableModel, QEvent, QObject, Qt, QTimer, Sig
 from PySide6.QtGui import QFont, QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QDockWidget, QFormLayout, QHBoxLayout,
-    QHeaderView, QInputDialog, QLabel, QLineEdit, QMessageBox, QPushButton, QSplitter, QTableView,
+    QFrame, QHeaderView, QInputDialog, QLabel, QLineEdit, QMessageBox, QPushButton, QScrollArea, QSplitter, QTableView,
     QTabWidget, QTreeView, QVBoxLayout, QWidget,
 )
 
@@ -543,7 +543,7 @@ class KbBrowser(QDockWidget):
         ul.addWidget(self.table, 1)
         ul.addWidget(self.count_label)
         ul.addLayout(actions)
-        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter = QSplitter(Qt.Orientation.Horizontal)  # side by side: a bottom dock is wide and short
         splitter.addWidget(upper)
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(0, 1)
@@ -553,7 +553,12 @@ class KbBrowser(QDockWidget):
         bl.setContentsMargins(4, 4, 4, 4)
         bl.addWidget(splitter, 1)
         bl.addWidget(self.message)
-        self.setWidget(body)
+        # in a scroll area: the dock never forces the window taller than the screen
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        self.setWidget(scroll)
 
         self._filter_timer = QTimer(self)
         self._filter_timer.setSingleShot(True)
@@ -580,6 +585,12 @@ class KbBrowser(QDockWidget):
         self._stale = False
         self._load_type_filter()
         self.apply_filter()
+
+    def set_database(self, db) -> None:
+        self.db = self.editor.db = db
+        self.editor.set_entity(None)
+        self._stale = True
+        self.refresh()
 
     # -- reading
 

@@ -19,10 +19,10 @@ from __future__ import annotations
 from typing import Optional
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView, QAbstractSpinBox, QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView,
-    QLabel, QLineEdit, QPlainTextEdit, QPushButton, QTableView, QTextEdit, QVBoxLayout, QWidget,
+    QFrame, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QTableView, QTextEdit, QVBoxLayout, QWidget,
 )
 
 from desktop.ui.rowmodel import RowTableModel
@@ -32,9 +32,11 @@ from desktop.changes import Changes
 from desktop.errors import CurateError
 from desktop.linking.candidates import LinkCandidate, rank
 from desktop.ui.kb_browser import ClaimKeys, EntityEditor, KeyCatcher, message_label, show_message
+from desktop.ui.actions import panel_keys
 from desktop.ui.operations import Ops
 
 CANDIDATE_LIMIT = 9
+CANDIDATE_ROWS = 4  # rows of the candidate table that always show
 SEARCH_LIMIT = 50
 CONTEXT_CHARS = 30
 _DIGITS = {getattr(Qt.Key, f"Key_{i}"): i for i in range(1, 10)}
@@ -49,6 +51,7 @@ class CandidateModel(RowTableModel):
         super().__init__(parent)
         self._rows: list[LinkCandidate] = []
         self.linked_id: Optional[int] = None
+        self.mention_type = ""  # candidates of another type are greyed
 
     def set_candidates(self, rows: list[LinkCandidate], linked_id: Optional[int]) -> None:
         self.beginResetModel()
@@ -70,10 +73,14 @@ class CandidateModel(RowTableModel):
         linked = c.entity_id == self.linked_id
         if role == Qt.ItemDataRole.DisplayRole:
             key = str(index.row() + 1) if index.row() < 9 else ""
-            return (("✓ " if linked else "") + key, c.name, c.type, c.external_id or "", f"{c.score:.2f}",
-                    c.reason)[col]
+            score = "—" if c.reason == kb.CONTAINS else f"{c.score:.2f}"
+            return (("✓ " if linked else "") + key, c.name, c.type, c.external_id or "", score, c.reason)[col]
+        if role == Qt.ItemDataRole.ForegroundRole and self.mention_type and c.type != self.mention_type:
+            return QBrush(QColor(128, 128, 128))
         if role == Qt.ItemDataRole.ToolTipRole:
             key = f"press {index.row() + 1} or " if index.row() < 9 else ""
+            if self.mention_type and c.type != self.mention_type:
+                return f"{c.name} is a {c.type}: change the mention's type to {c.type} to link it"
             return f"{c.name} ({c.type}{', ' + c.external_id if c.external_id else ''}) — {c.reason}; " \
                    f"{key}double-click to link"
         if role == Qt.ItemDataRole.FontRole and linked:
@@ -195,7 +202,7 @@ class LinkPanel(QWidget):
         self.unlink_button = QPushButton("Unlink")
         self.unlink_button.setToolTip("Remove the link (U in the candidate list)")
         self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText("Search the knowledge base for another entity… (/)")
+        self.search_edit.setPlaceholderText("Search all entities, any script and type… (/)")
         self.search_edit.setClearButtonEnabled(True)
         self.model = CandidateModel(self)
         self.candidates = QTableView()
@@ -209,8 +216,11 @@ class LinkPanel(QWidget):
         for col in range(self.model.columnCount()):
             hh.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        row_h = self.fontMetrics().height() + 6
+        self.candidates.verticalHeader().setDefaultSectionSize(row_h)
+        self.candidates.setMinimumHeight(row_h * CANDIDATE_ROWS + hh.sizeHint().height() + 4)
         self.link_button = QPushButton("Link")
-        self.new_entity_button = QPushButton("New entity from mention")
+        self.new_entity_button = QPushButton("New entity")
         self.new_entity_button.setToolTip("Create an entity named after the mention and link it (N in the candidate list)")
         self.message = message_label()
         self.editor = EntityEditor(db, ops=self.ops)
@@ -222,25 +232,38 @@ class LinkPanel(QWidget):
         buttons.addWidget(self.link_button)
         buttons.addWidget(self.new_entity_button)
         buttons.addStretch(1)
-        layout = QVBoxLayout(self)
+        inner = QWidget()
+        layout = QVBoxLayout(inner)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.mention_label)
         layout.addLayout(link_row)
-        layout.addWidget(QLabel("Candidates (keys 1–9, Enter or double-click to link)"))
+        hint = QLabel("Candidates (keys 1–9, Enter or double-click to link)")
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
         layout.addWidget(self.search_edit)
         layout.addWidget(self.candidates, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.message)
         layout.addWidget(QLabel("Linked entity"))
         layout.addWidget(self.editor, 1)
+        # the panel scrolls when the screen is short, rather than squeezing the candidates or
+        # growing the window (the mention table above keeps its rows)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(inner)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
         self.setFocusProxy(self.candidates)
 
+        # the candidate list's keys come from the one action table (so the cheat-sheet lists them)
         handlers = {k: (lambda n=n: self.link_candidate(n - 1)) for k, n in _DIGITS.items()}
-        handlers[Qt.Key.Key_Return] = self.link_selected
         handlers[Qt.Key.Key_Enter] = self.link_selected
-        handlers[Qt.Key.Key_N] = self.new_entity_from_mention
-        handlers[Qt.Key.Key_U] = self.unlink
-        handlers[Qt.Key.Key_Slash] = self.search_edit.setFocus
+        for name, fn in (("link_selected", self.link_selected), ("new_entity", self.new_entity_from_mention),
+                         ("unlink", self.unlink), ("search", self.search_edit.setFocus)):
+            for k in panel_keys("Link panel")[name].keys:
+                handlers[QKeySequence(k)[0].key()] = fn
         KeyCatcher(self.candidates, handlers)
         self.candidates.doubleClicked.connect(lambda idx: self.link_candidate(idx.row()))
         self.link_button.clicked.connect(self.link_selected)
@@ -312,9 +335,9 @@ class LinkPanel(QWidget):
             self.model.set_candidates([], None)
             return
         query = self.search_edit.text().strip()
-        if query:
-            rows = [LinkCandidate(r.id, r.name, r.type, r.external_id, 0.0, "search")
-                    for r in kb.find_entities(self.db, query, type=m.type, limit=SEARCH_LIMIT)]
+        self.model.mention_type = m.type
+        if query:  # every type and script; other types greyed (a link must agree with the type)
+            rows = kb.search_candidates(self.db, query, prefer_type=m.type, limit=SEARCH_LIMIT)
         else:
             rows = rank(self.db, m.text, m.type, article_id=m.article_id, limit=CANDIDATE_LIMIT)
             if m.entity_id is not None and all(c.entity_id != m.entity_id for c in rows):

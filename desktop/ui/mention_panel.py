@@ -9,6 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget
 
+from desktop.queries import plural
 from .text_pane import Span
 
 COLUMNS = (("Mention", "text"), ("Type", "type"), ("Status", "status"), ("Source", "source"),
@@ -77,6 +78,10 @@ class MentionModel(QAbstractTableModel):
         return None
 
 
+#: rows of the mention table that always show
+MIN_ROWS = 5
+
+
 class MentionPanel(QWidget):
     #: the curator picked a mention in the table
     mention_activated = Signal(int)
@@ -100,11 +105,17 @@ class MentionPanel(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(max(20, self.table.fontMetrics().height() + 6))
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.setWordWrap(False)
+        # at least MIN_ROWS rows show, whatever the screen (the link panel below gives way first)
+        rows_h = self.table.verticalHeader().defaultSectionSize() * MIN_ROWS
+        scrollbar = self.table.style().pixelMetric(self.table.style().PixelMetric.PM_ScrollBarExtent)
+        self.table.setMinimumHeight(rows_h + self.table.horizontalHeader().sizeHint().height()
+                                    + 2 * self.table.frameWidth() + scrollbar + 2)
         self.table.clicked.connect(self._clicked)
         self.table.activated.connect(self._clicked)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._clicked(cur))
         self.summary = QLabel("", self)
         self.summary.setObjectName("mentionSummary")
+        self.summary.setWordWrap(True)
         self.tabs = QTabWidget(self)  # link panel and relations panel go here
         self.tabs.setDocumentMode(True)
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
@@ -115,6 +126,7 @@ class MentionPanel(QWidget):
         lay.addWidget(self.table)
         self.splitter.addWidget(top)
         self.splitter.addWidget(self.tabs)
+        self.splitter.setChildrenCollapsible(False)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         outer = QVBoxLayout(self)
@@ -146,8 +158,8 @@ class MentionPanel(QWidget):
         finally:
             self._syncing = False
         n = {k: sum(1 for s in spans if s.status == k) for k in ("suggested", "confirmed", "rejected")}
-        self.summary.setText(f"{len(spans)} mentions — {n['suggested']} suggested, {n['confirmed']} confirmed, "
-                             f"{n['rejected']} rejected")
+        self.summary.setText(f"{plural(len(spans), 'mention')} — {n['suggested']} suggested, "
+                             f"{n['confirmed']} confirmed, {n['rejected']} rejected")
 
     def select(self, mention_id: Optional[int]) -> None:
         """Show a mention as current without emitting mention_activated."""

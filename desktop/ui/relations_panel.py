@@ -92,9 +92,11 @@ class RelationsPanel(QWidget):
         self.tail_combo = QComboBox()
         for combo in (self.head_combo, self.tail_combo):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(12)
-        self.use_as_head_button = QPushButton("Selected mention → head")
-        self.use_as_tail_button = QPushButton("Selected mention → tail")
+            combo.setMinimumContentsLength(8)
+        self.use_as_head_button = QPushButton("← selected")
+        self.use_as_head_button.setToolTip("The mention selected in the text becomes the head")
+        self.use_as_tail_button = QPushButton("← selected")
+        self.use_as_tail_button.setToolTip("The mention selected in the text becomes the tail")
         self.add_button = QPushButton("Add relation")
         self.message = message_label()
 

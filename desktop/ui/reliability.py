@@ -72,10 +72,8 @@ class Reliability(QObject):
         self.restore_action = QAction("&Restore from Backup…", window)
         self.restore_action.setObjectName("restoreFromBackup")
         self.restore_action.triggered.connect(self.do_restore)
-        help_menu = window.menus.get("Help") if hasattr(window, "menus") else None
-        if help_menu is not None:
-            help_menu.addSeparator()
-            help_menu.addAction(self.restore_action)
+        window.menus["Help"].addSeparator()
+        window.menus["Help"].addAction(self.restore_action)
         self.banner = QLabel(window)
         self.banner.setObjectName("readOnlyBanner")
         self.banner.setStyleSheet(BANNER_STYLE)
@@ -115,9 +113,9 @@ class Reliability(QObject):
             ids = pending_detection(db)
         except CurateError:
             return
-        if ids and hasattr(self.window, "detect") and not self.window.runner.busy:
+        if ids and not self.window.runner.busy:
             log.info("finishing detection of %d articles left by an interrupted import", len(ids))
-            self.window.detect(ids)
+            self.window.jobs.detect(ids)
 
     # -- backups ------------------------------------------------------------------------------------
 

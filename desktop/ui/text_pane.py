@@ -99,6 +99,9 @@ class TextPane(QPlainTextEdit):
         self._bounds: Optional[list[int]] = None
         self._font_size = DEFAULT_FONT_SIZE
         self.set_font_size(DEFAULT_FONT_SIZE)
+        self.search_terms = ""
+        self.hits: list[tuple[int, int]] = []  # code points of the search's hits in the text
+        self.current_hit = -1
 
     # -- content ---------------------------------------------------------------------------------
 
@@ -112,6 +115,7 @@ class TextPane(QPlainTextEdit):
         self._bounds = None
         self.selected_id = None
         self.setPlainText(text)
+        self.hits, self.current_hit = search_hits(text, self.search_terms), -1
         self.set_spans(spans, colours)
 
     def set_spans(self, spans: list[Span], colours: Optional[dict[str, str]] = None) -> None:
@@ -186,9 +190,45 @@ class TextPane(QPlainTextEdit):
             sel.format = self._format(s)
             selections.append((s.id == self.selected_id, sel))
             self.highlighted.append(s.id)
-        # the selected mention is drawn last so it is on top of overlapping ones
+        # the selected mention is drawn last so it is on top of overlapping ones; search hits below all
         selections.sort(key=lambda pair: pair[0])
-        self.setExtraSelections([sel for _, sel in selections])
+        self.setExtraSelections(self._hit_selections() + [sel for _, sel in selections])
+
+    # -- search hits -----------------------------------------------------------------------------
+
+    def set_search_terms(self, terms: str) -> None:
+        """Highlight the hits of the article search (each word a prefix, as the search matches)."""
+        self.search_terms = terms
+        self.hits, self.current_hit = search_hits(self.text, terms), -1
+        self.render_highlights()
+
+    def _hit_selections(self) -> list:
+        out = []
+        for i, (a, b) in enumerate(self.hits):
+            sel = QTextEdit.ExtraSelection()
+            cur = QTextCursor(self.document())
+            cur.setPosition(self.map.to_utf16(a))
+            cur.setPosition(self.map.to_utf16(b), QTextCursor.MoveMode.KeepAnchor)
+            sel.cursor = cur
+            fmt = QTextCharFormat()
+            fmt.setBackground(QColor("#ff9800" if i == self.current_hit else "#fff176"))
+            fmt.setForeground(QColor("#000000"))
+            sel.format = fmt
+            out.append(sel)
+        return out
+
+    def goto_hit(self, step: int) -> bool:
+        """Scroll to the next (``step`` 1) or previous (-1) hit, wrapping; False when none."""
+        if not self.hits:
+            return False
+        self.current_hit = (self.current_hit + step) % len(self.hits) if self.current_hit >= 0 else \
+            (0 if step > 0 else len(self.hits) - 1)
+        cur = QTextCursor(self.document())
+        cur.setPosition(self.map.to_utf16(self.hits[self.current_hit][0]))
+        self.setTextCursor(cur)  # a caret, not a selection: type keys keep acting on mentions
+        self.ensureCursorVisible()
+        self.render_highlights()
+        return True
 
     def _tooltip(self, s: Span) -> str:
         rows = [("type", s.type), ("status", s.status), ("source", s.source), ("confidence", f"{s.confidence:.2f}"),
@@ -416,3 +456,16 @@ class TextPane(QPlainTextEdit):
             if sel.cursor.selectionStart() == a and sel.cursor.selectionEnd() == b:
                 return QTextCharFormat(sel.format)
         return None
+
+
+def search_hits(text: str, terms: str) -> list[tuple[int, int]]:
+    """Code-point spans of the words of ``text`` that start with a word of ``terms``
+    (case-insensitive, any script), as the full-text search matches them."""
+    import regex
+
+    words = [w for w in regex.findall(r"[\w\p{M}]+", terms or "") if w]
+    if not text or not words:
+        return []
+    pattern = regex.compile(r"(?<![\w\p{M}])(?:" + "|".join(regex.escape(w) for w in words) + r")[\w\p{M}]*",
+                            regex.IGNORECASE)
+    return [(m.start(), m.end()) for m in pattern.finditer(text)]
