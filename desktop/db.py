@@ -815,6 +815,7 @@ def _to_v4(c) -> None:
     if "assigned_to" not in columns(c, "article"):
         c.exec_driver_sql("ALTER TABLE article ADD COLUMN assigned_to VARCHAR")
         c.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_article_assigned_to ON article (assigned_to)")
+    models.ArticleLock.__table__.create(c, checkfirst=True)
     if is_server(c):
         return
     for table in NEVER_REUSED:
@@ -853,6 +854,11 @@ def _to_v5(c) -> None:
     store_link_keys(c, kb_texts(c))
 
 
+def _to_v6(c) -> None:
+    """The learned model table (desktop.detection.learning): portable DDL from the table's metadata."""
+    models.SQLModel.metadata.create_all(c, tables=[models.LearnedModel.__table__])
+
+
 def _to_v7(c) -> None:
     """The "detection not yet finished" mark on articles (an import killed before its detection
     is made up by the next import, ``detect`` or window start)."""
@@ -863,7 +869,7 @@ def _to_v7(c) -> None:
         c.exec_driver_sql("ALTER TABLE article ADD COLUMN detect_pending BOOLEAN NOT NULL DEFAULT FALSE")
 
 
-MIGRATIONS = {2: _to_v2, 3: _to_v3, 4: _to_v4, 5: _to_v5, 7: _to_v7}
+MIGRATIONS = {2: _to_v2, 3: _to_v3, 4: _to_v4, 5: _to_v5, 6: _to_v6, 7: _to_v7}
 
 
 # -- SQLite file specifics ------------------------------------------------------------------------

@@ -194,17 +194,25 @@ def build_detector(db: Database) -> Detector:
     """A detector over every alias in the KB (+ learned surfaces); rebuilt only when they change:
     kept in memory (checked by a cheap signature) and on disk (:mod:`desktop.detection.cache`,
     named by a digest of the entries and the code)."""
+    from desktop.detection.learning import store as learning  # learned surfaces and the model, one more suggester
+
     with db.session() as s:
-        sig = _signature(s)
+        sig = _signature(s) + (learning.model_version(s),)
         with _LOCK:
             hit = _CACHE.get(db.path)
             if hit and hit[0] == sig:
                 return hit[1]
         with _no_gc():
             entries, suppressed = _entries(s)
+    learned = learning.suggester(db)
     with _no_gc():
         det = cache.load_or_build(cache.digest(entries, suppressed),
                                   lambda: Detector(entries, suppressed_keys=suppressed))
+    # the learned suggester belongs to this database and holds the model: it joins after the disk
+    # cache (which keeps the detector of the lists and the learned surfaces only)
+    from desktop.detection.suggest import REGISTERED
+
+    det.suggesters = [*REGISTERED, learned]
     with _LOCK:
         _CACHE[db.path] = (sig, det)
     return det
