@@ -46,8 +46,9 @@ class CommonWordFilter:
 
 @lru_cache(maxsize=1)
 def common_words() -> CommonWordFilter:
+    from desktop.language.lexicon import lexicon
     from desktop.detection.rules import english as latin
 
-    w = latin.words()
+    w = latin.words(lexicon())  # the English rules read their lists from the detector's lexicon
     return CommonWordFilter(frozenset(fold(r[0]) for r in pack_rows("common_words.txt")),
                             w.place_word | w.indic_place_word)
