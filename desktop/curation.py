@@ -120,13 +120,14 @@ def add_mention(
         return Changes.from_tracker(t, value=m, entry=entry)
 
 
-def set_status(db: Database, mention_id: int, status: str) -> Changes[Mention]:
+def set_status(db: Database, mention_id: int, status: str, *, seen_version: Optional[int] = None) -> Changes[Mention]:
     if status not in ("suggested", "confirmed", "rejected"):
         raise CurateError(f"unknown mention status {status!r}")
     verb = {"confirmed": "Confirm", "rejected": "Reject", "suggested": "Reset"}[status]
     with db.transaction() as s:
         m = require(s, Mention, mention_id)
         t = Tracker(s)
+        t.expect(m, seen_version)  # team mode: refused when a colleague changed it since it was read
         t.update(m, status=status)
         _learn_alias(t, m)
         _touch_article(t, require(s, Article, m.article_id))
@@ -134,21 +135,22 @@ def set_status(db: Database, mention_id: int, status: str) -> Changes[Mention]:
         return Changes.from_tracker(t, value=m, entry=entry)
 
 
-def confirm(db: Database, mention_id: int) -> Changes[Mention]:
-    return set_status(db, mention_id, "confirmed")
+def confirm(db: Database, mention_id: int, *, seen_version: Optional[int] = None) -> Changes[Mention]:
+    return set_status(db, mention_id, "confirmed", seen_version=seen_version)
 
 
-def reject(db: Database, mention_id: int) -> Changes[Mention]:
-    return set_status(db, mention_id, "rejected")
+def reject(db: Database, mention_id: int, *, seen_version: Optional[int] = None) -> Changes[Mention]:
+    return set_status(db, mention_id, "rejected", seen_version=seen_version)
 
 
-def set_type(db: Database, mention_id: int, type: str) -> Changes[Mention]:
+def set_type(db: Database, mention_id: int, type: str, *, seen_version: Optional[int] = None) -> Changes[Mention]:
     """Change a mention's type; the curator has decided, so it is confirmed.  A link to an entity
     of another type is dropped (a link must agree with the type), and the returned notes say so."""
     with db.transaction() as s:
         check_type(s, type)
         m = require(s, Mention, mention_id)
         t = Tracker(s)
+        t.expect(m, seen_version)
         entity_id = m.entity_id
         notes = []
         if entity_id is not None:
@@ -163,7 +165,8 @@ def set_type(db: Database, mention_id: int, type: str) -> Changes[Mention]:
         return Changes.from_tracker(t, value=m, entry=entry, notes=notes)
 
 
-def set_span(db: Database, mention_id: int, start: int, end: int) -> Changes[Mention]:
+def set_span(db: Database, mention_id: int, start: int, end: int, *,
+             seen_version: Optional[int] = None) -> Changes[Mention]:
     """Move a mention's boundaries (snapped to grapheme clusters).  The detector's original span
     is kept so re-detection does not propose it again."""
     with db.transaction() as s:
@@ -171,6 +174,7 @@ def set_span(db: Database, mention_id: int, start: int, end: int) -> Changes[Men
         art = require(s, Article, m.article_id)
         start, end = _validate_span(art, start, end)
         t = Tracker(s)
+        t.expect(m, seen_version)
         fields = dict(start=start, end=end, text=art.text[start:end], status="confirmed")
         if m.origin_start is None and m.source not in ("manual",):
             fields.update(origin_start=m.start, origin_end=m.end)
@@ -180,20 +184,23 @@ def set_span(db: Database, mention_id: int, start: int, end: int) -> Changes[Men
         return Changes.from_tracker(t, value=m, entry=entry)
 
 
-def delete_mention(db: Database, mention_id: int) -> Changes[Mention]:
+def delete_mention(db: Database, mention_id: int, *, seen_version: Optional[int] = None) -> Changes[Mention]:
     with db.transaction() as s:
         m = require(s, Mention, mention_id)
         t = Tracker(s)
+        t.expect(m, seen_version)
         t.delete(m)
         entry = t.record("delete", f"Delete ‘{_short(m.text)}’", m.article_id)
         return Changes.from_tracker(t, value=m, entry=entry)
 
 
-def link(db: Database, mention_id: int, entity_id: Optional[int]) -> Changes[Mention]:
+def link(db: Database, mention_id: int, entity_id: Optional[int], *,
+         seen_version: Optional[int] = None) -> Changes[Mention]:
     """Link a mention to an entity (None unlinks).  The entity's type must match the mention's."""
     with db.transaction() as s:
         m = require(s, Mention, mention_id)
         t = Tracker(s)
+        t.expect(m, seen_version)
         if entity_id is not None:
             ent = require(s, Entity, entity_id)
             if ent.type != m.type:

@@ -71,7 +71,20 @@ class Watcher:
         self.db = db
         self.signal = db.change_signal()
         self.last_id = self._max_id()
+        self._sig = self._signature()
         self._checked = time.monotonic()
+
+    def _signature(self) -> tuple:
+        """Articles and mentions in a few numbers: moves with an import or a detection run (no
+        history rows), not with a soft lock's heartbeat."""
+        from sqlalchemy import func
+
+        from desktop.models import Mention
+
+        with self.db.session() as s:
+            a = s.exec(select(func.count(Article.id), func.max(Article.id))).one()
+            m = s.exec(select(func.count(Mention.id), func.max(Mention.id), func.max(Mention.updated_at))).one()
+        return (*a, *m)
 
     def _max_id(self) -> int:
         from sqlalchemy import func
@@ -100,6 +113,10 @@ class Watcher:
         if rows and not theirs:
             return None
         if not theirs:
+            sig = self._signature()
+            if sig == self._sig:  # e.g. a soft lock's heartbeat: nothing to show
+                return None
+            self._sig = sig
             return Changes(everything=True, summary="changes by an import or detection run")
         out = Changes()
         for h in theirs:
@@ -111,3 +128,73 @@ class Watcher:
 
     def close(self) -> None:
         self.signal.close()
+
+
+# -- soft locks -----------------------------------------------------------------------------------
+
+#: a lock whose holder has not renewed it for this long is free (their app died)
+LOCK_TIMEOUT_S = 90
+#: how often an open article's lock is renewed
+HEARTBEAT_S = 30
+
+
+def _now():
+    from desktop.models import utcnow
+
+    return utcnow()
+
+
+def _fresh(lock, now) -> bool:
+    at = lock.heartbeat_at
+    if at.tzinfo is None:
+        import datetime as _dt
+
+        at = at.replace(tzinfo=_dt.timezone.utc)
+    return (now - at).total_seconds() < LOCK_TIMEOUT_S
+
+
+def open_article(db: Database, article_id: int, user: Optional[str] = None) -> Optional[str]:
+    """The current curator opens ``article_id``: takes (or renews) its soft lock, unless a
+    colleague holds a fresh one.  Returns that colleague's name ("alice is curating this
+    article"), or None.  Viewing is never refused."""
+    from desktop.history import current_user
+    from desktop.models import ArticleLock
+
+    user = user or current_user()
+    now = _now()
+    with db.transaction() as s:
+        lock = s.get(ArticleLock, article_id)
+        if lock is not None and lock.user != user and _fresh(lock, now):
+            return lock.user
+        if s.get(Article, article_id) is None:
+            return None
+        if lock is None:
+            s.add(ArticleLock(article_id=article_id, user=user, heartbeat_at=now))
+        else:
+            lock.user, lock.heartbeat_at = user, now
+            s.add(lock)
+    return None
+
+
+def close_article(db: Database, article_id: int, user: Optional[str] = None) -> None:
+    """Free the current curator's lock on ``article_id`` (a colleague's stays)."""
+    from desktop.history import current_user
+    from desktop.models import ArticleLock
+
+    user = user or current_user()
+    with db.transaction() as s:
+        lock = s.get(ArticleLock, article_id)
+        if lock is not None and lock.user == user:
+            s.delete(lock)
+
+
+def holder(db: Database, article_id: int) -> Optional[str]:
+    """Who else is curating ``article_id`` now (a fresh lock of another curator), or None."""
+    from desktop.history import current_user
+    from desktop.models import ArticleLock
+
+    with db.session() as s:
+        lock = s.get(ArticleLock, article_id)
+    if lock is None or lock.user == current_user() or not _fresh(lock, _now()):
+        return None
+    return lock.user

@@ -191,3 +191,42 @@ def test_server_database_created_by_an_ordinary_owner_role(pg):
         with pg.connect() as c:
             c.execute("DROP DATABASE IF EXISTS curate_owned WITH (FORCE)")
             c.execute("DROP ROLE IF EXISTS curate_owner")
+
+
+def test_read_only_role_browses_and_gets_a_clear_message_on_writes(pg, tmp_path):
+    """The GRANTs of docs/team.md: a read-only role can list, search and export; any write is
+    one clear line and changes nothing."""
+    from sqlalchemy.engine import make_url
+
+    from desktop.exporting import export
+    from desktop.queries import list_articles
+
+    url = pg.create()
+    db = Database(url)
+    _texts(db)
+    aid = _first_article(db)
+    db.close()
+    name = make_url(url).database
+    with pg.connect() as c:
+        c.execute("DROP ROLE IF EXISTS curate_reader")
+        c.execute("CREATE ROLE curate_reader LOGIN")
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as c:  # as in docs/team.md
+        c.execute(f'GRANT CONNECT ON DATABASE "{name}" TO curate_reader')
+        c.execute("GRANT USAGE ON SCHEMA public TO curate_reader")
+        c.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO curate_reader")
+    reader = Database(make_url(url).set(username="curate_reader").render_as_string(hide_password=False))
+    try:
+        assert len(list_articles(reader)) == 3 and reader.search("দ্বিবেদী")
+        assert export(reader, tmp_path / "out", fmt="jsonl")
+        with pytest.raises(DatabaseError, match="this role may only read the database .* nothing was changed"):
+            curation.add_mention(reader, aid, 0, 4, "PERSON")
+        with pytest.raises(DatabaseError, match="may only read"):
+            curation.set_article_status(reader, aid, "done")
+        assert history.undo(reader) is None  # nothing of this curator's to undo: no write tried
+    finally:
+        reader.close()
+        pg.drop(url)
+        with pg.connect() as c:
+            c.execute("DROP ROLE IF EXISTS curate_reader")

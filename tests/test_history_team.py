@@ -165,3 +165,19 @@ def test_row_versions_refuse_a_stale_action(anydb, art, as_user):
             t.expect(row, seen)
     with anydb.session() as s:
         assert s.exec(select(History).where(History.user == "alice")).all()
+
+
+def test_a_stale_confirm_is_refused_and_changes_nothing(anydb, art, as_user):
+    """Alice saw version v; Bob retyped it since: her confirm of what she saw is refused, with
+    who and when, and Bob's state stays (never a state neither chose)."""
+    as_user("alice")
+    m = curation.add_mention(anydb, art, 0, 13, "PERSON", status="suggested").value
+    seen = m.version
+    as_user("bob")
+    curation.set_type(anydb, m.id, "ORG", seen_version=seen)
+    as_user("alice")
+    with pytest.raises(history.StaleError, match=r"mention \d+ was changed by bob at .* nothing was saved"):
+        curation.confirm(anydb, m.id, seen_version=seen)
+    now = _m(anydb, m.id)
+    assert (now.type, now.status) == ("ORG", "confirmed")
+    assert curation.reject(anydb, m.id, seen_version=now.version).value.status == "rejected"

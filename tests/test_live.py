@@ -92,3 +92,19 @@ def test_server_restart_mid_session(pg):
     finally:
         db.close()
         pg.drop(url)
+
+
+def test_a_soft_lock_heartbeat_is_not_news(anydb):
+    from desktop import history, team
+
+    aid, _m = _setup(anydb)
+    watcher = Watcher(anydb)
+    other = Database(anydb.path)
+    try:
+        history.set_user("bob")
+        team.open_article(other, aid)
+        assert watcher.poll(1.0) is None
+    finally:
+        history.set_user(None)
+        other.close()
+        watcher.close()

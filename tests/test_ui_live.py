@@ -29,3 +29,42 @@ def test_window_shows_a_colleagues_confirm_within_seconds(qtbot, anydb, any_targ
     qtbot.waitUntil(lambda: any(s.id == mid and s.status == "confirmed" for s in w.text_pane.spans), timeout=4000)
     assert not live.lost
     live.stop()
+
+
+def test_connect_to_server_switches_the_window_and_is_remembered_without_password(qtbot, db, pg, tmp_path):
+    from sqlalchemy.engine import make_url
+
+    from desktop.ui.connect import connect_to_server
+
+    url = pg.create()
+    try:
+        w = make_window(qtbot, db, tmp_path / "settings.ini")
+        typed = make_url(url).set(password="typed-Secret").render_as_string(hide_password=False)
+        assert connect_to_server(w, typed)  # trust authentication: the password is not even needed
+        assert w.db.server and "typed-Secret" not in w.db.path and "typed-Secret" not in w.windowTitle()
+        w.close()
+        from desktop.ui.settings import Settings
+
+        last = Settings(tmp_path / "settings.ini").last_database
+        assert last.startswith("postgresql://") and "typed-Secret" not in last
+        w.db.close()
+    finally:
+        pg.drop(url)
+
+
+def test_window_says_who_is_curating_the_open_article(qtbot, anydb, tmp_path):
+    from desktop import history, team
+    from desktop.ui.live import attach
+
+    (aid,) = add_articles(anydb, "Rahim Uddin met Karim Ahmed in Dhaka on Monday.")
+    try:
+        history.set_user("alice")
+        assert team.open_article(anydb, aid) is None
+        history.set_user("bob")
+        w = make_window(qtbot, anydb, tmp_path / "settings.ini")
+        live = attach(w)
+        w.open_article(aid)
+        qtbot.waitUntil(lambda: "alice is curating this article" in w.statusBar().currentMessage(), timeout=4000)
+        live.stop()
+    finally:
+        history.set_user(None)

@@ -50,6 +50,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "Switch to another Curate database file", group="Work"),
     ActionSpec("new_database", "&New database…", ("Ctrl+Alt+N",), "File",
                "Create an empty Curate database (with the starter knowledge base) and switch to it", group="Work"),
+    ActionSpec("connect_server", "Connect to &Server…", (), "File",
+               "Work on a team database on a PostgreSQL server (postgresql://user@host/dbname)", group="Work"),
     ActionSpec("import_files", "&Import files…", ("Ctrl+O",), "File", "Import text, HTML, Markdown, JSONL or CSV files", group="Work"),
     ActionSpec("import_folder", "Import &folder…", ("Ctrl+Shift+O",), "File", "Import every supported file in a folder", group="Work"),
     ActionSpec("export", "&Export…", ("Ctrl+E",), "File", "Export annotations as CSV, JSONL or CoNLL", group="Work"),
@@ -124,7 +126,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
 
 MENUS = ("File", "Edit", "Mention", "Article", "View", "Help")
 #: separators after these actions in their menu
-SEPARATORS_AFTER = {"new_database", "find_prev", "export", "cancel_job", "redo", "delete_mention", "add_type",
+SEPARATORS_AFTER = {"connect_server", "find_prev", "export", "cancel_job", "redo", "delete_mention", "add_type",
                     "shrink_start_word", "prev_mention", "mark_in_progress", "prev_article", "zoom_reset", "focus_link"}
 
 

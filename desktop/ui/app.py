@@ -39,7 +39,11 @@ def remembered_database() -> Optional[str]:
 
     from .settings import Settings
 
+    from desktop.db import is_server_url
+
     last = Settings().last_database
+    if last and is_server_url(last):  # a team server (its address holds no password)
+        return last
     return last if last and Path(last).is_file() else None
 
 

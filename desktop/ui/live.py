@@ -15,6 +15,7 @@ from typing import Any, Optional
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QLabel
 
+from desktop import team
 from desktop.errors import CurateError
 from desktop.team import Watcher
 
@@ -37,6 +38,11 @@ class LiveView(QObject):
         self.timer.setInterval(POLL_MS)
         self.timer.timeout.connect(self.tick)
         self.timer.start()
+        self.locked: Optional[int] = None  # the article whose soft lock this window holds
+        self.lock_db = None
+        self.beat = 0.0
+        self.lock_note = ""
+        self.seen_aid: Optional[int] = None
         try:  # from now on: what changes after the window has read its state
             self.db, self.watcher = window.db, Watcher(window.db)
         except Exception:  # noqa: BLE001 - unreachable now: the first tick shows the banner
@@ -58,10 +64,44 @@ class LiveView(QObject):
             self.close_watcher()
             return
         self._set_lost(False)
+        self._soft_lock(db)
         if changes is not None:
             self.window.ops.publish(changes, self)
             if changes.summary:
                 self.window.show_message(changes.summary)
+
+    def _soft_lock(self, db) -> None:
+        """Hold a soft lock on the open article (renewed every HEARTBEAT_S) and say when a
+        colleague holds it ("alice is curating this article"); viewing is never refused."""
+        import time
+
+        aid = getattr(self.window, "article_id", None)
+        if db.read_only:
+            return
+        if aid == self.locked and self.lock_db is db and time.monotonic() - self.beat < team.HEARTBEAT_S:
+            return
+        if aid == self.seen_aid and self.lock_db is db and time.monotonic() - self.beat < team.HEARTBEAT_S:
+            return  # a colleague's lock, already said
+        if self.locked is not None and (aid != self.locked or self.lock_db is not db):
+            self._release()
+        self.beat = time.monotonic()
+        self.seen_aid = aid
+        if aid is None:
+            return
+        other = team.open_article(db, aid)
+        self.locked, self.lock_db = (None, db) if other else (aid, db)
+        note = f"{other} is curating this article" if other else ""
+        if note and note != self.lock_note:
+            self.window.show_message(note, timeout=15000)
+        self.lock_note = note
+
+    def _release(self) -> None:
+        if self.locked is not None and self.lock_db is not None:
+            try:
+                team.close_article(self.lock_db, self.locked)
+            except Exception:  # noqa: BLE001 - the server is away: the lock times out by itself
+                pass
+        self.locked = None
 
     def _set_lost(self, lost: bool, why: str = "") -> None:
         if lost and not self.banner.isVisible():
@@ -82,6 +122,7 @@ class LiveView(QObject):
 
     def stop(self) -> None:
         self.timer.stop()
+        self._release()
         self.close_watcher()
 
 
