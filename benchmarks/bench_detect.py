@@ -246,8 +246,9 @@ def child_redetect(db_path: str, tmp: str) -> dict:
 
     db = Database(db_path)
     texts, _ = _read(db_path)
-    big = " ".join(t for _, t in texts[:4])
-    big = big[: len(big) * 10_000 // max(1, len(big.encode()))]
+    big = " ".join(t for _, t in texts[:8])
+    while len(big.encode()) > 10_000:  # about 10 KB of UTF-8, cut at a space
+        big = big[: big.rindex(" ", 0, len(big) - 50)]
     (aid,) = import_drafts(db, [Draft(text=big, title="big")]).article_ids
     detect_article(db, aid)
     times = []

@@ -117,8 +117,11 @@ def cmd_import(args) -> int:
     started = time.monotonic()
     db = _open(args)
     report = import_paths(db, args.paths, detect=not args.no_detect,
-                          max_file_bytes=args.max_file_size or MAX_FILE_BYTES)
+                          max_file_bytes=args.max_file_size or MAX_FILE_BYTES, as_suggestions=args.as_suggestions,
+                          text_only=args.text_only, encoding=args.encoding, csv_delimiter=args.csv_delimiter)
     print(report.summary())
+    for line in report.details():
+        print(f"  {line}")
     for f in report.failed:
         print(f"  failed: {f}")
     if report.stopped:
@@ -151,11 +154,34 @@ def cmd_detect(args) -> int:
     return EXIT_OK
 
 
+def cmd_learn(args) -> int:
+    from desktop.detection.learning import store
+
+    db = _open(args)
+    if args.reset:
+        n = store.reset(db)
+        print(f"dropped the learned model ({n} trainings); suggestions come from the rules, the lists and the "
+              f"learned surfaces again")
+        return EXIT_OK
+    rep = store.train(db)
+    if args.json:
+        _print_json(dict(version=rep.version, articles=rep.articles, mentions=rep.mentions, active=rep.active,
+                         seconds=round(rep.seconds, 2), evaluation=rep.evaluation))
+        return EXIT_OK
+    print(f"model {rep.version}: trained on {rep.mentions} confirmed mentions in {rep.articles} articles "
+          f"in {rep.seconds:.1f} s")
+    for line in store.evaluation_lines(rep.evaluation):
+        print(line)
+    print("the model makes suggestions (it beat the rules and lists held out)" if rep.active else
+          "the model makes no suggestions (it did not beat the rules and lists held out)")
+    return EXIT_OK
+
+
 def cmd_export(args) -> int:
     from desktop.exporting import export
 
     db = _open(args, read_only=True)
-    files = export(db, args.out, fmt=args.format, status=args.status)
+    files = export(db, args.out, fmt=args.format, status=args.status, all_entities=args.all_entities)
     for f in files:
         print(f)
     return EXIT_OK
@@ -174,10 +200,12 @@ def cmd_kb(args) -> int:
 
         started = time.monotonic()
         db.refuse_if_read_only()
-        rep = kb.import_json(db, path) if is_json else kb.import_csv(db, path)
+        rep = kb.import_file(db, path, type=getattr(args, "type", None))
         _backup_after_write(db, started)
         print(f"entities created {rep.created}, updated {rep.updated}, aliases added {rep.aliases_added}, "
               f"failed {len(rep.failed)}")
+        for d in rep.differences:
+            print(f"  kept: {d}")
         for f in rep.failed:
             print(f"  failed: {f}")
         return EXIT_FAIL if rep.failed else EXIT_OK
@@ -435,11 +463,16 @@ def build_parser() -> argparse.ArgumentParser:
                    "else your login name)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    s = sub.add_parser("import", help="import files and folders (.txt .md .html .jsonl .csv)")
+    s = sub.add_parser("import", help="import files and folders (.txt .md .html .jsonl .json .csv .ann .conll)")
     s.add_argument("paths", nargs="+", metavar="PATH")
     s.add_argument("--no-detect", action="store_true", help="do not run entity detection on the new articles")
     s.add_argument("--max-file-size", type=_megabytes, metavar="MB",
                    help="skip files larger than this (default 50 MB)")
+    s.add_argument("--as-suggestions", action="store_true",
+                   help="bring a file's annotations in as suggestions (a model's pre-annotations)")
+    s.add_argument("--text-only", action="store_true", help="import the texts and ignore the files' annotations")
+    s.add_argument("--encoding", metavar="NAME", help="read the files in this encoding (latin-1, cp1252, utf-16-le…)")
+    s.add_argument("--csv-delimiter", metavar="CHAR", help="CSV delimiter (default: comma; 'tab' for a tab)")
     s.set_defaults(func=cmd_import)
 
     s = sub.add_parser("detect", help="run entity detection (idempotent)")
@@ -449,12 +482,19 @@ def build_parser() -> argparse.ArgumentParser:
                    help="link a suggestion when its best candidate scores at least this (0..1, default 0.80)")
     s.set_defaults(func=cmd_detect)
 
+    s = sub.add_parser("learn", help="train the model on the confirmed mentions now and print its evaluation")
+    s.add_argument("--reset", action="store_true", help="drop the learned model")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_learn)
+
     s = sub.add_parser("export", help="export curated data")
     s.add_argument("--format", choices=_Lazy("FORMATS"), default="csv", metavar="FORMAT",
                    help="%(choices)s (default: csv)")
     s.add_argument("--out", required=True, metavar="DIR")
     s.add_argument("--status", choices=_Lazy("STATUS_CHOICES"), default="confirmed", metavar="STATUS",
                    help="which mentions: %(choices)s (default: confirmed)")
+    s.add_argument("--all-entities", action="store_true",
+                   help="csv: entities.csv holds the whole knowledge base, not only the linked entities")
     s.set_defaults(func=cmd_export)
 
     s = sub.add_parser("kb", help="knowledge base files (CSV, or JSON by extension)")
@@ -462,6 +502,9 @@ def build_parser() -> argparse.ArgumentParser:
     for name, help_ in (("import", "import entities and aliases"), ("export", "export the knowledge base")):
         k = kbsub.add_parser(name, help=help_)
         k.add_argument("file", metavar="FILE")
+        if name == "import":
+            k.add_argument("--type", metavar="TYPE",
+                           help="entity type of a Wikidata file's rows that have no type column")
         k.set_defaults(func=cmd_kb)
 
     s = sub.add_parser("search", help="full-text search over titles and texts")

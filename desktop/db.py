@@ -18,7 +18,7 @@ import contextlib
 import os
 import sqlite3
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 import regex
 from sqlalchemy import event
@@ -680,6 +680,85 @@ def _seed_defaults(c) -> None:
         c.execute(rt.insert(), rows)
 
 
+# -- the stored linking keys (table link_key; desktop.linking.index) ----------------------------
+# The keys are pure functions of the text (desktop.language.linkkeys); a row holds them with the
+# version they were computed under, and rows of another version are recomputed.
+
+def _link_cols():
+    L = models.LinkKey
+    return (L.match, L.norm, L.roman, L.phonetic, L.phonetic_base, L.roman_base, L.tokens, L.initials)
+
+
+_LINK_BATCH = 5000
+
+
+def _link_row(text: str, k, version: str) -> dict:
+    mk, nk, r, pk, pb, rb, toks, ini = k
+    return {"text": text, "version": version, "match": mk, "norm": nk, "roman": r, "phonetic": pk,
+            "phonetic_base": pb, "roman_base": rb, "tokens": " ".join(toks), "initials": ini}
+
+
+def _link_keys_of(row) -> tuple:
+    mk, nk, r, pk, pb, rb, toks, ini = row
+    return (mk, nk, r, pk, pb, rb, tuple(toks.split()) if toks else (), ini)
+
+
+def load_link_keys(conn, texts: Iterable[str], *, persist: bool) -> dict[str, tuple]:
+    """The linking keys of each (non-empty) text: read from ``link_key``, the missing ones
+    computed (one transliteration call per script) and, with ``persist``, stored.  ``conn`` is
+    a connection inside a transaction (a write transaction with ``persist``)."""
+    from sqlalchemy import delete, insert, select
+
+    from desktop.language import linkkeys
+    from desktop.language.keys import prime
+
+    LinkKey = models.LinkKey
+    wanted = set(texts)
+    out: dict[str, tuple] = {}
+    ver = linkkeys.key_version()
+    stale = False
+    for text, version, *cols in conn.execute(select(LinkKey.text, LinkKey.version, *_link_cols())):
+        if version != ver:
+            stale = True
+        elif text in wanted:
+            out[text] = _link_keys_of(cols)
+    missing = sorted(t for t in wanted if t not in out)
+    if missing:
+        prime(missing)
+    new = []
+    for text in missing:
+        k = linkkeys.alias_keys(text)
+        if k is not None:
+            out[text] = k
+            new.append(_link_row(text, k, ver))
+    if persist and (new or stale):
+        if stale:  # their texts, if still wanted, are among the missing and come back in ``new``
+            conn.execute(delete(LinkKey).where(LinkKey.version != ver))
+        for i in range(0, len(new), _LINK_BATCH):
+            conn.execute(insert(LinkKey), new[i:i + _LINK_BATCH])
+    return out
+
+
+def store_link_keys(conn, texts: Iterable[str]) -> int:
+    """Compute and store the keys of the texts that have no row yet (migration 5, seeding the
+    starter knowledge base); returns how many were stored."""
+    from sqlalchemy import func, select
+
+    count = select(func.count()).select_from(models.LinkKey)
+    before = conn.execute(count).scalar() or 0
+    load_link_keys(conn, texts, persist=True)
+    return (conn.execute(count).scalar() or 0) - before
+
+
+def kb_texts(conn) -> list[str]:
+    """Every alias text and entity name of the knowledge base."""
+    from sqlalchemy import select
+
+    names = conn.execute(select(models.Entity.name)).scalars().all()
+    return list(dict.fromkeys([*names, *conn.execute(select(models.Alias.text)).scalars().all()]))
+
+
+
 # -- migrations -----------------------------------------------------------------------------------
 # MIGRATIONS[n] takes a connection inside a transaction at version n-1 to version n.
 # Version 1 was the first released schema (articles, types, mentions, entities, aliases,
@@ -772,9 +851,12 @@ def _to_v5(c) -> None:
     """The stored linking keys (``link_key``, see :mod:`desktop.linking.index`), filled for every
     alias and entity name already there, so the first linking after the upgrade loads them."""
     models.LinkKey.__table__.create(c, checkfirst=True)
-    from desktop.linking.index import kb_texts, store_keys
+    store_link_keys(c, kb_texts(c))
 
-    store_keys(c, kb_texts(c))
+
+def _to_v6(c) -> None:
+    """The learned model table (desktop.detection.learning): portable DDL from the table's metadata."""
+    models.SQLModel.metadata.create_all(c, tables=[models.LearnedModel.__table__])
 
 
 def _to_v7(c) -> None:
@@ -787,7 +869,7 @@ def _to_v7(c) -> None:
         c.exec_driver_sql("ALTER TABLE article ADD COLUMN detect_pending BOOLEAN NOT NULL DEFAULT FALSE")
 
 
-MIGRATIONS = {2: _to_v2, 3: _to_v3, 4: _to_v4, 5: _to_v5, 7: _to_v7}
+MIGRATIONS = {2: _to_v2, 3: _to_v3, 4: _to_v4, 5: _to_v5, 6: _to_v6, 7: _to_v7}
 
 
 # -- SQLite file specifics ------------------------------------------------------------------------

@@ -7,8 +7,11 @@ Formats:
 - ``jsonl``: ``annotations.jsonl``, one article a line with its spans
   (``{"id", "title", "text", "entities": [...], "label": [[start, end, type], ...]}``), the shape
   doccano and spaCy's converters read.
-- ``conll``: ``annotations.conll``, CoNLL-2003 style BIO tags, one token a line, articles
-  separated by ``-DOCSTART-``.
+- ``conll``: ``annotations.conll``, IOB2 tags, one token a line, articles separated by
+  ``-DOCSTART- -X- O O`` (see desktop.formats.conll).
+- ``brat``: ``article-<id>.txt`` + ``.ann`` each, and ``annotation.conf``.
+- ``labelstudio``: ``labelstudio-tasks.json`` and ``labelstudio-config.xml``.
+- ``spacy``: ``annotations.spacy``, a DocBin (needs the optional ``spacy`` extra).
 
 Offsets are Python code points into the article text, end exclusive.  The files of one export
 appear together or not at all (:class:`desktop.fileio.AtomicFileSet`: staged, fsynced, renamed;
@@ -25,15 +28,18 @@ from pathlib import Path
 from typing import Callable, Iterable, Optional
 
 import regex
+from sqlalchemy import func
 from sqlmodel import select
 
 from desktop.db import Database, DatabaseError
 from desktop.errors import CurateError
 from desktop.fileio import AtomicFileSet, safe_cell, unsafe_cell  # noqa: F401 (re-exported)
+from desktop.export_formats import STATUS_CHOICES, Cancelled, mention_filter as _mention_filter  # noqa: F401
+from desktop.export_formats import check_cancel as _check_cancel
+from desktop.formats import join_aliases, split_aliases  # noqa: F401 (re-exported)
 from desktop.models import Alias, Article, Entity, Mention, Relation
 
-FORMATS = ("csv", "jsonl", "conll")
-STATUS_CHOICES = ("confirmed", "suggested", "rejected", "all")
+FORMATS = ("csv", "jsonl", "conll", "brat", "labelstudio", "spacy")
 
 ARTICLE_COLUMNS = ["article_id", "title", "source", "language", "status", "imported_at"]
 MENTION_COLUMNS = [
@@ -51,15 +57,6 @@ def _iso(dt) -> str:
     return dt.isoformat(timespec="seconds") if dt else ""
 
 
-def _mention_filter(status: str):
-    if status not in STATUS_CHOICES:
-        raise CurateError(f"unknown status {status!r} (one of {', '.join(STATUS_CHOICES)})")
-    stmt = select(Mention)
-    if status != "all":
-        stmt = stmt.where(Mention.status == status)
-    return stmt.order_by(Mention.article_id, Mention.start, Mention.end, Mention.id)
-
-
 def _context(text: str, start: int, end: int, width: int = 30) -> str:
     left = text[max(0, start - width):start].replace("\n", " ")
     right = text[end:end + width].replace("\n", " ")
@@ -72,6 +69,7 @@ def export(
     *,
     fmt: str = "csv",
     status: str = "confirmed",
+    all_entities: bool = False,
     progress: Optional[Callable[[int, int], None]] = None,
     should_cancel: Optional[Callable[[], bool]] = None,
 ) -> list[Path]:
@@ -89,8 +87,12 @@ def export(
     except OSError as exc:
         raise CurateError(f"{out}: cannot write there ({exc.strerror})") from None
     try:
-        writer = {"csv": _export_csv, "jsonl": _export_jsonl, "conll": _export_conll}[fmt]
-        writer(db, files, status, progress, should_cancel)
+        if fmt == "csv":
+            _export_csv(db, files, status, progress, should_cancel, all_entities=all_entities)
+        else:
+            from desktop import export_formats
+
+            export_formats.WRITERS[fmt](db, files, status, progress, should_cancel)
         return files.commit()
     except OSError as exc:
         files.discard()
@@ -110,31 +112,40 @@ def export(
         raise
 
 
-class Cancelled(CurateError):
-    def __init__(self) -> None:
-        super().__init__("export cancelled; no file was changed")
-
-
-def _check_cancel(should_cancel) -> None:
-    if should_cancel and should_cancel():
-        raise Cancelled()
-
-
 def _articles_by_id(s) -> dict[int, Article]:
     return {a.id: a for a in s.exec(select(Article).order_by(Article.id))}
 
 
-def _export_csv(db, files: AtomicFileSet, status, progress, should_cancel) -> None:
+def _write_mentions(s, w, status, articles, entities, counts, done, total, progress, should_cancel) -> None:
+    """The rows of mentions.csv, read a few thousand mentions at a time."""
+    for i, m in enumerate(s.exec(_mention_filter(status).execution_options(yield_per=2000))):
+        art = articles[m.article_id]
+        ent = entities.get(m.entity_id) if m.entity_id else None
+        if ent:
+            counts[ent.id] = counts.get(ent.id, 0) + 1
+        w.writerow([
+            m.id, m.article_id, safe_cell(art.title), m.start, m.end, safe_cell(m.text), m.type, m.status,
+            m.source, m.entity_id or "", safe_cell(ent.name if ent else ""),
+            safe_cell(ent.external_id if ent else ""), round(m.confidence, 4), safe_cell(m.value or ""),
+            _iso(m.created_at), _iso(m.updated_at), safe_cell(_context(art.text, m.start, m.end)),
+        ])
+        if progress and i % 1000 == 0:
+            progress(done + i, total)
+            _check_cancel(should_cancel)
+
+
+def _export_csv(db, files: AtomicFileSet, status, progress, should_cancel, *, all_entities: bool = False) -> None:
     with db.session() as s:
         articles = _articles_by_id(s)
         entities = {e.id: e for e in s.exec(select(Entity).order_by(Entity.id))}
-        mentions = list(s.exec(_mention_filter(status)))
+        # mentions are streamed below (memory flat in their number); here only counted
+        n_mentions = s.exec(select(func.count()).select_from(_mention_filter(status).subquery())).one()
         aliases: dict[int, list[str]] = {}
         for a in s.exec(select(Alias).order_by(Alias.entity_id, Alias.id)):
             aliases.setdefault(a.entity_id, []).append(a.text)
         relations = list(s.exec(select(Relation).order_by(Relation.id)))
         by_id = {m.id: m for m in s.exec(select(Mention))} if relations else {}
-    total = len(articles) + len(mentions) + len(entities) + 1
+    total = len(articles) + n_mentions + len(entities) + 1
     done = 0
 
     with files.open("articles.csv", bom=True) as fh:
@@ -149,28 +160,19 @@ def _export_csv(db, files: AtomicFileSet, status, progress, should_cancel) -> No
     with files.open("mentions.csv", bom=True) as fh:
         w = csv.writer(fh)
         w.writerow(MENTION_COLUMNS)
-        for i, m in enumerate(mentions):
-            art = articles[m.article_id]
-            ent = entities.get(m.entity_id) if m.entity_id else None
-            if ent:
-                counts[ent.id] = counts.get(ent.id, 0) + 1
-            w.writerow([
-                m.id, m.article_id, safe_cell(art.title), m.start, m.end, safe_cell(m.text), m.type, m.status,
-                m.source, m.entity_id or "", safe_cell(ent.name if ent else ""),
-                safe_cell(ent.external_id if ent else ""), round(m.confidence, 4), safe_cell(m.value or ""),
-                _iso(m.created_at), _iso(m.updated_at), safe_cell(_context(art.text, m.start, m.end)),
-            ])
-            if progress and i % 1000 == 0:
-                progress(done + i, total)
-                _check_cancel(should_cancel)
-        done += len(mentions)
+        with db.session() as s:
+            _write_mentions(s, w, status, articles, entities, counts, done, total, progress, should_cancel)
+        done += n_mentions
 
     with files.open("entities.csv", bom=True) as fh:
         w = csv.writer(fh)
         w.writerow(ENTITY_COLUMNS)
+        # the entities the exported mentions link to; the whole KB with all_entities
         for e in entities.values():
+            if not all_entities and e.id not in counts:
+                continue
             w.writerow([e.id, safe_cell(e.name), e.type, safe_cell(e.external_id or ""), safe_cell(e.description),
-                        safe_cell("|".join(aliases.get(e.id, []))), counts.get(e.id, 0)])
+                        safe_cell(join_aliases(aliases.get(e.id, []))), counts.get(e.id, 0)])
 
     with files.open("relations.csv", bom=True) as fh:
         w = csv.writer(fh)
@@ -185,100 +187,3 @@ def _export_csv(db, files: AtomicFileSet, status, progress, should_cancel) -> No
                         t.id, safe_cell(t.text), t.entity_id or ""])
     if progress:
         progress(total, total)
-
-
-def _grouped_mentions(db, status) -> tuple[dict[int, Article], dict[int, list[Mention]], dict[int, Entity]]:
-    with db.session() as s:
-        articles = _articles_by_id(s)
-        entities = {e.id: e for e in s.exec(select(Entity))}
-        grouped: dict[int, list[Mention]] = {}
-        for m in s.exec(_mention_filter(status)):
-            grouped.setdefault(m.article_id, []).append(m)
-    return articles, grouped, entities
-
-
-def _export_jsonl(db, files: AtomicFileSet, status, progress, should_cancel) -> None:
-    articles, grouped, entities = _grouped_mentions(db, status)
-    with files.open("annotations.jsonl") as fh:
-        for i, a in enumerate(articles.values()):
-            ms = grouped.get(a.id, [])
-            rec = {
-                "id": a.id, "title": a.title, "source": a.source, "language": a.language, "status": a.status,
-                "text": a.text,
-                "label": [[m.start, m.end, m.type] for m in ms],
-                "entities": [
-                    {"id": m.id, "start_offset": m.start, "end_offset": m.end, "label": m.type, "text": m.text,
-                     "status": m.status, "source": m.source, "value": m.value, "entity_id": m.entity_id,
-                     "entity_name": entities[m.entity_id].name if m.entity_id in entities else None,
-                     "external_id": entities[m.entity_id].external_id if m.entity_id in entities else None}
-                    for m in ms
-                ],
-            }
-            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
-            if progress and i % 100 == 0:
-                progress(i, len(articles))
-                _check_cancel(should_cancel)
-
-
-_TOKEN = regex.compile(r"[\p{L}\p{M}\p{N}]+|[^\s\p{L}\p{M}\p{N}]")
-
-
-def bio_tokens(text: str, mentions: Iterable[Mention]) -> list[tuple[str, str]]:
-    """(token, tag) pairs with BIO tags; a token is inside a mention when it overlaps it.
-    Overlapping mentions: the first (by start) wins."""
-    spans = sorted(((m.start, m.end, m.type) for m in mentions), key=lambda x: (x[0], -x[1]))
-    out: list[tuple[str, str]] = []
-    j = 0
-    prev_span = None
-    for tok in _TOKEN.finditer(text):
-        ts, te = tok.span()
-        while j < len(spans) and spans[j][1] <= ts:
-            j += 1
-        tag = "O"
-        if j < len(spans) and spans[j][0] < te:
-            span = spans[j]
-            tag = ("I-" if prev_span == span else "B-") + span[2]
-            prev_span = span
-        else:
-            prev_span = None
-        out.append((tok.group(), tag))
-    return out
-
-
-def _export_conll(db, files: AtomicFileSet, status, progress, should_cancel) -> None:
-    articles, grouped, _ = _grouped_mentions(db, status)
-    with files.open("annotations.conll") as fh:
-        for i, a in enumerate(articles.values()):
-            fh.write("-DOCSTART- -X- -X- O\n\n")
-            buf = io.StringIO()
-            for para in _paragraph_spans(a.text):
-                toks = bio_tokens(a.text[para[0]:para[1]], _shift(grouped.get(a.id, []), para))
-                for tok, tag in toks:
-                    buf.write(f"{tok} {tag}\n")
-                if toks:
-                    buf.write("\n")
-            fh.write(buf.getvalue())
-            if progress and i % 100 == 0:
-                progress(i, len(articles))
-                _check_cancel(should_cancel)
-
-
-def _paragraph_spans(text: str) -> list[tuple[int, int]]:
-    spans, pos = [], 0
-    for line in text.split("\n"):
-        spans.append((pos, pos + len(line)))
-        pos += len(line) + 1
-    return spans
-
-
-class _Shifted:
-    __slots__ = ("start", "end", "type")
-
-    def __init__(self, start, end, type_):
-        self.start, self.end, self.type = start, end, type_
-
-
-def _shift(mentions: list[Mention], para: tuple[int, int]) -> list[_Shifted]:
-    s0, e0 = para
-    return [_Shifted(max(m.start, s0) - s0, min(m.end, e0) - s0, m.type)
-            for m in mentions if m.start < e0 and m.end > s0]

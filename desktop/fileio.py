@@ -164,14 +164,20 @@ def safe_cell(value) -> str:
     if isinstance(value, (int, float)):
         return repr(value) if isinstance(value, float) else str(value)
     s = str(value)
-    if s.startswith(_FORMULA_START):
+    if _formula_like(s):
         return "'" + s
     return s
 
 
+def _formula_like(s: str) -> bool:
+    # also after leading blanks: LibreOffice's "Trim spaces" import option evaluated "  =1+1"
+    # and a newline followed by "=" as formulas
+    return s.startswith(_FORMULA_START) or s.lstrip()[:1] in ("=", "+", "-", "@")
+
+
 def unsafe_cell(s: str) -> str:
     """Inverse of :func:`safe_cell` for text cells read back."""
-    if len(s) > 1 and s[0] == "'" and s[1] in "=+-@\t\r":
+    if len(s) > 1 and s[0] == "'" and _formula_like(s[1:]):
         return s[1:]
     return s
 

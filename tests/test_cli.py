@@ -38,9 +38,9 @@ def test_version_and_help(capsys):
 def test_import_detect_export_roundtrip(capsys, dbfile, seeds_dir, tmp_path):
     code, out, err = run(capsys, "--db", dbfile, "import", str(seeds_dir))
     assert code == 0, err
-    assert out.splitlines()[0] == "imported 5, duplicates 0, failed 0"
+    assert out.splitlines()[0] == "imported 5 articles, 0 mentions, 0 relations, conflicts 0, duplicates 0, failed 0"
     code, out, _ = run(capsys, "--db", dbfile, "import", str(seeds_dir))
-    assert out.splitlines()[0] == "imported 0, duplicates 5, failed 0"
+    assert out.splitlines()[0] == "imported 0 articles, 0 mentions, 0 relations, conflicts 0, duplicates 5, failed 0"
     code, out, _ = run(capsys, "--db", dbfile, "list", "--json")
     rows = json.loads(out)
     assert len(rows) == 5 and sum(r["suggested"] for r in rows) > 0
@@ -70,7 +70,7 @@ def test_import_failures_exit_nonzero_and_name_files(capsys, dbfile, tmp_path):
     code, out, err = run(capsys, "--db", dbfile, "import", "--no-detect", str(tmp_path))
     assert code == 1
     lines = out.splitlines()
-    assert lines[0] == "imported 2, duplicates 0, failed 2"
+    assert lines[0] == "imported 2 articles, 0 mentions, 0 relations, conflicts 0, duplicates 0, failed 2"
     assert any("bad.jsonl:2" in ln for ln in lines[1:])
     assert any("latin.txt" in ln and "UTF-8" in ln for ln in lines[1:])
     assert "Traceback" not in out + err

@@ -62,7 +62,9 @@ def test_link_keys_are_stored_for_the_starter_kb_and_loaded(kb, monkeypatch):
     assert stored[text] == link_index.alias_keys(text)[:4]
     # a fresh process: nothing cached, and computing a key is an error
     link_index.invalidate()
-    monkeypatch.setattr(link_index, "alias_keys", lambda t: pytest.fail(f"recomputed {t}"))
+    from desktop.language import linkkeys
+
+    monkeypatch.setattr(linkkeys, "alias_keys", lambda t: pytest.fail(f"recomputed {t}"))
     with kb.session() as s:
         idx = link_index.index_for(s, "test")
     assert idx.alias_count >= n_alias

@@ -48,7 +48,10 @@ def test_qid_validation():
     assert kb.validate_qid(" Q232 ") == "Q232"
     assert kb.validate_qid("q42") == "Q42"
     assert kb.validate_qid("") is None and kb.validate_qid(None) is None
-    for bad in ("232", "Q", "Q12a", "P31", "Q0", "https://www.wikidata.org/wiki/Q232"):
+    for form in ("wd:Q232", "http://www.wikidata.org/entity/Q232", "https://www.wikidata.org/wiki/Q232",
+                 "https://www.wikidata.org/entity/Q232"):
+        assert kb.validate_qid(form) == "Q232"
+    for bad in ("232", "Q", "Q12a", "P31", "Q0", "https://example.org/wiki/Q232", "wd:P31"):
         with pytest.raises(CurateError):
             kb.validate_qid(bad)
 
@@ -217,7 +220,7 @@ def test_csv_import_merges_known_entities_and_reports_bad_rows(db, tmp_path):
     f.write_text(
         "name,type,aliases,external_id,description\n"
         "Republic of Kazakhstan,LOC,Qazaqstan|কাজাখস্তান,Q232,\n"   # same QID: gains aliases
-        "Kazakhstan,LOC,कजाकिस्तान,,\n"                             # same name+type
+        "Kazakhstan,LOC,कजाकिस्तान,,\n"                             # same name+type, but only one side has a QID
         ",LOC,x,,\n"                                                 # no name
         "Astana,LOC,,Q-1,\n"                                         # bad QID
         "Astana,lower case!,,,\n"                                    # bad type
@@ -225,11 +228,11 @@ def test_csv_import_merges_known_entities_and_reports_bad_rows(db, tmp_path):
         "a,b,c,d,e,f\n",                                             # too many cells
         encoding="utf-8")
     rep = kb.import_csv(db, f)
-    assert rep.created == 1 and rep.aliases_added >= 4
+    assert rep.created == 2 and rep.aliases_added >= 4  # KAZIND, and a QID-less Kazakhstan kept apart
     assert len(rep.failed) == 4
     assert all(str(f) in msg for msg in rep.failed)
     assert any(msg.startswith(f"{f}:4:") for msg in rep.failed)
-    assert {a.text for a in kb.aliases(db, kz)} >= {"Qazaqstan", "কাজাখস্তান", "कजाकिस्तान", "Republic of Kazakhstan"}
+    assert {a.text for a in kb.aliases(db, kz)} >= {"Qazaqstan", "কাজাখস্তান", "Republic of Kazakhstan"}
     assert [r.type for r in kb.find_entities(db, "KAZIND")] == ["EXERCISE"]
     history.undo(db)  # the import is one undoable action
     assert {a.text for a in kb.aliases(db, kz)} == {"Kazakhstan"}
@@ -285,3 +288,82 @@ def test_json_import_reports_bad_entries(db, tmp_path):
     f.write_text("{not json", encoding="utf-8")
     with pytest.raises(CurateError):
         kb.import_json(db, f)
+
+
+def test_kb_homonyms_descriptions_pipes_and_big_cells(db, tmp_path):
+    from sqlmodel import select as _select
+
+    from desktop.models import Entity as _Entity
+
+    f = tmp_path / "kb.csv"
+    big = "x" * 131_073
+    f.write_text("name,type,aliases,external_id,description\n"
+                 "Amit Shah,PERSON,অমিত শাহ,Q1,politician\n"
+                 "Amit Shah,PERSON,,http://www.wikidata.org/entity/Q2,cricketer\n"
+                 "Big,ORG,,," + big + "\n"
+                 'Pipe Org,ORG,"A\\|B|C",wd:Q3,\n', encoding="utf-8")
+    rep = kb.import_csv(db, f)
+    assert rep.created == 3 and len(rep.failed) == 1 and "131,073 characters" in rep.failed[0]
+    with db.session() as s:
+        shahs = sorted((e.external_id, e.description) for e in s.exec(_select(_Entity).where(_Entity.name == "Amit Shah")))
+    assert shahs == [("Q1", "politician"), ("Q2", "cricketer")]  # homonyms stay apart
+    g = tmp_path / "kb2.csv"
+    g.write_text("name,type,aliases,external_id,description\nAmit Shah,PERSON,,Q1,home minister\n", encoding="utf-8")
+    rep2 = kb.import_csv(db, g)
+    assert rep2.differences and "keeps its description" in rep2.differences[0]
+    out = tmp_path / "out.csv"
+    kb.export_csv(db, out)
+    other_db = type(db)(tmp_path / "o.db")
+    kb.import_csv(other_db, out)
+    with other_db.session() as s:
+        pipe = s.exec(_select(_Entity).where(_Entity.name == "Pipe Org")).one()
+        texts = {a.text for a in kb._aliases(s, pipe.id)}
+    assert {"A|B", "C"} <= texts
+    other_db.close()
+
+
+def test_kb_json_with_lone_surrogate_is_one_failure(db, tmp_path):
+    f = tmp_path / "kb.json"
+    f.write_text('{"entities": [{"name": "\\ud800x", "type": "PERSON"}]}', encoding="utf-8")
+    with pytest.raises(CurateError, match="unpaired surrogate"):
+        kb.import_json(db, f)
+
+
+def _ents(db):
+    from sqlmodel import select as _select
+
+    from desktop.models import Entity as _Entity
+
+    with db.session() as s:
+        return {e.external_id: (e.name, e.type, e.description, {a.text for a in kb._aliases(s, e.id)})
+                for e in s.exec(_select(_Entity))}
+
+
+FIX = __import__("pathlib").Path(__file__).parent / "fixtures" / "formats"
+
+
+def test_wikidata_query_results_csv_tsv_json(db):
+    rep = kb.import_file(db, FIX / "wdqs-result.csv", type="LOC")
+    assert rep.created == 2 and len(rep.failed) == 1 and "no label" in rep.failed[0]
+    e = _ents(db)
+    assert e["Q232"][:3] == ("Kazakhstan", "LOC", "country in Central Asia")
+    assert {"Republic of Kazakhstan", "Qazaqstan"} <= e["Q232"][3]
+    rep = kb.import_file(db, FIX / "wdqs-result.tsv")
+    assert rep.created == 2 and _ents(db)["Q46217"][:2] == ("শেখ হাসিনা", "PERSON")
+    no_type = kb.import_file(db, FIX / "wdqs-result.json")
+    assert no_type.created == 0 and "--type" in no_type.failed[0]
+    kb.import_file(db, FIX / "wdqs-result.json", type="LOC")
+    assert {"Dacca", "Jahangirnagar"} <= _ents(db)["Q1354"][3]
+
+
+def test_wikidata_wbgetentities_and_dump_lines(db):
+    rep = kb.import_file(db, FIX / "wbgetentities.json", type="LOC")
+    assert rep.created == 1 and not rep.failed
+    name, typ, desc, als = _ents(db)["Q1354"]
+    assert (name, desc) == ("Dhaka", "capital of Bangladesh") and {"ঢাকা", "ढाका", "Dacca", "ঢাকা শহর"} <= als
+    rep = kb.import_file(db, FIX / "wikidata-dump.json", type="LOC")
+    assert rep.created == 2
+    e = _ents(db)
+    assert "Calcutta" in e["Q1348"][3] and e["Q1156"][0] == "मुंबई"
+    again = kb.import_file(db, FIX / "wikidata-dump.json", type="LOC")
+    assert (again.created, again.aliases_added) == (0, 0)

@@ -92,7 +92,7 @@ def test_import_stopped_by_a_full_disk_is_one_dialog(qtbot, db, tmp_path, monkey
 
     monkeypatch.setattr(importing, "import_paths", full)
     w = make_window(qtbot, db, tmp_path / "s.ini")
-    w.import_paths([str(tmp_path)])
+    w.jobs.import_paths([str(tmp_path)])
     qtbot.waitUntil(lambda: not w.runner.busy, timeout=20000)
     boxes = [b for b in QApplication.topLevelWidgets() if isinstance(b, QMessageBox) and b.isVisible()]
     assert len(boxes) == 1

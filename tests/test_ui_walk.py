@@ -260,7 +260,7 @@ def test_new_database_is_created_with_the_knowledge_base_and_no_articles(qtbot, 
 def test_a_file_that_is_not_a_curate_database_keeps_the_current_one(qtbot, db, tmp_path, monkeypatch, kind):
     import sqlite3
 
-    from desktop.ui import database_files as main_window  # where the window asks for files
+    from desktop.ui import main_window
 
     t1 = "Rahim Uddin spoke in Dhaka."
     (a1,) = add_articles(db, t1)

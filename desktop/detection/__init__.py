@@ -21,7 +21,7 @@ Design
   Anything else glued on makes another word (ভারতীয় is not ভারত).  Hindi
   postpositions are separate words and need nothing.  Latin aliases that start with a capital
   must start with one in the text; short all-capital ones (US, SCO) must be all capitals.
-* **Rules**, one family per module under :mod:`.rules` (persons, organisations, dates, acronyms,
+* **Rules**, one family per module under :mod:`.rules` (persons, organisations, places, dates, acronyms,
   events, English, in-article memory), each a ``suggest(ctx, lex)`` behind the interface of
   :mod:`.suggest` and started from a cue or a ``str.find``:
   persons after titles and ranks (span without the title; chains like "রক্ষা সচিব ডॉ." are

@@ -60,7 +60,7 @@ def candidate_rows(cands) -> list[tuple]:
 def surface_keys(rows_by_article) -> dict[str, tuple]:
     """Linking keys of the surfaces without an entity (see desktop.linking.index.alias_keys)."""
     from desktop.language import keys
-    from desktop.linking.index import alias_keys
+    from desktop.language.linkkeys import alias_keys
 
     texts = sorted({r[2] for rows in rows_by_article for r in rows if r[7] is None and r[3] != "DATE"})
     keys.prime(texts)

@@ -33,7 +33,7 @@ from typing import Callable, Iterable, Optional
 from sqlalchemy import func, insert, update
 from sqlmodel import select
 
-from desktop.db import Database
+from desktop.db import Database, store_link_keys
 from desktop.detection import cache, parallel
 from desktop.detection.detector import Candidate, Detector
 from desktop.detection.gazetteer import GazetteerEntry
@@ -119,9 +119,7 @@ def seed_knowledge_base(db: Database) -> int:
         if new_aliases:
             s.execute(insert(Alias), new_aliases)
             # their linking keys, stored now: the first linking loads them instead
-            from desktop.linking.index import store_keys
-
-            store_keys(s.connection(), [*(n for n, _ in by_name), *(a["text"] for a in new_aliases)])
+            store_link_keys(s.connection(), [*(n for n, _ in by_name), *(a["text"] for a in new_aliases)])
     _CACHE.clear()
     return created
 
@@ -196,17 +194,25 @@ def build_detector(db: Database) -> Detector:
     """A detector over every alias in the KB (+ learned surfaces); rebuilt only when they change:
     kept in memory (checked by a cheap signature) and on disk (:mod:`desktop.detection.cache`,
     named by a digest of the entries and the code)."""
+    from desktop.detection.learning import store as learning  # learned surfaces and the model, one more suggester
+
     with db.session() as s:
-        sig = _signature(s)
+        sig = _signature(s) + (learning.model_version(s),)
         with _LOCK:
             hit = _CACHE.get(db.path)
             if hit and hit[0] == sig:
                 return hit[1]
         with _no_gc():
             entries, suppressed = _entries(s)
+    learned = learning.suggester(db)
     with _no_gc():
         det = cache.load_or_build(cache.digest(entries, suppressed),
                                   lambda: Detector(entries, suppressed_keys=suppressed))
+    # the learned suggester belongs to this database and holds the model: it joins after the disk
+    # cache (which keeps the detector of the lists and the learned surfaces only)
+    from desktop.detection.suggest import REGISTERED
+
+    det.suggesters = [*REGISTERED, learned]
     with _LOCK:
         _CACHE[db.path] = (sig, det)
     return det
@@ -219,12 +225,12 @@ def build_detector(db: Database) -> Detector:
 _COLUMNS = ["article_id", "start", "end", "text", "type", "source", "confidence", "value", "entity_id"]
 
 
-def _new_suggestions(article_id: int, cands: list[tuple], existing) -> list[list]:
-    """Rows (in ``_COLUMNS`` order, as lists: linking fills the entity) for the candidates (as
+def _new_suggestions(article_id: int, cands: list[tuple], existing) -> list[tuple]:
+    """Rows (in ``_COLUMNS`` order) for the candidates (as
     :func:`desktop.detection.parallel.candidate_rows` gives them) the rules above allow;
     ``existing`` as :func:`_existing` gives them."""
     if not existing:
-        return [[article_id, *c] for c in cands]
+        return [(article_id, *c) for c in cands]
     same: set[tuple[int, int, str]] = set()
     blocked_spans: set[tuple[int, int]] = set()
     occupied: list[tuple[int, int]] = []
@@ -244,7 +250,7 @@ def _new_suggestions(article_id: int, cands: list[tuple], existing) -> list[list
             continue
         if any(s < end and start < e for s, e in occupied):
             continue
-        out.append([article_id, *c])
+        out.append((article_id, *c))
     return out
 
 
@@ -330,6 +336,8 @@ def _detect_loop(db, det, ids, report, linker, pool, progress, should_cancel) ->
     i = 0
     chunk, texts = _next_chunk(db, ids, 0) if ids else ([], {})
     pending = pool.submit([(a, texts[a]) for a in chunk if a in texts]) if pool else None
+    if pool is not None and linker is not None:
+        linker.prepare(db)  # the linking index is built while the workers detect the first batch
     while chunk and not report.cancelled:
         nxt, nxt_texts = _next_chunk(db, ids, i + len(chunk)) if i + len(chunk) < total else ([], {})
         detected, skeys = pending.get() if pending is not None else (None, {})
@@ -338,7 +346,7 @@ def _detect_loop(db, det, ids, report, linker, pool, progress, should_cancel) ->
         with db.transaction() as s:
             present = set(s.exec(select(Article.id).where(Article.id.in_(chunk))).all())
             existing = _existing(s, chunk)
-            done: list[tuple[int, list[tuple], list[list]]] = []
+            done: list[tuple[int, list[tuple], list[tuple]]] = []
             for aid in chunk:
                 if should_cancel is not None and should_cancel():
                     report.cancelled = True
@@ -357,7 +365,7 @@ def _detect_loop(db, det, ids, report, linker, pool, progress, should_cancel) ->
             if linker is not None:
                 linked, updates = linker.link_batch(s, done, skeys)
                 report.linked += linked
-            rows_out = [tuple(r) for _, _, new in done for r in new]
+            rows_out = [r for _, _, new in done for r in new]
             now = utcnow()
             db.insert_rows(s, Mention.__table__, _COLUMNS, rows_out,
                            constants={"status": "suggested", "created_at": now, "updated_at": now})

@@ -28,8 +28,7 @@ from functools import lru_cache
 from desktop.detection.gazetteer import GazetteerEntry
 from desktop.detection.suggest import Raw
 from desktop.language.fold import NormView, fold
-from desktop.language.lexicon import Lexicon
-from desktop.language.packs import pack_rows as rows
+from desktop.language.lexicon import Lexicon, lexicon
 from desktop.language.scripts import WORD, is_word_char, script_name
 
 CONFIDENCE = 0.6
@@ -55,12 +54,12 @@ class _Fold:
     table: dict[int, str]               # then one character for zero or more (all scripts)
 
 
-@lru_cache(maxsize=1)
-def _fold_table() -> _Fold:
+@lru_cache(maxsize=8)
+def _fold_table(lex: Lexicon) -> _Fold:
     seqs: dict[str, str] = {}
     table: dict[int, str] = {}
     inner = []
-    for row in rows("skeleton.tsv"):
+    for row in lex.skeleton_rows:
         script = row[0]
         src = row[1].lower() if script == "latin" else fold(row[1])
         dst = row[2] if len(row) > 2 else ""
@@ -68,18 +67,18 @@ def _fold_table() -> _Fold:
             seqs[src] = dst
         else:
             table[ord(src)] = dst
-            if row[3:4] == ["inner"]:
+            if row[3:4] == ("inner",):
                 inner.append(src)
     return _Fold(tuple(sorted(seqs.items(), key=lambda kv: -len(kv[0]))), tuple(inner), table)
 
 
-def skeletons(words: list[str]) -> list[str]:
+def skeletons(words: list[str], lex: Lexicon | None = None) -> list[str]:
     """The skeletons of folded (lower-case) words, one word each, computed in one pass: the words
     are joined by newlines and every step runs in C over the whole string.  A first letter with
     an "inner" rule is upper-cased so that the table leaves it alone, then lower-cased again."""
     if not words:
         return []
-    f = _fold_table()
+    f = _fold_table(lex or lexicon())
     joined = "\n" + "\n".join(words)
     for src, dst in f.seqs:
         if src in joined:
@@ -90,9 +89,9 @@ def skeletons(words: list[str]) -> list[str]:
     return joined[1:].split("\n")
 
 
-def skeleton(word: str) -> str:
-    """The skeleton of one folded word."""
-    return skeletons([word])[0] if word else ""
+def skeleton(word: str, lex: Lexicon | None = None) -> str:
+    """The skeleton of one folded word (the packs' ``skeleton.tsv`` rules)."""
+    return skeletons([word], lex)[0] if word else ""
 
 
 class VariantIndex:
@@ -105,7 +104,7 @@ class VariantIndex:
         self.suffix_set = frozenset(suffixes)
         self.max_suffix = max(map(len, suffixes), default=0)
         never = set(lex.stopwords | lex.titles | frozenset(lex.months) | lex.org_keywords
-                    | lex.event_keywords | frozenset(lex.letters) | _stop_latin())
+                    | lex.event_keywords | frozenset(lex.letters) | _stop_latin(lex))
         # skeleton (or tuple of skeletons) -> (type, entity id or None when several), or _CONFLICT
         # when several types share it; plain tuples keep the build cheap (no container per key)
         single: dict[str, tuple] = {}
@@ -113,7 +112,7 @@ class VariantIndex:
         keys = _fold_many([e.text for e in entries])
         alias_words = set(" ".join(keys).split())
         uniq = list(alias_words)
-        sk_of = dict(zip(uniq, skeletons(uniq)))
+        sk_of = dict(zip(uniq, skeletons(uniq, lex)))
         limits = dict(_MIN_SKELETON)
         for e, key in zip(entries, keys):
             if len(key) < _MIN_ALIAS_CHARS or key in suppressed:
@@ -142,7 +141,7 @@ class VariantIndex:
                     table[sk] = _CONFLICT
                 elif cur[1] != e.entity_id:
                     table[sk] = (e.type, None)
-        banned = set(skeletons([w for w in never if " " not in w]))
+        banned = set(skeletons([w for w in never if " " not in w], lex))
         #: words never judged: stop words, titles, cue words, every word of a known alias
         self.skip = frozenset(never | alias_words)
         self.single = {k: v for k, v in single.items() if v is not _CONFLICT and k not in banned}
@@ -184,7 +183,7 @@ class VariantIndex:
                     done.add(w)
                 else:
                     cut += [(w, st) for st in stems]
-        sks = skeletons(ws + [st for _, st in cut])
+        sks = skeletons(ws + [st for _, st in cut], self.lex)
         for (w, st), sk in zip(cut, sks[len(ws):]):
             if w not in done and sk in single:
                 hits[w] = (len(st), single[sk], ())
@@ -259,7 +258,7 @@ class VariantIndex:
         if sk is None:
             if len(self._sk_cache) > _CACHE_LIMIT:
                 self._sk_cache.clear()
-            sk = self._sk_cache[word] = skeleton(word)
+            sk = self._sk_cache[word] = skeleton(word, self.lex)
         return sk
 
     def _multi(self, norm, text, view, s, e, multi) -> Raw | None:
@@ -301,7 +300,7 @@ def _fold_many(texts: list[str]) -> list[str]:
     return [fold(t) for t in texts]
 
 
-@lru_cache(maxsize=1)
-def _stop_latin() -> frozenset[str]:
-    """English words that are never a variant of a name (every word of ``latin_words.tsv``)."""
-    return frozenset(fold(r[1]) for r in rows("latin_words.tsv"))
+@lru_cache(maxsize=8)
+def _stop_latin(lex: Lexicon) -> frozenset[str]:
+    """Rule words that are never a variant of a name (every word of the packs' ``latin_words.tsv``)."""
+    return frozenset(fold(r[1]) for r in lex.latin_words)

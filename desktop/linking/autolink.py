@@ -149,13 +149,19 @@ def _link_one_article(idx, mentions: list, threshold: float, memo: dict, known: 
             t = toks[m.id] = frozenset(k[6] if k is not None else name_tokens(m.text))
         return t
 
+    by_type: dict[str, list] = {}
+    for e in live:  # in span order
+        by_type.setdefault(e.type, []).append(e)
     for m in open_:  # 2. short forms take the link of an earlier full name
         if m.id in link or not toks_of(m):
             continue
         mine = toks_of(m)
-        found = {link[e.id] for e in live
-                 if e.start < m.start and e.type == m.type and e.id in link
-                 and mine <= toks_of(e)}
+        found = set()
+        for e in by_type[m.type]:
+            if e.start >= m.start:
+                break
+            if e.id in link and mine <= toks_of(e):
+                found.add(link[e.id])
         if len(found) == 1:
             link[m.id] = found.pop()
 
@@ -164,8 +170,8 @@ def _link_one_article(idx, mentions: list, threshold: float, memo: dict, known: 
             continue
         found = set()
         mine = spell_out(m.text)
-        for e in live:
-            if e.id == m.id or e.type != m.type or e.id not in link:
+        for e in by_type[m.type]:
+            if e.id == m.id or e.id not in link:
                 continue
             if mine and initials(e.text) == mine:
                 found.add(link[e.id])
@@ -229,11 +235,17 @@ class BatchLinker:
         self.idx = None
         self.articles: set[int] = set()  # the articles linked so far
 
-    def link_batch(self, s, articles: list[tuple[int, list[tuple], list[list]]],
+    def prepare(self, db: Database) -> None:
+        """Build (or load) the linking index now, e.g. while worker processes detect."""
+        if self.idx is None:
+            with db.transaction() as s:
+                self.idx = index_for(s, self.url, persist=True)
+
+    def link_batch(self, s, articles: list[tuple[int, list[tuple], list[tuple]]],
                    surface_keys: Optional[dict] = None) -> tuple[int, list[dict]]:
         """``articles``: (article id, existing mentions as (id, start, end, text, type, status,
-        entity_id), new rows as lists (article_id, start, end, text, type, ..., entity_id
-        last)).  Sets the entity of new rows in place; returns (how many linked, updates of
+        entity_id), new rows as tuples (article_id, start, end, text, type, ..., entity_id
+        last)).  Sets the entity of new rows (replacing the tuple in the list); returns (how many linked, updates of
         existing mentions by id).  ``s`` holds the batch's write transaction.  ``surface_keys``:
         linking keys of new surfaces computed already (by the detection workers)."""
         if self.idx is None:
@@ -257,7 +269,8 @@ class BatchLinker:
             mentions.sort(key=lambda m: (m.start, m.end))  # stable: existing before new at one span
             for u in _link_one_article(idx, mentions, self.threshold, self.memo, known):
                 if u["id"] < 0:
-                    new[-1 - u["id"]][-1] = u["entity_id"]
+                    j = -1 - u["id"]
+                    new[j] = new[j][:-1] + (u["entity_id"],)
                 else:
                     updates.append(u)
                 n += 1

@@ -32,7 +32,7 @@ from sqlmodel import Session, select
 
 from desktop.db import Database
 from desktop.linking.index import (  # noqa: F401 - re-exported: the index used to live here
-    _CACHE, _CACHE_SIZE, Index, alias_keys, index_for, initials, invalidate, name_tokens, title_keys)
+    _CACHE, _CACHE_SIZE, Index, _titles, alias_keys, index_for, initials, invalidate, name_tokens, title_keys)
 from desktop.models import Mention
 
 SCORE_ALIAS = 1.0

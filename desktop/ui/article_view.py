@@ -176,3 +176,10 @@ class ArticleView(QObject):
         else:
             self.select_mention(mention_id)
         self.text_pane.setFocus()
+
+    def find_hit(self, step: int) -> None:
+        """F3 / Shift+F3: the next or previous hit of the article search in the text."""
+        if not self.text_pane.search_terms:
+            self.message("Search first (Ctrl+F): F3 and Shift+F3 step through the hits")
+        elif not self.text_pane.goto_hit(step):
+            self.message("No hit of the search in this article")

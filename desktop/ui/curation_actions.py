@@ -219,6 +219,11 @@ class CurationActions(QObject):
         spans = [s for s in pane.visible_spans() if not suggestions_only or s.status == "suggested"]
         if not spans:
             return None
+        dock = getattr(self.window, "learning_dock", None)
+        if suggestions_only and dock is not None and dock.least_certain.isChecked():
+            from desktop.ui.learning_view import neighbour
+
+            return neighbour(spans, mid, direction)
         cur = pane.span(mid)
         if cur is None:
             return spans[0].id if direction > 0 else spans[-1].id
@@ -307,6 +312,15 @@ class CurationActions(QObject):
             self.message("Last article" if step > 0 else "First article")
             return
         self.window.open_article(aid)
+
+    def update_undo_labels(self, actions: Actions) -> None:
+        """"Undo <action>" / "Redo <action>" from the history (the tool bar keeps a short label)."""
+        u, r = history.peek(self.db)
+        for act, entry, verb, key in ((actions["undo"], u, "Undo", "Ctrl+Z"), (actions["redo"], r, "Redo", "Ctrl+Shift+Z")):
+            act.setText(f"&{verb} {entry.summary}" if entry else f"&{verb}")
+            act.setIconText(verb)
+            act.setToolTip(f"{verb} {entry.summary} ({key})" if entry else f"Nothing to {verb.lower()}")
+            act.setEnabled(entry is not None)
 
     def undo_redo(self, fn: Callable, verb: str) -> None:
         ch = self.run(lambda db: Changes.from_history(fn(db)))

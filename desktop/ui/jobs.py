@@ -114,7 +114,7 @@ class Jobs(QObject):
 
     # -- import ------------------------------------------------------------------------------------
 
-    def import_paths(self, paths: list[str]) -> Optional[Job]:
+    def import_paths(self, paths: list[str], **options) -> Optional[Job]:
         from desktop.importing import import_paths
 
         paths = [str(p) for p in paths]
@@ -122,7 +122,7 @@ class Jobs(QObject):
 
         def work(db, progress, should_cancel):
             return import_paths(db, paths, detect=True, progress=progress, should_cancel=should_cancel,
-                                max_file_bytes=max_bytes)
+                                max_file_bytes=max_bytes, **options)
 
         def done(report) -> None:
             self._data_changed()
@@ -132,9 +132,12 @@ class Jobs(QObject):
             self.message(msg, error=bool(report.failed or report.stopped))
             if report.stopped:  # disk full, locked: one dialog, what was saved and what was not
                 msg += "\n\n" + report.stopped
-            if report.failed or report.stopped:
+            if report.failed or report.stopped or report.conflicts:
+                from desktop.ui.import_options import add_encoding_retry
+
                 box = QMessageBox(QMessageBox.Icon.Warning, "Import", msg, QMessageBox.StandardButton.Ok, self.window)
-                box.setDetailedText("\n".join(str(f) for f in report.failed))
+                box.setDetailedText("\n".join([*report.details(), *(str(f) for f in report.failed)]))
+                add_encoding_retry(self.window, box, report, self.import_paths)
                 box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
                 box.setModal(False)
                 box.show()
@@ -144,12 +147,15 @@ class Jobs(QObject):
         return self.start("import", work, done)
 
     def ask_import_files(self) -> None:
+        from desktop.ui.import_options import ask_annotation_mode, dialog_filter
+
         files, _ = QFileDialog.getOpenFileNames(
-            self.window, "Import articles", self.settings.last_folder or str(Path.home()),
-            "Articles (*.txt *.md *.html *.htm *.jsonl *.csv);;All files (*)")
+            self.window, "Import articles", self.settings.last_folder or str(Path.home()), dialog_filter())
         if files:
             self.settings.last_folder = str(Path(files[0]).parent)
-            self.import_paths(files)
+            options = ask_annotation_mode(self.window, files)
+            if options is not None:
+                self.import_paths(files, **options)
 
     def ask_import_folder(self) -> None:
         d = QFileDialog.getExistingDirectory(self.window, "Import a folder", self.settings.last_folder or str(Path.home()))

@@ -17,7 +17,7 @@ from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMenu, QMessageBox, QSplitter, QWidget
 
-from desktop import history, queries
+from desktop import queries
 from desktop.changes import Changes
 from desktop.db import Database
 from desktop.errors import CurateError
@@ -30,6 +30,7 @@ from .article_view import ArticleView
 from .curation_actions import CurationActions
 from .dialogs import CheatSheet
 from .history_dock import HistoryDock
+from .learning_view import install as install_learning
 from .jobs import Jobs, local_paths
 from .kb_browser import KbBrowser
 from .operations import Ops
@@ -88,6 +89,7 @@ class MainWindow(QMainWindow):
         self.article_model.modelReset.connect(lambda: self.text_pane.set_search_terms(self.articles.search_terms()))
         self.view.reload_types()
         self._stats_timer = QTimer(self, singleShot=True, interval=200, timeout=self._update_stats)
+        self.learning_dock = install_learning(self)  # learning statistics; trains after N confirmations
         self._restore_settings()
         self._update_undo_labels()
         self._update_stats()
@@ -104,8 +106,8 @@ class MainWindow(QMainWindow):
         for name, handler in (
             ("open_database", self.ask_open_database), ("new_database", self.ask_new_database),
             ("connect_server", lambda: connect_to_server(self)),
-            ("quit", self.close), ("find", self.find), ("find_next", lambda: self.find_hit(+1)),
-            ("find_prev", lambda: self.find_hit(-1)), ("preferences", self.ask_preferences),
+            ("quit", self.close), ("find", self.find), ("find_next", lambda: self.view.find_hit(+1)),
+            ("find_prev", lambda: self.view.find_hit(-1)), ("preferences", self.ask_preferences),
             ("caret_mode", self.set_caret_mode), ("toggle_rejected", self.set_show_rejected),
             ("zoom_in", pane.zoom_in), ("zoom_out", pane.zoom_out), ("zoom_reset", pane.zoom_reset),
             ("focus_list", self.article_view.setFocus), ("focus_text", pane.setFocus),
@@ -209,13 +211,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, timeout)
 
     def _update_undo_labels(self) -> None:
-        u, r = history.peek(self.db)
-        for act, entry, verb, key in ((self.actions["undo"], u, "Undo", "Ctrl+Z"),
-                                      (self.actions["redo"], r, "Redo", "Ctrl+Shift+Z")):
-            act.setText(f"&{verb} {entry.summary}" if entry else f"&{verb}")
-            act.setIconText(verb)  # the tool bar keeps a short label; the tooltip names the action
-            act.setToolTip(f"{verb} {entry.summary} ({key})" if entry else f"Nothing to {verb.lower()}")
-            act.setEnabled(entry is not None)
+        self.curation.update_undo_labels(self.actions)
 
     def _update_stats(self) -> None:
         self.stats_label.setText(queries.status_line(self.db))
@@ -225,12 +221,6 @@ class MainWindow(QMainWindow):
     def find(self) -> None:
         self.search_edit.setFocus()
         self.search_edit.selectAll()
-
-    def find_hit(self, step: int) -> None:
-        if not self.text_pane.search_terms:
-            self.show_message("Search first (Ctrl+F): F3 and Shift+F3 step through the hits")
-        elif not self.text_pane.goto_hit(step):
-            self.show_message("No hit of the search in this article")
 
     def set_caret_mode(self, on: bool) -> None:
         self.text_pane.set_caret_mode(on)

@@ -37,7 +37,6 @@ from desktop.detection.rules.common import Words, strip_unknown_ending
 from desktop.detection.suggest import Context, Raw
 from desktop.language.fold import fold
 from desktop.language.lexicon import Lexicon
-from desktop.language.packs import pack_rows as rows
 from desktop.language.scripts import DIGITS, INDIC_LETTERS, is_latin_alnum, is_word_char
 
 name = "english"
@@ -72,13 +71,14 @@ class _Words:
     adj_endings: tuple[str, ...]
 
 
-@lru_cache(maxsize=1)
-def words() -> _Words:
+@lru_cache(maxsize=8)
+def words(lex: Lexicon) -> _Words:
+    """The packs' ``latin_words.tsv`` and ``event_names.tsv`` by kind (folded)."""
     by: dict[str, set[str]] = {}
-    for row in rows("latin_words.tsv"):
+    for row in lex.latin_words:
         by.setdefault(row[0], set()).add(fold(row[1]))
     ev: dict[str, set[str]] = {}
-    for row in rows("event_names.tsv"):
+    for row in lex.event_names:
         ev.setdefault(row[0], set()).add(fold(row[2]))
     fs = {k: frozenset(v) for k, v in by.items()}
     cue_words = fs.get("org_head", frozenset()) | fs.get("person_verb", frozenset()) \
@@ -111,7 +111,7 @@ class CueContext:
 
     def __init__(self, norm, text, view, raws, lex: Lexicon):
         self.norm, self.text, self.view, self.lex = norm, text, view, lex
-        self.w = words()
+        self.w = words(lex)
         self.words = Words(norm)
         self.raws = raws
         self._known = None
@@ -187,7 +187,7 @@ def suggest(ctx: Context, lex: Lexicon) -> list[Raw]:
 
 
 def find(norm: str, text: str, view, pieces: set[str], raws: list[Raw], events, lex: Lexicon) -> list[Raw]:
-    w = words()
+    w = words(lex)
     present = pieces & w.cues.keys()
     if not present and not events:
         return []

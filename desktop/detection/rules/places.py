@@ -18,7 +18,7 @@ name = "places"
 
 
 def suggest(ctx: Context, lex: Lexicon) -> list[Raw]:
-    w = words()
+    w = words(lex)
     present = ctx.pieces & w.cues.keys()
     cues = {w.cues[p] for p in present} & (w.place_word | w.indic_place_word)
     if not cues:
