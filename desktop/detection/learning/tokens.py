@@ -126,7 +126,7 @@ def _lists() -> dict[str, frozenset[str]]:
     from desktop.detection.rules import english as latin
 
     lex = lexicon()
-    w = latin.words(lex)
+    w = latin.words(lexicon())
     return {
         "stop": lex.stopwords | w.stop, "title": lex.titles, "month": frozenset(lex.months),
         "year": lex.year_words, "event": lex.event_keywords | w.event_head, "org": lex.org_keywords | w.org_head,
