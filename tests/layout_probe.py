@@ -42,6 +42,7 @@ def main(db_path: str, settings_path: str, saved_geometry: str) -> None:
     app.processEvents()
     table = w.panel.table
     out["mention_rows"] = table.viewport().height() / table.verticalHeader().defaultSectionSize()
+    out["mention_hscroll"] = table.horizontalScrollBar().maximum()
     cands = w.view.link_panel.candidates
     out["candidate_rows"] = cands.viewport().height() / cands.verticalHeader().defaultSectionSize()
     header = w.article_view.horizontalHeader()

@@ -30,6 +30,7 @@ def test_a_1280x720_laptop(tmp_path, seeded):
     r = probe(tmp_path, seeded, 1280, 720)
     assert r["fits"] and r["size"][0] <= 1280 and r["size"][1] <= 720, r
     assert r["mention_rows"] >= 5, r
+    assert r["mention_hscroll"] == 0, r  # every mention column fits: no sideways scrolling
     assert r["candidate_rows"] >= 3.5, r
     assert r["title_chars"] >= 10, r  # the Title column shows titles, not "…"
     assert r["toolbar_hidden"] == [] and r["toolbar_tips"], r

@@ -103,7 +103,18 @@ class MentionPanel(QWidget):
         self.table.verticalHeader().hide()
         # compact rows, like the article list: more of an article's mentions fit above the link panel
         self.table.verticalHeader().setDefaultSectionSize(max(20, self.table.fontMetrics().height() + 6))
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # every column fits the panel (no sideways scrolling at 1280×720): the mention text stretches,
+        # the short columns are as narrow as their header and text allow, long values elide
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setMinimumSectionSize(24)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        em = self.table.fontMetrics().horizontalAdvance("M")
+        for col, width in zip(range(1, len(COLUMNS)), (5, 6, 5, 3.5, 6, 3.5)):
+            header.resizeSection(col, int(width * em))
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.table.setWordWrap(False)
         # at least MIN_ROWS rows show, whatever the screen (the link panel below gives way first)
         rows_h = self.table.verticalHeader().defaultSectionSize() * MIN_ROWS
