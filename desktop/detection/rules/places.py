@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from desktop.detection.rules.english import CueContext, cue_hits, indic_name, sentence_start, words
+from desktop.detection.rules.english_common import CueContext, cue_hits, indic_name, sentence_start, words
 from desktop.detection.suggest import Context, Raw
 from desktop.language.lexicon import Lexicon
 
