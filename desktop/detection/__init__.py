@@ -49,7 +49,7 @@ Design
   the Bengali/Hindi forms next to an exercise/operation keyword when a second signal (a year,
   quotes elsewhere, a second use) says the word is a name; tournaments (রঞ্জি ট্রফি, एशिया कप);
   English persons next to a verb of saying or before ", who"; places before a kind-of-place word
-  (Pune district, <name> জেলার, <name> नदी).  Word lists in ``latin_words.tsv`` and
+  (Pune district, <name> জেলার, <name> नदी).  Word lists in ``latin_words.tsv``, ``place_words.tsv`` and
   ``event_names.tsv``.
 * **Spelling variants** (:mod:`.variants`): every alias of four letters or more also gets a
   per-word consonant skeleton (``skeleton.tsv``: aspirated/retroflex pairs, sibilants and vowel
