@@ -65,6 +65,7 @@ def test_window_says_who_is_curating_the_open_article(qtbot, anydb, tmp_path):
         live = attach(w)
         w.open_article(aid)
         qtbot.waitUntil(lambda: "alice is curating this article" in w.statusBar().currentMessage(), timeout=4000)
+        assert live.user_label.text() == "Curator: bob"
         live.stop()
     finally:
         history.set_user(None)

@@ -34,6 +34,11 @@ class LiveView(QObject):
         self.banner.setStyleSheet("QLabel { background: #c62828; color: white; padding: 2px 8px; }")
         self.banner.hide()
         window.statusBar().addPermanentWidget(self.banner)
+        from desktop.history import current_user
+
+        self.user_label = QLabel(f"Curator: {current_user()}", window)  # recorded on every history row
+        self.user_label.setObjectName("curatorLabel")
+        window.statusBar().addPermanentWidget(self.user_label)
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
         self.timer.timeout.connect(self.tick)
@@ -88,7 +93,11 @@ class LiveView(QObject):
         self.seen_aid = aid
         if aid is None:
             return
-        other = team.open_article(db, aid)
+        try:
+            other = team.open_article(db, aid)
+        except CurateError:  # e.g. a read-only role: no lock, viewing goes on
+            self.locked = None
+            return
         self.locked, self.lock_db = (None, db) if other else (aid, db)
         note = f"{other} is curating this article" if other else ""
         if note and note != self.lock_note:

@@ -15,6 +15,7 @@ from functools import lru_cache
 import regex
 
 from desktop.detection.detector import Candidate
+from desktop.language.lexicon import lexicon
 from desktop.language.packs import pack_rows
 from desktop.language.fold import fold
 from desktop.detection.learning.tokens import _split_ending
@@ -47,7 +48,6 @@ class CommonWordFilter:
 @lru_cache(maxsize=1)
 def common_words() -> CommonWordFilter:
     from desktop.detection.rules.english_common import words
-    from desktop.language.lexicon import lexicon
 
     w = words(lexicon())
     return CommonWordFilter(frozenset(fold(r[0]) for r in pack_rows("common_words.txt")),
