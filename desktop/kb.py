@@ -578,8 +578,24 @@ def _json_specs(path: Path, report: KbImportReport) -> list[_Spec]:
 _TYPE_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 
 
+#: Rows of a knowledge-base file written per transaction.  A long import commits in parts, each an
+#: undoable action of its own, so the window's and colleagues' actions never wait for the whole
+#: file (readers never wait at all: WAL, or PostgreSQL's MVCC).
+KB_IMPORT_BATCH = 2000
+
+
 def _import_specs(db: Database, path: Path, specs: list[_Spec], report: KbImportReport) -> KbImportReport:
-    with action(db, "kb_import", f"Import knowledge base {path.name}") as t:
+    parts = [specs[i:i + KB_IMPORT_BATCH] for i in range(0, len(specs), KB_IMPORT_BATCH)] or [[]]
+    for k, part in enumerate(parts, 1):
+        summary = f"Import knowledge base {path.name}"
+        if len(parts) > 1:
+            summary += f" (part {k} of {len(parts)})"
+        _import_part(db, summary, part, report)
+    return report
+
+
+def _import_part(db: Database, summary: str, specs: list[_Spec], report: KbImportReport) -> None:
+    with action(db, "kb_import", summary) as t:
         s = t.session
         types = {et.name for et in s.exec(select(EntityType))}
         by_qid = {e.external_id: e for e in s.exec(select(Entity).where(Entity.external_id.is_not(None)))}  # type: ignore[union-attr]
@@ -637,7 +653,6 @@ def _import_specs(db: Database, path: Path, specs: list[_Spec], report: KbImport
             for a in [name, *sp.aliases]:
                 if _new_alias(t, ent.id, a, "import") is not None:
                     report.aliases_added += 1
-    return report
 
 
 def import_csv(db: Database, path: str | os.PathLike) -> KbImportReport:

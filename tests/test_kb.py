@@ -367,3 +367,25 @@ def test_wikidata_wbgetentities_and_dump_lines(db):
     assert "Calcutta" in e["Q1348"][3] and e["Q1156"][0] == "मुंबई"
     again = kb.import_file(db, FIX / "wikidata-dump.json", type="LOC")
     assert (again.created, again.aliases_added) == (0, 0)
+
+
+def test_a_long_kb_import_commits_in_parts_each_undoable(db, tmp_path, monkeypatch):
+    """A long `kb import` is written in several transactions (so other writers never wait for
+    the whole file); each part is its own undoable action, and together they import everything."""
+    monkeypatch.setattr(kb, "KB_IMPORT_BATCH", 2)
+    path = tmp_path / "kb.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["name", "type", "aliases", "external_id", "description"])
+        for i in range(5):
+            w.writerow([f"Zzyxville {i}", "LOC", f"Zzyx {i}", "", ""])
+    before = len(history.entries(db))
+    report = kb.import_file(db, path)
+    assert report.created == 5 and not report.failed
+    rows = history.entries(db)[: len(history.entries(db)) - before]
+    assert sorted(h.summary for h in rows) == [f"Import knowledge base kb.csv (part {k} of 3)" for k in (1, 2, 3)]
+    with db.session() as s:
+        assert len(s.exec(select(Entity).where(Entity.name.like("Zzyxville %"))).all()) == 5
+    history.undo(db)  # the newest part only
+    with db.session() as s:
+        assert len(s.exec(select(Entity).where(Entity.name.like("Zzyxville %"))).all()) == 4
