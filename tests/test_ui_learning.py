@@ -81,9 +81,34 @@ def test_a_confirmation_starts_a_training_when_n_are_due(qtbot, db, tmp_path, mo
                                                                  store.train(db))[1])
     w = make_window(qtbot, db, tmp_path / "s.ini")
     w.open_article(aid)
-    w.learning_dock.every.setValue(1)
+    w.apply_preferences(autolink_threshold=w.settings.autolink_threshold, font_size=w.settings.font_size,
+                        show_rejected=False, train_every=1)
     qtbot.keyClick(w.text_pane, Qt.Key.Key_J)
     qtbot.keyClick(w.text_pane, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: bool(calls) and w.learning_dock.train_button.isEnabled(), timeout=60_000)
     assert calls[0] is not threading.main_thread()
     assert store.history(db)[0]["mentions"] == 1
+
+
+def test_the_learning_threshold_is_set_in_preferences_and_shown_read_only_in_the_dock(qtbot, db, tmp_path):
+    from PySide6.QtWidgets import QLabel
+
+    from desktop.ui.settings import Settings
+
+    w = make_window(qtbot, db, tmp_path / "s.ini")
+    assert w.settings.train_every == store.EVERY == 20
+    assert isinstance(w.learning_dock.every, QLabel) and "20" in w.learning_dock.every.text()
+    w.actions["preferences"].trigger()
+    dlg = w.preferences_dialog
+    assert dlg.train_every.value() == 20
+    dlg.train_every.setValue(7)
+    dlg.accept()
+    assert Settings(tmp_path / "s.ini").train_every == 7
+    assert "every 7 new" in w.learning_dock.every.text()
+    w.actions["preferences"].trigger()
+    w.preferences_dialog.restore_defaults()
+    assert w.preferences_dialog.train_every.value() == 20
+    w.preferences_dialog.reject()
+    assert w.settings.train_every == 7
+    w.settings.qs.setValue("learning/train_every", "junk")
+    assert w.settings.train_every == 20

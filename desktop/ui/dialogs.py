@@ -11,7 +11,8 @@ from PySide6.QtWidgets import (
     QLineEdit, QPushButton, QSpinBox, QTextBrowser, QVBoxLayout, QWidget,
 )
 
-from .settings import MAX_FONT_SIZE, MAX_THRESHOLD, MIN_FONT_SIZE, MIN_THRESHOLD, Settings
+from .settings import (MAX_FONT_SIZE, MAX_THRESHOLD, MAX_TRAIN_EVERY, MIN_FONT_SIZE, MIN_THRESHOLD, MIN_TRAIN_EVERY,
+                       Settings)
 
 FORMATS = (("csv", "CSV (articles, mentions, entities, relations; opens in Excel)"),
            ("jsonl", "JSONL (one article a line; doccano / spaCy)"),
@@ -101,8 +102,15 @@ class PreferencesDialog(QDialog):
         self.max_file_size.setSuffix(" MB")
         self.max_file_size.setValue(settings.max_file_size_mb)
         self.max_file_size.setToolTip("Import skips larger files with one failure line (the command line: --max-file-size)")
+        self.train_every = QSpinBox(self)
+        self.train_every.setObjectName("prefTrainEvery")
+        self.train_every.setRange(MIN_TRAIN_EVERY, MAX_TRAIN_EVERY)
+        self.train_every.setSuffix(" confirmations")
+        self.train_every.setValue(settings.train_every)
+        self.train_every.setToolTip("Train the model in the background after this many new confirmations")
         form = QFormLayout()
         form.addRow("&Auto-link threshold", self.threshold)
+        form.addRow("&Train after every", self.train_every)
         form.addRow("Text &font size", self.font_size)
         form.addRow("&Rejected", self.show_rejected)
         form.addRow("Largest &import file", self.max_file_size)
@@ -126,10 +134,14 @@ class PreferencesDialog(QDialog):
         self.font_size.setValue(DEFAULT_FONT_SIZE)
         self.show_rejected.setChecked(False)
         self.max_file_size.setValue(50)
+        from desktop.detection.learning.store import EVERY
+
+        self.train_every.setValue(EVERY)
 
     def values(self) -> dict:
         return {"autolink_threshold": round(self.threshold.value(), 2), "font_size": self.font_size.value(),
-                "show_rejected": self.show_rejected.isChecked(), "max_file_size_mb": self.max_file_size.value()}
+                "show_rejected": self.show_rejected.isChecked(), "max_file_size_mb": self.max_file_size.value(),
+                "train_every": self.train_every.value()}
 
 
 class CheatSheet(QDialog):

@@ -1,6 +1,6 @@
 """The Statistics view of learning (View → Learning statistics): every training of the model
-with its held-out evaluation, Train now, and the two learning preferences — train after every N
-new confirmations (default 20) and J/K least-certain first.
+with its held-out evaluation, Train now, J/K least-certain first, and (read-only) the learning
+threshold — train after every N new confirmations (default 20), set in Edit → Preferences.
 
 Training runs in a child process (``curate learn --json`` on the same database file, through
 :func:`desktop.detection.learning.store.train_in_background`), so neither the window's thread nor its
@@ -12,12 +12,11 @@ from __future__ import annotations
 from typing import Optional
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QDockWidget, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSpinBox,
+from PySide6.QtWidgets import (QCheckBox, QDockWidget, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton,
                                QVBoxLayout, QWidget)
 
 from desktop.detection.learning import store
 
-KEY_EVERY = "learning/train_every"
 KEY_LEAST_CERTAIN = "learning/least_certain_first"
 
 
@@ -54,14 +53,11 @@ class LearningDock(QDockWidget):
         body = QWidget(self)
         lay = QVBoxLayout(body)
         row = QHBoxLayout()
-        self.every = QSpinBox(body)
-        self.every.setRange(1, 10_000)
-        self.every.setValue(int(qs.value(KEY_EVERY, store.EVERY)))
-        self.every.setToolTip("Train the model in the background after this many new confirmations")
-        self.every.valueChanged.connect(lambda v: qs.setValue(KEY_EVERY, int(v)))
-        row.addWidget(QLabel("Train after every", body))
+        self.every = QLabel(body)   # read-only: the setting lives in Edit → Preferences
+        self.every.setObjectName("learningEvery")
+        self.every.setToolTip("Change it in Edit → Preferences")
+        self.show_every()
         row.addWidget(self.every)
-        row.addWidget(QLabel("confirmations", body))
         row.addStretch(1)
         self.train_button = QPushButton("&Train now", body)
         self.train_button.clicked.connect(self.train_now)
@@ -84,6 +80,9 @@ class LearningDock(QDockWidget):
         self.visibilityChanged.connect(lambda visible: visible and self.refresh())
         self.refresh()
 
+    def show_every(self) -> None:
+        self.every.setText(f"Trains after every {self.window_.settings.train_every} new confirmations")
+
     # -- training ------------------------------------------------------------------------------
 
     def train_now(self) -> None:
@@ -95,7 +94,7 @@ class LearningDock(QDockWidget):
 
     def _start(self, *, force: bool) -> None:
         db = self.window_.db
-        t = store.train_in_background(db, every=self.every.value(), force=force, process=True,
+        t = store.train_in_background(db, every=self.window_.settings.train_every, force=force, process=True,
                                       done=lambda rep, err: self._bridge.trained.emit(rep, err))
         if t is not None:
             self.train_button.setEnabled(False)

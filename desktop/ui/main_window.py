@@ -269,10 +269,14 @@ class MainWindow(QMainWindow):
         dlg.open()
 
     def apply_preferences(self, *, autolink_threshold: float, font_size: int, show_rejected: bool,
-                          max_file_size_mb: Optional[int] = None) -> None:
+                          max_file_size_mb: Optional[int] = None, train_every: Optional[int] = None) -> None:
         s = self.settings
         if max_file_size_mb is not None:
             s.max_file_size_mb = max_file_size_mb
+        if train_every is not None:
+            s.train_every = train_every
+            if getattr(self, "learning_dock", None) is not None:
+                self.learning_dock.show_every()
         s.autolink_threshold = autolink_threshold
         applied = s.apply_autolink_threshold()
         self.text_pane.set_font_size(font_size)

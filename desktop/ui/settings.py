@@ -18,6 +18,9 @@ DEFAULT_FONT_SIZE = 13
 MIN_FONT_SIZE, MAX_FONT_SIZE = 8, 40
 #: automatic linking: the best candidate's minimum score (``desktop.linking.autolink.SETTINGS.threshold``)
 MIN_THRESHOLD, MAX_THRESHOLD = 0.50, 1.00
+#: learning: train after every N new confirmations (the key predates the Preferences entry)
+KEY_TRAIN_EVERY = "learning/train_every"
+MIN_TRAIN_EVERY, MAX_TRAIN_EVERY = 1, 10_000
 
 
 def default_threshold() -> float:
@@ -134,6 +137,17 @@ class Settings:
     @max_file_size_mb.setter
     def max_file_size_mb(self, value: int) -> None:
         self.qs.setValue("options/max_file_size_mb", max(1, min(100_000, int(value))))
+
+    @property
+    def train_every(self) -> int:
+        """Learning: train the model in the background after this many new confirmations (issue 12)."""
+        from desktop.detection.learning.store import EVERY
+
+        return max(MIN_TRAIN_EVERY, min(MAX_TRAIN_EVERY, self._get(KEY_TRAIN_EVERY, EVERY, int)))
+
+    @train_every.setter
+    def train_every(self, value: int) -> None:
+        self.qs.setValue(KEY_TRAIN_EVERY, max(MIN_TRAIN_EVERY, min(MAX_TRAIN_EVERY, int(value))))
 
     @property
     def last_database(self) -> str:
