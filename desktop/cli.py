@@ -19,6 +19,7 @@ from typing import Optional, Sequence
 from desktop import __version__
 from desktop.errors import CurateError
 from desktop.language.packs import article_languages as _article_languages
+from desktop.vocabulary import ARTICLE_STATUSES, EXPORT_STATUSES
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 MAX_LIMIT = 1_000_000
@@ -491,7 +492,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--format", choices=_Lazy("FORMATS"), default="csv", metavar="FORMAT",
                    help="%(choices)s (default: csv)")
     s.add_argument("--out", required=True, metavar="DIR")
-    s.add_argument("--status", choices=_Lazy("STATUS_CHOICES"), default="confirmed", metavar="STATUS",
+    s.add_argument("--status", choices=EXPORT_STATUSES, default="confirmed", metavar="STATUS",
                    help="which mentions: %(choices)s (default: confirmed)")
     s.add_argument("--all-entities", action="store_true",
                    help="csv: entities.csv holds the whole knowledge base, not only the linked entities")
@@ -515,7 +516,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("list", help="articles with mention counts per status")
     s.add_argument("--json", action="store_true")
-    s.add_argument("--status", choices=("new", "in_progress", "done"))
+    s.add_argument("--status", choices=ARTICLE_STATUSES)
     s.add_argument("--language", choices=_article_languages())
     s.set_defaults(func=cmd_list)
 
@@ -572,13 +573,13 @@ def build_parser() -> argparse.ArgumentParser:
     asub = s.add_subparsers(dest="article_command", metavar="ACTION", required=True)
     a = asub.add_parser("status", help="set an article's status")
     a.add_argument("id", type=int, metavar="ID")
-    a.add_argument("status", choices=("new", "in_progress", "done"))
+    a.add_argument("status", choices=ARTICLE_STATUSES)
     s.set_defaults(func=cmd_article)
 
     s = sub.add_parser("assign", help="give articles to a curator (team mode)")
     s.add_argument("--to", required=True, metavar="NAME", help="the curator ('' takes them back)")
     s.add_argument("ids", nargs="*", type=int, metavar="ID")
-    s.add_argument("--status", choices=("new", "in_progress", "done"), help="pick unassigned articles with this status")
+    s.add_argument("--status", choices=ARTICLE_STATUSES, help="pick unassigned articles with this status")
     s.add_argument("--count", type=int, help="how many to pick with --status (default 50)")
     s.set_defaults(func=cmd_assign)
 

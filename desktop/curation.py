@@ -15,7 +15,7 @@ from desktop.changes import Changes
 from desktop.db import Database
 from desktop.errors import CurateError
 from desktop.history import Tracker
-from desktop.models import ARTICLE_STATUSES, Alias, Article, Entity, EntityType, Mention
+from desktop.models import ARTICLE_STATUSES, MENTION_STATUSES, Alias, Article, Entity, EntityType, Mention
 
 
 
@@ -121,7 +121,7 @@ def add_mention(
 
 
 def set_status(db: Database, mention_id: int, status: str, *, seen_version: Optional[int] = None) -> Changes[Mention]:
-    if status not in ("suggested", "confirmed", "rejected"):
+    if status not in MENTION_STATUSES:
         raise CurateError(f"unknown mention status {status!r}")
     verb = {"confirmed": "Confirm", "rejected": "Reject", "suggested": "Reset"}[status]
     with db.transaction() as s:

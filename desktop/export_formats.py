@@ -19,9 +19,10 @@ from desktop.formats import brat, conll, labelstudio
 from desktop.formats.jsonl import CURATE_FORMAT
 from desktop.formats.tokens import token_span, tokenize
 from desktop.models import Alias, Article, Entity, EntityType, Mention, Relation, RelationType
+from desktop.vocabulary import EXPORT_STATUSES
 
 
-STATUS_CHOICES = ("confirmed", "suggested", "rejected", "all")
+STATUS_CHOICES = EXPORT_STATUSES
 
 
 def mention_filter(status: str):

@@ -16,6 +16,12 @@ from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, Larg
 from sqlmodel import Field, SQLModel
 
 from desktop.language.packs import article_languages
+from desktop.vocabulary import ARTICLE_STATUSES, MENTION_STATUSES
+
+
+def _sql_list(values: tuple[str, ...]) -> str:
+    """``'a','b'``: the values of a CHECK constraint (plain identifiers, no quoting needed)."""
+    return ",".join(f"'{v}'" for v in values)
 
 
 def utcnow() -> _dt.datetime:
@@ -24,8 +30,6 @@ def utcnow() -> _dt.datetime:
 
 # -- enumerations kept as plain strings (stable in the database and the exports) ----------------
 
-ARTICLE_STATUSES = ("new", "in_progress", "done")
-MENTION_STATUSES = ("suggested", "confirmed", "rejected")
 MENTION_SOURCES = ("gazetteer", "rule", "learned", "model", "manual", "import")
 #: an article's language: the code of a language pack (resources/languages/<code>/) or "mixed"
 LANGUAGES = article_languages()
@@ -69,7 +73,7 @@ class Article(SQLModel, table=True):
     detect_pending: bool = Field(default=False)
 
     __table_args__ = (
-        CheckConstraint("status IN ('new','in_progress','done')", name="ck_article_status"),
+        CheckConstraint(f"status IN ({_sql_list(ARTICLE_STATUSES)})", name="ck_article_status"),
     )
 
 
@@ -169,7 +173,7 @@ class Mention(SQLModel, table=True):
 
     __table_args__ = (
         CheckConstraint("start >= 0 AND start < \"end\"", name="ck_mention_span"),
-        CheckConstraint("status IN ('suggested','confirmed','rejected')", name="ck_mention_status"),
+        CheckConstraint(f"status IN ({_sql_list(MENTION_STATUSES)})", name="ck_mention_status"),
         Index("ix_mention_article_span", "article_id", "start", "end"),
         {"sqlite_autoincrement": True},
     )

@@ -16,9 +16,10 @@ from desktop.errors import CurateError
 from desktop.history import Tracker
 from desktop.models import Mention, Relation, RelationType
 from desktop.text import short
+from desktop.vocabulary import EXPORT_STATUSES
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-STATUS_FILTERS = ("confirmed", "suggested", "rejected", "all")
+STATUS_FILTERS = EXPORT_STATUSES
 
 
 def _short(s: str) -> str:

@@ -18,6 +18,7 @@ import argparse
 import hashlib
 import os
 import random
+import re
 import shutil
 import signal
 import sqlite3
@@ -212,7 +213,9 @@ def drill_disk_full(work: Path, template: Path, corpus: Path) -> None:
         expect(res.returncode == 1, "disk full: exit status is not 1")
         expect(len(lines) <= 3, f"disk full: {len(lines)} lines of output (one summary, one line of what was not saved)")
         expect(any("not saved" in ln and "again" in ln for ln in lines), "disk full: no line saying what was not saved")
-        claimed = int(lines[0].split("imported ")[1].split(",")[0]) if lines and "imported " in lines[0] else -1
+        # the summary: "imported N articles, M mentions, …" (or "imported N, …")
+        m = re.match(r"imported (\d+)", lines[0]) if lines else None
+        claimed = int(m.group(1)) if m else -1
         c = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
         real = c.execute("SELECT count(*) FROM article").fetchone()[0]
         integrity = c.execute("PRAGMA integrity_check").fetchone()[0]

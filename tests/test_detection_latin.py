@@ -1,6 +1,7 @@
 """English rules over capitalised words and unquoted event names next to Bengali/Hindi keywords
-(desktop.detection.rules.english): organisations by head word, persons around verbs of saying, places
-before kind-of-place words, events — and the sentences where they must stay silent."""
+(desktop.detection.rules.english_orgs, english_persons, english_events): organisations by head
+word, persons around verbs of saying, places before kind-of-place words, events — and the
+sentences where they must stay silent."""
 
 from __future__ import annotations
 

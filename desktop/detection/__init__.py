@@ -42,13 +42,14 @@ Design
   the genitive qualifies, it is not part of the name), or a word listed as never inside a name;
   a place right before the head belongs to it (ঢাকা বিশ্ববিদ্যালয়).  A bare head word, or only
   generic modifiers (জাতীয় দল), is not a name; heads that also mean "team" need two modifiers.
-* **English rules** (:mod:`.rules.english`): capitalised words ending in a head word, or a head word +
+* **English rules** (:mod:`.rules.english_orgs`, :mod:`.rules.english_persons`,
+  :mod:`.rules.english_events`, sharing :mod:`.rules.english_common`): capitalised words ending in a head word, or a head word +
   of/for + capitalised words (Election Commission, Ministry of External Affairs, Reserve Bank of
   India); named events (Operation X, Exercise X, 2024 Paris Olympics, Durga Puja, G20 Summit) and
   the Bengali/Hindi forms next to an exercise/operation keyword when a second signal (a year,
   quotes elsewhere, a second use) says the word is a name; tournaments (রঞ্জি ট্রফি, एशिया कप);
   English persons next to a verb of saying or before ", who"; places before a kind-of-place word
-  (Pune district, <name> জেলার, <name> नदी).  Word lists in ``latin_words.tsv`` and
+  (Pune district, <name> জেলার, <name> नदी).  Word lists in ``latin_words.tsv``, ``place_words.tsv`` and
   ``event_names.tsv``.
 * **Spelling variants** (:mod:`.variants`): every alias of four letters or more also gets a
   per-word consonant skeleton (``skeleton.tsv``: aspirated/retroflex pairs, sibilants and vowel

@@ -35,7 +35,7 @@ from sqlmodel import select
 
 from desktop.db import Database, store_link_keys
 from desktop.detection import cache, parallel
-from desktop.detection.detector import Candidate, Detector
+from desktop.detection.detector import Detector
 from desktop.detection.gazetteer import GazetteerEntry
 from desktop.language.data import read_rows
 from desktop.language.fold import fold

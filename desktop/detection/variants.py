@@ -302,5 +302,5 @@ def _fold_many(texts: list[str]) -> list[str]:
 
 @lru_cache(maxsize=8)
 def _stop_latin(lex: Lexicon) -> frozenset[str]:
-    """Rule words that are never a variant of a name (every word of the packs' ``latin_words.tsv``)."""
+    """Rule words that are never a variant of a name (every word of the packs' ``latin_words.tsv`` and ``place_words.tsv``)."""
     return frozenset(fold(r[1]) for r in lex.latin_words)

@@ -15,6 +15,7 @@ from typing import Iterator, Optional
 
 from desktop.formats import Doc, EntityRef, FormatError, Problem, RelSpec, Span, loads_checked, resolve_offsets
 from desktop.text import Utf16Map
+from desktop.vocabulary import ARTICLE_STATUSES, MENTION_STATUSES
 
 CURATE_FORMAT = 1
 
@@ -56,7 +57,7 @@ def record(obj: dict, at: str, default_source: str) -> Doc:
     source = _str(obj.get("source") or obj.get("url"), "source") or default_source
     ours = obj.get("curate_format") == CURATE_FORMAT
     doc = Doc(text=text, title=title, source=source, where=at)
-    if ours and obj.get("status") in ("new", "in_progress", "done"):
+    if ours and obj.get("status") in ARTICLE_STATUSES:
         doc.status = obj["status"]
     prefer = "cp" if ours else "utf16"
     m = Utf16Map(text)
@@ -111,7 +112,7 @@ def _entity_span(doc: Doc, e, w: str, prefer: str, m: Utf16Map, ours: bool) -> N
     s, en = resolve_offsets(doc.text, s, en, surface, prefer, m)
     sp = Span(s, en, label, where=w, key=str(e["id"]) if e.get("id") is not None else None, surface=surface)
     if ours:
-        sp.status = e.get("status") if e.get("status") in ("suggested", "confirmed", "rejected") else None
+        sp.status = e.get("status") if e.get("status") in MENTION_STATUSES else None
         sp.source = e.get("source") if isinstance(e.get("source"), str) else None
         conf = e.get("confidence")
         sp.confidence = float(conf) if isinstance(conf, (int, float)) and not isinstance(conf, bool) else None

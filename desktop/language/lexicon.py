@@ -46,7 +46,8 @@ class Lexicon:
     light_verbs: frozenset[str] = frozenset()           # করেন in "প্রশংসা করেন": the noun before is no name
     org_loose: frozenset[str] = frozenset()             # heads that also mean a team/group: 2 modifiers
     org_of: frozenset[str] = frozenset()                # "of" after a head: the name goes on (অফ)
-    #: the packs' ``latin_words.tsv`` rows (kind, word), read by the English and place rules
+    #: the rows (kind, word) of the English rules' ``latin_words.tsv`` and of the Bengali and Hindi
+    #: kind-of-place words' ``place_words.tsv``, read by the English and place rules
     latin_words: tuple[tuple[str, ...], ...] = ()
     #: the packs' ``event_names.tsv`` rows (kind, language, word)
     event_names: tuple[tuple[str, ...], ...] = ()
@@ -123,7 +124,7 @@ def build_lexicon(packs: tuple[LanguagePack, ...]) -> Lexicon:
         org_loose=frozenset(by_kind.get("org_loose", ())),
         org_of=frozenset(by_kind.get("org_of", ())),
         org_break_endings=tuple(sorted(by_kind.get("org_break_ending", ()), key=len, reverse=True)),
-        latin_words=tuple(map(tuple, rows("latin_words.tsv"))),
+        latin_words=tuple(map(tuple, rows("latin_words.tsv") + rows("place_words.tsv"))),
         event_names=tuple(map(tuple, rows("event_names.tsv"))),
         skeleton_rows=tuple(map(tuple, rows("skeleton.tsv"))),
         case_endings=frozenset(e for endings in suffixes.values() for e in endings),

@@ -31,9 +31,13 @@ from rapidfuzz import fuzz, process
 from sqlmodel import Session, select
 
 from desktop.db import Database
-from desktop.linking.index import (  # noqa: F401 - re-exported: the index used to live here
-    _CACHE, _CACHE_SIZE, Index, _titles, alias_keys, index_for, initials, invalidate, name_tokens, title_keys)
+from desktop.linking.index import Index, alias_keys, index_for
+# read from here by desktop.linking.autolink (initials, name_tokens) and by the index cache test
+from desktop.linking.index import _CACHE, _CACHE_SIZE, initials, invalidate, name_tokens
 from desktop.models import Mention
+
+__all__ = ["ARTICLE_BONUS", "LinkCandidate", "rank", "rank_in_index",
+           "_CACHE", "_CACHE_SIZE", "initials", "invalidate", "name_tokens"]
 
 SCORE_ALIAS = 1.0
 SCORE_NORMALISED = 0.95

@@ -47,8 +47,8 @@ class CommonWordFilter:
 
 @lru_cache(maxsize=1)
 def common_words() -> CommonWordFilter:
-    from desktop.detection.rules import english as latin
+    from desktop.detection.rules.english_common import words
 
-    w = latin.words(lexicon())
+    w = words(lexicon())
     return CommonWordFilter(frozenset(fold(r[0]) for r in pack_rows("common_words.txt")),
                             w.place_word | w.indic_place_word)

@@ -123,10 +123,10 @@ class Knowledge:
 
 @lru_cache(maxsize=1)
 def _lists() -> dict[str, frozenset[str]]:
-    from desktop.detection.rules import english as latin
+    from desktop.detection.rules.english_common import words
 
     lex = lexicon()
-    w = latin.words(lexicon())
+    w = words(lex)
     return {
         "stop": lex.stopwords | w.stop, "title": lex.titles, "month": frozenset(lex.months),
         "year": lex.year_words, "event": lex.event_keywords | w.event_head, "org": lex.org_keywords | w.org_head,

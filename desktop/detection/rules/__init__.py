@@ -18,7 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from desktop.detection.rules import acronyms, dates, english, events, memory, organisations, persons, places
+from desktop.detection.rules import (acronyms, dates, english_events, english_orgs, english_persons, events, memory,
+                                     organisations, persons, places)
 from desktop.detection.suggest import Context, Raw
 from desktop.language.lexicon import Lexicon
 
@@ -49,7 +50,9 @@ RULES: tuple[Step, ...] = (
     Step("indic_orgs", organisations.suggest),        # Bengali/Hindi names ending in a head word
     Step("initials", persons.initials),               # initials before a known person
     Step("variants", _variants),                      # spelling variants of known names
-    Step("english", english.suggest),                 # capitalised-word rules; Indic events
+    Step("english_orgs", english_orgs.suggest),       # capitalised words + organisation head word
+    Step("english_persons", english_persons.suggest), # capitalised words + verb of saying
+    Step("english_events", english_events.suggest),   # Operation X, G20 Summit; Indic events
     Step("places", places.suggest),                   # <name> district, <name> জেলার
     Step("memory", memory.suggest),                   # what the rules remembered, found again
     Step("summits", events.summits),                  # <organisation> + summit word

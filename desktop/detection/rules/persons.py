@@ -55,85 +55,12 @@ def _persons(lex: Lexicon, norm, text, view, words: Words, titles, title_spans, 
             continue  # a longer title starts here
         if te < len(norm) and is_word_char(norm[te]):
             continue  # the title carries a case ending (মন্ত্রীর, মন্ত্রীকে): no name follows
-        pos = te
-        # skip "." after an abbreviated title, more titles, a short parenthesis
-        for _ in range(4):
-            while pos < len(norm) and norm[pos] in ". ":
-                pos += 1
-            if pos in title_spans:
-                pos = title_spans[pos]
-                continue
-            if pos < len(norm) and norm[pos] == "(":
-                close = norm.find(")", pos, pos + 25)
-                if close > 0:
-                    pos = close + 1
-                    continue
-            break
+        pos = _after_titles(norm, te, title_spans)
         if pos in done_starts:
             continue
-        toks: list[tuple[int, int]] = []
-        script = None
-        p = pos
-        first_cut = 0   # the first word's -র, kept only if another name word follows
-        while True:
-            t = words.next(p)
-            if t is None:
-                break
-            s, e = t
-            w = norm[s:e]
-            src = text[view.start(s):view.end(e)]
-            sc = word_script(w)
-            if script is None:
-                script = sc
-            if sc != script or w in lex.stopwords or w in lex.months or s in title_spans \
-                    or any(ch.isdigit() for ch in w):
-                break
-            if s in alias_starts:
-                break  # a known name starts here: the lists handle it
-            bn = sc == "indic" and lex.inflects(w[0])
-            named = sc == "indic" and (w in surnames or is_name_word(w, lex))
-            if sc == "indic" and not named and w not in lex.letters and w.endswith(lex.nonname_endings):
-                break  # a locative or a verb (পদে, বলেছেন): the name, if any, ended
-            stem_org = bn and w[:len(w) - strip_unknown_ending(w, lex)] in lex.org_keywords
-            if w in lex.org_keywords or stem_org:
-                if sc == "indic" and toks:
-                    break  # "<name> কমিশনের": the name ended before an organisation's head word
-                toks = []
-                break  # "General Assembly", "Secretary General's Council": not a person
-            if sc == "latin":
-                if not src[:1].isupper():
-                    break
-            elif len(w) > 2 and acronym_letters(w, src, lex) and len(toks) + 1 >= 1 \
-                    and len(acronym_letters(w, src, lex) or "") >= 2:
-                break  # an acronym (সিআইএসসি) after a name is not part of it
-            cut = 0
-            if bn and not named:
-                cut, end_before, pending = _name_ending(lex, norm, words, w, e, not toks, title_spans,
-                                                             surnames)
-                if end_before:
-                    break
-                if pending:
-                    first_cut = pending
-            toks.append((s, e - cut))
-            if cut or w in surnames or len(toks) >= _MAX_NAME_WORDS[sc]:
-                break
-            p = e
-            if p < len(norm) and norm[p] == "." and (
-                    sc == "latin" and e - s == 1 or sc == "indic" and (w in lex.letters or e - s <= 2)):
-                p += 1  # an initial: "S. Rao", "एस. राव"
-            elif p < len(norm) and norm[p] not in " \t":
-                break
-        if not toks:
-            continue
-        if first_cut and len(toks) == 1:
-            toks[0] = (toks[0][0], toks[0][1] - first_cut)  # no name word followed: a genitive
-        if len(toks) > 1 and lex.light_verbs:
-            after = words.next(toks[-1][1])
-            if after is not None and after[0] > toks[-1][1] and norm[after[0]:after[1]] in lex.light_verbs:
-                toks.pop()  # "<name> প্রশংসা করেন": the noun of a compound verb is no name
-        # a trailing initial is not a name
-        while toks and (toks[-1][1] - toks[-1][0] == 1 or norm[toks[-1][0]:toks[-1][1]] in lex.letters):
-            toks.pop()
+        toks, script, first_cut = _name_words(lex, norm, text, view, words, pos, title_spans, alias_starts,
+                                              surnames)
+        toks = _trim(lex, norm, words, toks, first_cut)
         if not toks:
             continue
         single = norm[toks[0][0]:toks[0][1]] if len(toks) == 1 else None
@@ -151,6 +78,97 @@ def _persons(lex: Lexicon, norm, text, view, words: Words, titles, title_spans, 
         if len(toks) > 1:
             surnames.add(norm[toks[-1][0]:toks[-1][1]])
     return out
+
+
+def _name_words(lex: Lexicon, norm, text, view, words: Words, pos: int, title_spans, alias_starts,
+                surnames) -> tuple[list[tuple[int, int]], str | None, int]:
+    """The name words from ``pos`` on (as spans, the last one without a case ending the lists
+    don't know), their script, and how much of the first word to cut when no other follows."""
+    toks: list[tuple[int, int]] = []
+    script = None
+    p = pos
+    first_cut = 0   # the first word's -র, kept only if another name word follows
+    while True:
+        t = words.next(p)
+        if t is None:
+            break
+        s, e = t
+        w = norm[s:e]
+        src = text[view.start(s):view.end(e)]
+        sc = word_script(w)
+        if script is None:
+            script = sc
+        if sc != script or w in lex.stopwords or w in lex.months or s in title_spans \
+                or any(ch.isdigit() for ch in w):
+            break
+        if s in alias_starts:
+            break  # a known name starts here: the lists handle it
+        bn = sc == "indic" and lex.inflects(w[0])
+        named = sc == "indic" and (w in surnames or is_name_word(w, lex))
+        if sc == "indic" and not named and w not in lex.letters and w.endswith(lex.nonname_endings):
+            break  # a locative or a verb (পদে, বলেছেন): the name, if any, ended
+        stem_org = bn and w[:len(w) - strip_unknown_ending(w, lex)] in lex.org_keywords
+        if w in lex.org_keywords or stem_org:
+            if sc == "indic" and toks:
+                break  # "<name> কমিশনের": the name ended before an organisation's head word
+            toks = []
+            break  # "General Assembly", "Secretary General's Council": not a person
+        if sc == "latin":
+            if not src[:1].isupper():
+                break
+        elif len(w) > 2 and len(acronym_letters(w, src, lex) or "") >= 2:
+            break  # an acronym (সিআইএসসি) after a name is not part of it
+        cut = 0
+        if bn and not named:
+            cut, end_before, pending = _name_ending(lex, norm, words, w, e, not toks, title_spans,
+                                                         surnames)
+            if end_before:
+                break
+            if pending:
+                first_cut = pending
+        toks.append((s, e - cut))
+        if cut or w in surnames or len(toks) >= _MAX_NAME_WORDS[sc]:
+            break
+        p = e
+        if p < len(norm) and norm[p] == "." and (
+                sc == "latin" and e - s == 1 or sc == "indic" and (w in lex.letters or e - s <= 2)):
+            p += 1  # an initial: "S. Rao", "एस. राव"
+        elif p < len(norm) and norm[p] not in " \t":
+            break
+    return toks, script, first_cut
+
+
+def _after_titles(norm: str, te: int, title_spans) -> int:
+    """Where a name after the title ending at ``te`` may start: past the "." of an abbreviated
+    title, more titles ("রক্ষা সচিব ডॉ.") and a short parenthesis."""
+    pos = te
+    for _ in range(4):
+        while pos < len(norm) and norm[pos] in ". ":
+            pos += 1
+        if pos in title_spans:
+            pos = title_spans[pos]
+            continue
+        if pos < len(norm) and norm[pos] == "(":
+            close = norm.find(")", pos, pos + 25)
+            if close > 0:
+                pos = close + 1
+                continue
+        break
+    return pos
+
+
+def _trim(lex: Lexicon, norm, words: Words, toks: list[tuple[int, int]], first_cut: int) -> list[tuple[int, int]]:
+    """The name words after a title without what only looked like a name at their end."""
+    if first_cut and len(toks) == 1:
+        toks[0] = (toks[0][0], toks[0][1] - first_cut)  # no name word followed: a genitive
+    if len(toks) > 1 and lex.light_verbs:
+        after = words.next(toks[-1][1])
+        if after is not None and after[0] > toks[-1][1] and norm[after[0]:after[1]] in lex.light_verbs:
+            toks.pop()  # "<name> প্রশংসা করেন": the noun of a compound verb is no name
+    # a trailing initial is not a name
+    while toks and (toks[-1][1] - toks[-1][0] == 1 or norm[toks[-1][0]:toks[-1][1]] in lex.letters):
+        toks.pop()
+    return toks
 
 
 def _name_ending(lex: Lexicon, norm, words: Words, w, e, first, title_spans, surnames) -> tuple[int, bool, int]:

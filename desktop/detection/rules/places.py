@@ -1,5 +1,6 @@
-"""Places found by rule: a name before a kind-of-place word (``place_word`` and
-``indic_place_word`` in the packs' ``latin_words.tsv``).
+"""Places found by rule: a name before a kind-of-place word (``place_word`` in the
+English pack's ``latin_words.tsv``, ``indic_place_word`` in the Bengali and Hindi packs'
+``place_words.tsv``).
 
 * English: one or two capitalised words before a lower-case kind-of-place word ("Pune
   district", "the Teesta river"), not at a sentence start when it is one word, not a name the
@@ -10,7 +11,7 @@
 
 from __future__ import annotations
 
-from desktop.detection.rules.english import CueContext, cue_hits, indic_name, sentence_start, words
+from desktop.detection.rules.english_common import CueContext, cue_hits, indic_name, sentence_start, words
 from desktop.detection.suggest import Context, Raw
 from desktop.language.lexicon import Lexicon
 
