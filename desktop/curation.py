@@ -120,6 +120,17 @@ def add_mention(
         return Changes.from_tracker(t, value=m, entry=entry)
 
 
+def _refuse_collision(s, m: Mention, start: int, end: int, type: str) -> None:
+    """One clear line when an edit would make ``m`` the same as another mention of its article
+    (the unique key article, start, end, type; schema 8)."""
+    other = s.exec(select(Mention).where(
+        Mention.article_id == m.article_id, Mention.start == start, Mention.end == end,
+        Mention.type == type, Mention.id != m.id)).first()
+    if other is not None:
+        raise CurateError(f"there is already a {type} mention ‘{_short(other.text)}’ at {start}–{end} "
+                          f"(mention {other.id}, {other.status}); edit or delete that one instead")
+
+
 def set_status(db: Database, mention_id: int, status: str, *, seen_version: Optional[int] = None) -> Changes[Mention]:
     if status not in MENTION_STATUSES:
         raise CurateError(f"unknown mention status {status!r}")
@@ -151,6 +162,8 @@ def set_type(db: Database, mention_id: int, type: str, *, seen_version: Optional
         m = require(s, Mention, mention_id)
         t = Tracker(s)
         t.expect(m, seen_version)
+        if type != m.type:
+            _refuse_collision(s, m, m.start, m.end, type)
         entity_id = m.entity_id
         notes = []
         if entity_id is not None:
@@ -175,6 +188,8 @@ def set_span(db: Database, mention_id: int, start: int, end: int, *,
         start, end = _validate_span(art, start, end)
         t = Tracker(s)
         t.expect(m, seen_version)
+        if (start, end) != (m.start, m.end):
+            _refuse_collision(s, m, start, end, m.type)
         fields = dict(start=start, end=end, text=art.text[start:end], status="confirmed")
         if m.origin_start is None and m.source not in ("manual",):
             fields.update(origin_start=m.start, origin_end=m.end)

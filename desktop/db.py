@@ -34,7 +34,7 @@ from desktop.errors import CurateError
 
 #: Current schema version, stored in ``PRAGMA user_version`` (SQLite) or the ``curate_schema``
 #: table (PostgreSQL).
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 BUSY_TIMEOUT_MS = 5000
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -540,14 +540,16 @@ class Database:
 
     @staticmethod
     def insert_rows(session: Session, table, columns: list[str], rows: list[tuple],
-                    constants: dict | None = None) -> None:
+                    constants: dict | None = None, skip_conflicts: bool = False) -> int:
         """The fast path of :meth:`insert_many` for bulk writers (detection writes 100,000+
         suggestions): ``rows`` are tuples in ``columns`` order holding plain ints, floats,
         strings and None (what sqlite3 binds natively, so no per-value conversion runs);
         ``constants`` are columns with one value for every row (timestamps, a status), converted
-        once by their column type and appended to each tuple."""
+        once by their column type and appended to each tuple.  ``skip_conflicts`` leaves out a
+        row that would break a unique constraint (``ON CONFLICT DO NOTHING``, the same words on
+        SQLite and PostgreSQL).  Returns the number of rows inserted."""
         if not rows:
-            return
+            return 0
         conn = session.connection()
         dialect = conn.dialect
         quote = dialect.identifier_preparer.quote
@@ -561,8 +563,14 @@ class Database:
         mark = "?" if dialect.paramstyle == "qmark" else "%s"
         marks = ", ".join([mark] * (len(columns) + len(tail_cols)))
         sql = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})"
+        if skip_conflicts:
+            sql += " ON CONFLICT DO NOTHING"
         t = tuple(tail)
-        conn.exec_driver_sql(sql, [r + t for r in rows] if t else rows)
+        before = _total_changes(conn)
+        res = conn.exec_driver_sql(sql, [r + t for r in rows] if t else rows)
+        if before is not None:
+            return _total_changes(conn) - before
+        return res.rowcount if res.rowcount is not None and res.rowcount >= 0 else len(rows)
 
     def rebuild_search_index(self) -> None:
         self.refuse_if_read_only()
@@ -571,6 +579,13 @@ class Database:
                 c.exec_driver_sql(f"REINDEX INDEX {pg.SEARCH_INDEX}")
                 return
             c.exec_driver_sql("INSERT INTO article_fts(article_fts) VALUES ('rebuild')")
+
+
+def _total_changes(conn) -> int | None:
+    """sqlite3's count of rows changed on this connection (its executemany rowcount is not
+    reliable with ON CONFLICT); None on another driver."""
+    raw = conn.connection.driver_connection
+    return raw.total_changes if isinstance(raw, sqlite3.Connection) else None
 
 
 class ChangeSignal:
@@ -869,7 +884,34 @@ def _to_v7(c) -> None:
         c.exec_driver_sql("ALTER TABLE article ADD COLUMN detect_pending BOOLEAN NOT NULL DEFAULT FALSE")
 
 
-MIGRATIONS = {2: _to_v2, 3: _to_v3, 4: _to_v4, 5: _to_v5, 6: _to_v6, 7: _to_v7}
+def _to_v8(c) -> None:
+    """One mention per (article, start, end, type): duplicates left by earlier concurrent
+    detection runs are merged first, keeping the curated one (any status but "suggested"), else
+    the lowest id; relations that named a dropped duplicate are pointed at the kept one."""
+    m = models.Mention.__table__
+    rel = models.Relation.__table__
+    rows = c.execute(select(m.c.id, m.c.article_id, m.c.start, m.c.end, m.c.type, m.c.status)
+                     .order_by(m.c.id)).all()
+    groups: dict[tuple, list] = {}
+    for r in rows:
+        groups.setdefault((r.article_id, r.start, r.end, r.type), []).append(r)
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        keep = min(group, key=lambda r: (r.status == "suggested", r.id))
+        drop = [r.id for r in group if r.id != keep.id]
+        group_ids = drop + [keep.id]
+        c.execute(rel.delete().where(  # would join the kept mention to itself
+            rel.c.head_mention_id.in_(group_ids), rel.c.tail_mention_id.in_(group_ids)))
+        for col in (rel.c.head_mention_id, rel.c.tail_mention_id):
+            c.execute(rel.update().where(col.in_(drop)).values({col.name: keep.id}))
+        c.execute(m.delete().where(m.c.id.in_(drop)))
+    for ix in m.indexes:
+        if ix.name == "uq_mention_article_span_type":
+            ix.create(c, checkfirst=True)
+
+
+MIGRATIONS = {2: _to_v2, 3: _to_v3, 4: _to_v4, 5: _to_v5, 6: _to_v6, 7: _to_v7, 8: _to_v8}
 
 
 # -- SQLite file specifics ------------------------------------------------------------------------

@@ -175,6 +175,8 @@ class Mention(SQLModel, table=True):
         CheckConstraint("start >= 0 AND start < \"end\"", name="ck_mention_span"),
         CheckConstraint(f"status IN ({_sql_list(MENTION_STATUSES)})", name="ck_mention_status"),
         Index("ix_mention_article_span", "article_id", "start", "end"),
+        # two detection runs never duplicate a suggestion (schema 8; writers skip conflicts)
+        Index("uq_mention_article_span_type", "article_id", "start", "end", "type", unique=True),
         {"sqlite_autoincrement": True},
     )
 

@@ -367,11 +367,11 @@ def _detect_loop(db, det, ids, report, linker, pool, progress, should_cancel) ->
                 report.linked += linked
             rows_out = [r for _, _, new in done for r in new]
             now = utcnow()
-            db.insert_rows(s, Mention.__table__, _COLUMNS, rows_out,
-                           constants={"status": "suggested", "created_at": now, "updated_at": now})
+            added = db.insert_rows(s, Mention.__table__, _COLUMNS, rows_out, skip_conflicts=True,
+                                   constants={"status": "suggested", "created_at": now, "updated_at": now})
             if updates:
                 s.execute(update(Mention), updates)  # bulk UPDATE by primary key
-            report.added += len(rows_out)
+            report.added += added  # another run's same suggestion is skipped, not repeated
         chunk, texts = nxt, nxt_texts
 
 
