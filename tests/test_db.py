@@ -6,7 +6,7 @@ import pytest
 
 from desktop.db import SCHEMA_VERSION, Database, DatabaseError, fts_query_from_user
 from desktop.importing import Draft, import_drafts
-from desktop.models import Mention
+from desktop.models import Article, Mention, Relation
 
 SCHEMA_V1 = """
 CREATE TABLE article (id INTEGER PRIMARY KEY, title VARCHAR NOT NULL, text VARCHAR NOT NULL,
@@ -179,4 +179,44 @@ def test_migration_to_v3_drops_write_only_mention_indexes(tmp_path):
             "EXPLAIN QUERY PLAN SELECT id FROM mention WHERE article_id = 1"))
     assert "ix_mention_article_id" not in names and "ix_mention_type" not in names
     assert "ix_mention_article_span" in plan  # reads by article still use an index
+    assert db.check() == []
+
+
+def test_migration_to_v8_merges_duplicate_mentions_keeping_the_curated_one(tmp_path):
+    """Schema 8 makes (article, start, end, type) unique; a file from before it may hold
+    duplicates (two detection runs at once): the curated one is kept, relations follow it."""
+    path = tmp_path / "v7.db"
+    db = Database(path)
+    with db.transaction() as s:
+        a = Article(title="t", text="Dhaka and Delhi", content_hash="h-v8")
+        s.add(a)
+        s.flush()
+        first = Mention(article_id=a.id, start=0, end=5, text="Dhaka", type="LOC", status="suggested")
+        other = Mention(article_id=a.id, start=10, end=15, text="Delhi", type="LOC", status="confirmed")
+        s.add(first)
+        s.add(other)
+        s.flush()
+        s.add(Relation(article_id=a.id, head_mention_id=first.id, tail_mention_id=other.id, type="located_in"))
+        first_id, other_id = first.id, other.id
+    db.close()
+    con = sqlite3.connect(path)
+    con.execute("DROP INDEX uq_mention_article_span_type")
+    cols = [r[1] for r in con.execute("PRAGMA table_info(mention)") if r[1] != "id"]
+    con.execute(f"INSERT INTO mention ({','.join(cols)}) SELECT {','.join(cols)} FROM mention WHERE id = ?",
+                (first_id,))
+    dup_id = con.execute("SELECT max(id) FROM mention").fetchone()[0]
+    con.execute("UPDATE mention SET status = 'confirmed' WHERE id = ?", (dup_id,))
+    con.execute("PRAGMA user_version = 7")
+    con.commit()
+    con.close()
+
+    db = Database(path)
+    assert db.schema_version() == SCHEMA_VERSION >= 8
+    with db.engine.connect() as c:
+        rows = c.exec_driver_sql("SELECT id, status FROM mention WHERE start = 0 ORDER BY id").all()
+        rel = c.exec_driver_sql("SELECT head_mention_id, tail_mention_id FROM relation").all()
+        names = {r[0] for r in c.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='index'")}
+    assert [tuple(r) for r in rows] == [(dup_id, "confirmed")]  # the curated duplicate stays
+    assert [tuple(r) for r in rel] == [(dup_id, other_id)]  # the relation follows it
+    assert "uq_mention_article_span_type" in names
     assert db.check() == []
