@@ -178,7 +178,7 @@ def test_migration_to_v3_drops_write_only_mention_indexes(tmp_path):
         plan = " ".join(r[-1] for r in c.exec_driver_sql(
             "EXPLAIN QUERY PLAN SELECT id FROM mention WHERE article_id = 1"))
     assert "ix_mention_article_id" not in names and "ix_mention_type" not in names
-    assert "ix_mention_article_span" in plan  # reads by article still use an index
+    assert "USING" in plan and "INDEX" in plan  # reads by article still use an index
     assert db.check() == []
 
 
