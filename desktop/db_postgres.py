@@ -14,8 +14,8 @@ between its check and its commit.
 Search: PostgreSQL's text-search parser, with the ``simple`` configuration (lower-casing, no
 stemming), keeps Bengali and Devanagari vowel signs, viramas and nuktas inside words (checked on
 PostgreSQL 15 with a C.UTF-8 database, where glibc classifies them as letters, and with a "C"
-database, where every non-ASCII character counts as a letter), so ``'দ্বিবেদী':*`` finds
-দ্বিবেদীর just as FTS5's prefix query does on SQLite.  pg_trgm also handles these marks, but
+database, where every non-ASCII character counts as a letter), so ``'নির্বাচন':*`` finds
+নির্বাচনের just as FTS5's prefix query does on SQLite.  pg_trgm also handles these marks, but
 needs an extension a database owner may not be allowed to create, and matches inside words; a
 GIN expression index over ``to_tsvector('simple', title || ' ' || text)`` needs nothing beyond
 the core server.
