@@ -98,16 +98,16 @@ def make_articles(rng, kb, n_articles, size=4000, starter=()):
 # -- setup ---------------------------------------------------------------------------------------
 
 
-def setup(path: Path, n_articles: int, n_entities: int) -> dict:
+def kb_database(path: Path, rng: random.Random, n_entities: int):
+    """A database with the starter KB and ``n_entities`` generated ones: (db, kb, starter), where
+    ``starter`` is every 50th alias of the starter KB by language (real names for the corpus)."""
     from sqlalchemy import insert, select
 
     from desktop.db import Database
     from desktop.detection.service import seed_knowledge_base
-    from desktop.importing import Draft, import_drafts
     from desktop.models import Alias, Entity
     from desktop.text import match_key, script_of
 
-    rng = random.Random(7)
     kb = make_kb(rng, n_entities)
     db = Database(path)
     seed_knowledge_base(db)
@@ -122,6 +122,14 @@ def setup(path: Path, n_articles: int, n_entities: int) -> dict:
         s.flush()
         s.execute(insert(Alias), [dict(entity_id=e.id, text=a, key=match_key(a), language=script_of(a),
                                        source="import") for e, (_, _, al) in zip(ents, kb) for a in al])
+    return db, kb, starter
+
+
+def setup(path: Path, n_articles: int, n_entities: int) -> dict:
+    from desktop.importing import Draft, import_drafts
+
+    rng = random.Random(7)
+    db, kb, starter = kb_database(path, rng, n_entities)
     arts = make_articles(rng, kb, n_articles, starter=starter)
     import_drafts(db, [Draft(text=a, title=f"a{i}") for i, a in enumerate(arts)])
     with db.session() as s:

@@ -55,28 +55,9 @@ def _write_corpus(folder: Path, n: int, kb, starter) -> int:
 
 def _kb_db(path: Path, n_entities: int):
     """A database with the starter KB and ``n_entities`` generated ones; (db, kb, starter names)."""
-    from sqlalchemy import insert, select
+    from bench_detect import kb_database
 
-    from bench_detect import make_kb
-    from desktop.db import Database
-    from desktop.detection.service import seed_knowledge_base
-    from desktop.models import Alias, Entity
-    from desktop.text import match_key, script_of
-
-    kb = make_kb(random.Random(7), n_entities)
-    db = Database(path)
-    seed_knowledge_base(db)
-    with db.transaction() as s:
-        ents = [Entity(name=n, type=t) for n, t, _ in kb]
-        s.add_all(ents)
-        s.flush()
-        s.execute(insert(Alias), [dict(entity_id=e.id, text=a, key=match_key(a), language=script_of(a),
-                                       source="import") for e, (_, _, al) in zip(ents, kb) for a in al])
-    starter: dict[str, list[str]] = {}
-    with db.session() as s:
-        for text, lang in s.connection().execute(select(Alias.text, Alias.language).order_by(Alias.id)).all()[::50]:
-            starter.setdefault(lang, []).append(text)
-    return db, kb, starter
+    return kb_database(path, random.Random(7), n_entities)
 
 
 def child_pipeline(tmp: str, n: int, n_entities: int) -> dict:
