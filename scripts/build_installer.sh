@@ -95,7 +95,9 @@ say "ok: a missing team server is one line: $(cat "$SMOKE/pg.err")"
 # -- size budget ------------------------------------------------------------------------------------
 SIZE_MB=$(du -sm dist/curate | cut -f1)
 say "dist/curate: ${SIZE_MB} MB (budget ${SIZE_BUDGET_MB} MB); largest files:"
-find dist/curate -type f -printf '%s %P\n' | sort -rn | head -n 8 | awk '{printf "   %6.1f MB  %s\n", $1/1048576, $2}'
+# awk reads all of sort's output (NR <= 8 prints the largest): `head` would close the pipe early and,
+# under pipefail, sort's SIGPIPE would fail the build (exit 141) whenever its output passed a pipe buffer
+find dist/curate -type f -printf '%s %P\n' | sort -rn | awk 'NR <= 8 {printf "   %6.1f MB  %s\n", $1/1048576, $2}'
 [ "$SIZE_MB" -le "$SIZE_BUDGET_MB" ] || die "the bundle is ${SIZE_MB} MB, over the ${SIZE_BUDGET_MB} MB budget"
 
 # -- the Linux tarball ----------------------------------------------------------------------------
