@@ -51,6 +51,16 @@ def test_a_learned_surface_is_found_inflected_in_other_scripts_and_with_a_year()
     assert text[first.end:first.end + 2] == "ের"
 
 
+def test_a_translated_name_is_found_word_for_word_through_the_glosses():
+    learner = SurfaceLearner([("Joint Rivers Commission", "ORG", 3), ("Teesta Dialogue 2024", "EVENT", 4),
+                              ("Police", "ORG", 5)])
+    bn = learner.suggest("যৌথ নদী কমিশনের বৈঠক। তিস্তা সংলাপ ২০২৪ে ঢাকায়। পুলিশ এল।")
+    assert {(c.text, c.type, c.entity_id) for c in bn} == {("যৌথ নদী কমিশন", "ORG", 3),
+                                                           ("তিস্তা সংলাপ ২০২৪", "EVENT", 4)}
+    hi = learner.suggest("संयुक्त नदी आयोग और तीस्ता संवाद 2024, पर नदी आयोग नहीं।")
+    assert {(c.text, c.entity_id) for c in hi} == {("संयुक्त नदी आयोग", 3), ("तीस्ता संवाद 2024", 4)}
+
+
 def test_a_lower_case_latin_word_is_not_a_cross_script_hit():
     learner = SurfaceLearner([("ঢাকার", "LOC", None), ("কাজিন্দ", "EVENT", None)])
     assert learner.suggest("the kazind of it") == []
