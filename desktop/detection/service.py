@@ -34,7 +34,7 @@ from typing import Callable, Iterable, Optional
 from sqlalchemy import func, insert, update
 from sqlmodel import select
 
-from desktop.db import Database, store_link_keys
+from desktop.db import Database, store_link_keys, stored_link_texts
 from desktop.detection import cache, parallel
 from desktop.detection.detector import Detector
 from desktop.detection.gazetteer import GazetteerEntry
@@ -302,7 +302,7 @@ def detect_articles(
 
         linker = BatchLinker(db, link_threshold)
     total = len(ids)
-    pool = parallel.pool_for(det, total, workers)
+    pool = parallel.pool_for(det, total, workers, (lambda: _stored_texts(db)) if link else None)
     try:
         _detect_loop(db, det, ids, report, linker, pool, progress, should_cancel)
     finally:
@@ -320,6 +320,11 @@ def detect_articles(
     if pending:
         _clear_pending(db, sorted(pending))
     return report
+
+
+def _stored_texts(db: Database) -> set[str]:
+    with db.session() as s:
+        return stored_link_texts(s.connection())
 
 
 def _next_chunk(db: Database, ids: list[int], start: int) -> tuple[list[int], dict[int, str]]:

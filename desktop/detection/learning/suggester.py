@@ -67,6 +67,21 @@ class LearnedSuggester:
         from desktop.detection.suggest import Raw
 
         text, view = ctx.text, ctx.view
+        if self.tagger is None and (self.surfaces is None or not len(self.surfaces)):
+            # nothing learned yet: only the common-word filter applies, and only to gazetteer
+            # places, so the other raws need no candidate built (the same result as combine)
+            common = self.common
+            if common is not None:
+                keep = []
+                for r in ctx.raws:
+                    if r.type == "LOC" and r.source == "gazetteer":
+                        a, b = view.start(r.start), view.end(r.end)
+                        c = Candidate(a, b, text[a:b], r.type, r.source, r.confidence, r.value, r.entity_id)
+                        if common.needs_signal(c) and not common.has_signal(text, c):
+                            continue
+                    keep.append(r)
+                ctx.raws[:] = keep
+            return []
         cands = []
         for r in ctx.raws:
             a, b = view.start(r.start), view.end(r.end)
