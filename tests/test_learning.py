@@ -61,6 +61,13 @@ def test_a_translated_name_is_found_word_for_word_through_the_glosses():
     assert {(c.text, c.entity_id) for c in hi} == {("संयुक्त नदी आयोग", 3), ("तीस्ता संवाद 2024", 4)}
 
 
+def test_one_word_of_a_longer_name_may_be_transliterated_a_letter_off():
+    learner = SurfaceLearner([("Tabith Awal", "PERSON", 4), ("Awal", "PERSON", 9)])
+    got = {(c.text, c.entity_id) for c in learner.suggest("তাবিথ আউয়াল বলেন। तबीथ अवाल ने कहा। আউয়াল এলেন।")}
+    # the two-word name with one word a letter off; the lone word must match exactly (it does not)
+    assert got == {("তাবিথ আউয়াল", 4), ("तबीथ अवाल", 4), ("अवाल", 9)}
+
+
 def test_a_lower_case_latin_word_is_not_a_cross_script_hit():
     learner = SurfaceLearner([("ঢাকার", "LOC", None), ("কাজিন্দ", "EVENT", None)])
     assert learner.suggest("the kazind of it") == []

@@ -8,7 +8,8 @@
   the linker (:func:`desktop.language.keys.phonetic_key`: romanised, reduced to a consonant
   skeleton), so confirming সাকিব আল হাসান suggests साकिब अल हसन and Shakib Al Hasan; a generic word
   of a name is keyed by its meaning (``glosses.tsv`` of the language packs), so confirming Joint
-  Rivers Commission suggests যৌথ নদী কমিশন and संयुक्त नदी आयोग, word for word.  Only words of
+  Rivers Commission suggests যৌথ নদী কমিশন and संयुक्त नदी आयोग, word for word.  In a name of two
+  words or more one word may be a letter off (বাংলাদেশ ~ बांग्लादेश, আউয়াল ~ Awal).  Only words of
   another script are compared (the same script is found exactly), a Latin word must start with
   a capital, and a key must have three letters or more.
 * **Numbered events.**  A learned EVENT name followed by a year or number (X-2019, X – 2019,
@@ -117,6 +118,19 @@ class RejectedContexts:
         return (before, surface) in self.before or (surface, after) in self.after
 
 
+def _near(a: str, b: str) -> bool:
+    """Two phonetic keys one letter apart (an insertion, deletion or substitution), the longer of
+    three letters or more: transliterations differ that much (বাংলাদেশ bnlds ~ बांग्लादेश bnglds,
+    আউয়াল al ~ Awal abl).  Gloss concepts (``=…``) must match exactly."""
+    if a == b or a.startswith("=") or b.startswith("=") or abs(len(a) - len(b)) > 1 or max(len(a), len(b)) < 3:
+        return a == b
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    if len(a) > len(b):
+        a, b = b, a
+    return any(b[:i] + b[i + 1:] == a for i in range(len(b)))
+
+
 class SurfaceLearner:
     """Built from the curator's decisions; :meth:`suggest` gives candidates for an article."""
 
@@ -188,6 +202,8 @@ class SurfaceLearner:
             if len(keys) == 1 and keys[0].startswith("="):
                 continue  # one generic word (Police ~ পুলিশ) names nothing by itself
             out[keys[0]].append((keys, script(words[0]), k))
+            if len(keys) >= 2:   # the first word may be spelled a little differently (see _near)
+                out["\x00" + keys[1]].append((keys, script(words[0]), k))
         return out
 
     def _cross_hits(self, text: str) -> list[tuple[int, int, str]]:
@@ -211,19 +227,24 @@ class SurfaceLearner:
             sc = script(w)
             if sc == "lat" and not w[:1].isupper():
                 continue
-            for k0 in keys(i):
-                for wkeys, src_script, surface in self._cross.get(k0, ()):
-                    if src_script == sc or i + len(wkeys) > len(words):
-                        continue
-                    end = self._match(words, i, wkeys, sc, keys)
-                    if end is not None:
-                        out.append((start, end, surface))
+            looked = [k for k0 in keys(i) for k in self._cross.get(k0, ())]
+            if i + 1 < len(words):
+                looked += [k for k1 in keys(i + 1) for k in self._cross.get("\x00" + k1, ())]
+            for wkeys, src_script, surface in dict.fromkeys(looked):
+                if src_script == sc or i + len(wkeys) > len(words):
+                    continue
+                end = self._match(words, i, wkeys, sc, keys)
+                if end is not None:
+                    out.append((start, end, surface))
         return out
 
     @staticmethod
     def _match(words, i: int, wkeys: tuple[str, ...], sc: str, keys) -> int | None:
-        """End offset when words[i:] continue with ``wkeys`` (the first already matched)."""
+        """End offset when words[i:] continue with ``wkeys``.  In a name of two words or more, one
+        word's key may be one letter off (:func:`_near`) when the others match exactly."""
         end = None
+        fuzzy = len(wkeys) < 2
+        exact_len = 0
         for j, want in enumerate(wkeys):
             s, e, w = words[i + j]
             if j and (script(w) != sc or (sc == "lat" and not w[:1].isupper()) or s - words[i + j - 1][1] > 2):
@@ -233,9 +254,16 @@ class SurfaceLearner:
                 end = e - _split_ending(w)
             elif want == ks[0]:
                 end = e
+            elif not fuzzy and len(ks) > 1 and _near(want, ks[1]):
+                fuzzy, end = True, e - _split_ending(w)
+                continue
+            elif not fuzzy and _near(want, ks[0]):
+                fuzzy, end = True, e
+                continue
             else:
                 return None
-        return end
+            exact_len += len(want)
+        return end if exact_len >= _MIN_KEY else None
 
     # -- suggestions -------------------------------------------------------------------------
 
