@@ -12,7 +12,8 @@ mention added as confirmed and linked to its entity (found in the KB by name and
 created), the detector's other suggestions rejected, the article marked done — through the same core functions the window calls
 (``desktop.curation``); then the other articles are imported and detected (``detect_articles``,
 with auto-linking) and scored: exact span + type for detection; for linking, the share of the
-correctly found mentions (DATE aside) whose entity is the gold one.  Two runs per k: string
+correctly found mentions (DATE aside) whose entity is the gold one (in brackets: of those whose
+gold entity is in the knowledge base at all, i.e. was curated or is a starter entity).  Two runs per k: string
 learning only, and string learning + the model (``desktop.detection.learning.store.train`` after
 curating; the model makes suggestions only when it beat the rules-and-gazetteer detector held
 out).  ``--speed``: training on ~2,000 confirmed mentions (every gold set, repeated), tagging a
@@ -158,20 +159,22 @@ def run(docs: list[dict], k: int, model: bool, show: bool = False) -> dict:
             "linked": linked_ok / found_linkable if found_linkable else 0.0, "test_articles": len(rest),
             "linked_known": known_ok / found_known if found_known else 0.0,
             "active": bool(trained and trained.active), "detect_s": detect_s,
-            "eval": trained.evaluation.get("model", {}).get("all", {}).get("f1") if trained else None,
+            "eval": (trained.evaluation.get("combined") or trained.evaluation.get("model", {})).get("all", {}).get("f1")
+            if trained else None,
             "eval_base": trained.evaluation.get("baseline", {}).get("all", {}).get("f1") if trained else None}
 
 
 def table(results: list[dict]) -> str:
     lines = ["| curated k | scored articles | strings: P | R | F1 | linked | strings + model: P | R | F1 | linked "
-             "| model active (held-out F1 model / rules) |",
+             "| model active (held-out F1 rules + model / rules) |",
              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     by = {(r["k"], r["model"]): r for r in results}
     for k in sorted({r["k"] for r in results}):
         a, b = by.get((k, False)), by.get((k, True))
         cells = [str(k), str(a["test_articles"])]
         for r in (a, b):
-            cells += [f"{r['p']:.2f}", f"{r['r']:.2f}", f"**{r['f1']:.2f}**", f"{r['linked']:.0%}"] if r else ["–"] * 4
+            cells += [f"{r['p']:.2f}", f"{r['r']:.2f}", f"**{r['f1']:.2f}**",
+                      f"{r['linked']:.0%} ({r['linked_known']:.0%})"] if r else ["–"] * 4
         ev = f"{b['active']} ({b['eval']:.2f} / {b['eval_base']:.2f})" if b and b["eval"] is not None \
             else "–"
         lines.append("| " + " | ".join(cells + [ev]) + " |")

@@ -200,21 +200,42 @@ def curated(db) -> list[int]:
     return ids
 
 
-def _fake_eval(model_f1, base_f1):
-    def evaluate(docs, k, baseline, folds=1):
-        return {"model": {"all": {"gold": 1, "tp": 0, "fp": 0, "fn": 0, "p": model_f1, "r": model_f1, "f1": model_f1}},
-                "baseline": {"all": {"gold": 1, "tp": 0, "fp": 0, "fn": 0, "p": base_f1, "r": base_f1, "f1": base_f1}},
-                "held_out_mentions": 1, "held_out_types": {"PERSON": 1}}
+def _fake_eval(model_f1, base_f1, combined_f1=None):
+    def row(f1):
+        return {"all": {"gold": 1, "tp": 0, "fp": 0, "fn": 0, "p": f1, "r": f1, "f1": f1},
+                "PERSON": {"gold": 1, "tp": 0, "fp": 0, "fn": 0, "p": f1, "r": f1, "f1": f1}}
+
+    def evaluate(docs, k, baseline, folds=1, combine=None):
+        out = {"model": row(model_f1), "baseline": row(base_f1), "held_out_mentions": 1,
+               "held_out_types": {"PERSON": 1}}
+        if combined_f1 is not None:
+            assert combine is not None   # training asks for the rules + model evaluation
+            out["combined"] = row(combined_f1)
+        return out
     return evaluate
 
 
-@pytest.mark.parametrize("model_f1, base_f1, active", [(0.4, 0.6, False), (0.8, 0.6, True)])
-def test_the_model_suggests_only_when_it_beats_the_baseline(db, monkeypatch, model_f1, base_f1, active):
+@pytest.mark.parametrize("model_f1, base_f1, combined_f1, active", [
+    (0.4, 0.6, None, False), (0.8, 0.6, None, True),   # an evaluation without "combined": the model alone
+    (0.4, 0.6, 0.7, True),     # weaker alone, but joined to the rules it adds what they miss
+    (0.8, 0.6, 0.5, False),    # better alone, but joined to the rules it makes them worse
+    (0.8, 0.6, 0.6, False),    # adds nothing
+])
+def test_the_model_suggests_only_when_it_beats_the_baseline(db, monkeypatch, model_f1, base_f1, combined_f1, active):
     curated(db)
-    monkeypatch.setattr(crf, "evaluate", _fake_eval(model_f1, base_f1))
+    monkeypatch.setattr(crf, "evaluate", _fake_eval(model_f1, base_f1, combined_f1))
     rep = store.train(db)
     assert rep.active is active
     assert (store.suggester(db).tagger is not None) is active
+    assert rep.evaluation["types"] == (["PERSON"] if active else [])
+
+
+def test_the_evaluation_scores_the_rules_with_the_model_joined(db):
+    curated(db)
+    rep = store.train(db)
+    comb, base = rep.evaluation["combined"], rep.evaluation["baseline"]
+    assert comb["all"]["gold"] == base["all"]["gold"] == rep.evaluation["held_out_mentions"]
+    assert any("rules+model F1" in line for line in store.evaluation_lines(rep.evaluation))
 
 
 def test_training_records_the_evaluation_and_counts(db):
