@@ -134,6 +134,9 @@ class MainWindow(QMainWindow):
                     for n in range(1, TYPE_KEYS + 1):
                         self.type_menu.addAction(self.actions[type_action_name(n)])
 
+        self.article_view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.article_view.addAction(self.actions["assign"])  # right-click an article: Assign to…
+
     def _build_toolbar(self) -> None:
         tb = self.addToolBar("Curation")
         tb.setObjectName("curationToolbar")
