@@ -37,6 +37,10 @@ from desktop.errors import CurateError
 SCHEMA_VERSION = 8
 
 BUSY_TIMEOUT_MS = 5000
+#: How long the one-time work on a database (creating its schema, a migration, the first
+#: seeding) waits for another process doing the same work at the same moment, which is then
+#: found done; an ordinary writer waits BUSY_TIMEOUT_MS.
+SETUP_WAIT_MS = 300_000
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 # FTS5 configuration.  `unicode61` treats combining marks (Mn/Mc: Indic vowel signs, virama,
@@ -78,10 +82,11 @@ def _header(p: Path) -> bytes:
         raise DatabaseError(f"{p}: cannot read the database file ({exc.strerror})") from None
 
 
-def _on_connect(dbapi_conn: sqlite3.Connection, _record) -> None:
+def _on_connect(dbapi_conn: sqlite3.Connection, record) -> None:
     dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (see module doc)
     cur = dbapi_conn.cursor()
     cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    record.info["busy_ms"] = BUSY_TIMEOUT_MS
     cur.execute("PRAGMA foreign_keys = ON")
     mode = cur.execute("PRAGMA journal_mode = WAL").fetchone()
     cur.execute("PRAGMA synchronous = FULL")
@@ -89,17 +94,26 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record) -> None:
     del mode
 
 
-def _on_connect_ro(dbapi_conn: sqlite3.Connection, _record) -> None:
+def _on_connect_ro(dbapi_conn: sqlite3.Connection, record) -> None:
     """A read-only connection: no journal-mode switch (that writes the header), no writes."""
     dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    record.info["busy_ms"] = BUSY_TIMEOUT_MS
     cur.execute("PRAGMA query_only = ON")
     cur.close()
 
 
 def _on_begin(conn) -> None:
-    conn.exec_driver_sql(conn.get_execution_options().get("sqlite_begin", "BEGIN"))
+    opts = conn.get_execution_options()
+    # a connection of the pool keeps its busy timeout: set only when this transaction wants
+    # another one (a setup transaction, see Database.patient)
+    wait = opts.get("curate_wait_ms") or BUSY_TIMEOUT_MS
+    info = conn.connection.info
+    if info.get("busy_ms") != wait:
+        conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(wait)}")
+        info["busy_ms"] = wait
+    conn.exec_driver_sql(opts.get("sqlite_begin", "BEGIN"))
 
 
 def is_server_url(target) -> bool:
@@ -239,6 +253,20 @@ class Database:
                 s.rollback()
                 raise
 
+    @contextlib.contextmanager
+    def patient(self, wait_ms: int | None = None) -> Iterator["Database"]:
+        """Write transactions inside this block wait up to ``wait_ms`` (default
+        :data:`SETUP_WAIT_MS`) for another writer, instead of :data:`BUSY_TIMEOUT_MS`: for the
+        one-time setup of a new database (seeding), which another process may be doing at the
+        same moment.  Such work must check inside its transaction whether it is still needed:
+        the process that waited then finds it done instead of failing on a locked database."""
+        saved = self._write_engine
+        self._write_engine = saved.execution_options(curate_wait_ms=int(wait_ms or SETUP_WAIT_MS))
+        try:
+            yield self
+        finally:
+            self._write_engine = saved
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -282,7 +310,11 @@ class Database:
         # Read first, without the write lock: a reader must not wait for (or fail on) a long
         # writer, and a read-only database must never be written.
         with self.engine.connect() as c:
-            version, tables = self._version(c) or 0, self._tables(c)
+            # tables before the version: on the server each statement sees the latest commit,
+            # and a schema another process commits in between must not look like tables with
+            # no version (a foreign database)
+            tables = self._tables(c)
+            version = self._version(c) or 0
             c.rollback()
         self._judge(version, tables)
         if tables and version == SCHEMA_VERSION:
@@ -296,9 +328,13 @@ class Database:
             if not self.server:  # outside any transaction, where the pragma has its effect
                 c.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
             try:
+                # another process creating or migrating the same database is waited for (then
+                # the work is found done below), not reported as a locked database
                 opts = {"curate_write": True} if self.server else {"sqlite_begin": "BEGIN IMMEDIATE"}
+                opts["curate_wait_ms"] = SETUP_WAIT_MS
                 with c.execution_options(**opts).begin():
-                    version, tables = self._version(c) or 0, self._tables(c)  # another process may have been first
+                    tables = self._tables(c)  # another process may have been first
+                    version = self._version(c) or 0
                     self._judge(version, tables)
                     if not tables:
                         SQLModel.metadata.create_all(c)
@@ -539,6 +575,23 @@ class Database:
         conn.exec_driver_sql(compiled.string, params)
 
     @staticmethod
+    def insert_new(session: Session, table, rows: list[dict], key: str) -> list[int]:
+        """Insert the ``rows`` whose ``key`` (a column with a unique constraint, such as an
+        article's content hash) is not in ``table`` yet, and return the ids of the rows
+        inserted.  One ``INSERT … ON CONFLICT (key) DO NOTHING RETURNING id`` on both backends:
+        the constraint itself decides, so two processes importing the same files each insert
+        only what the other has not, and neither fails; the rows left out are the duplicates."""
+        if not rows:
+            return []
+        conn = session.connection()
+        if conn.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        stmt = dialect_insert(table).on_conflict_do_nothing(index_elements=[table.c[key]]).returning(table.c.id)
+        return list(session.execute(stmt, rows).scalars().all())
+
+    @staticmethod
     def insert_rows(session: Session, table, columns: list[str], rows: list[tuple],
                     constants: dict | None = None, skip_conflicts: bool = False) -> int:
         """The fast path of :meth:`insert_many` for bulk writers (detection writes 100,000+
@@ -718,10 +771,12 @@ def _link_keys_of(row) -> tuple:
     return (mk, nk, r, pk, pb, rb, tuple(toks.split()) if toks else (), ini)
 
 
-def load_link_keys(conn, texts: Iterable[str], *, persist: bool) -> dict[str, tuple]:
+def load_link_keys(conn, texts: Iterable[str], *, persist: bool, others: dict | None = None) -> dict[str, tuple]:
     """The linking keys of each (non-empty) text: read from ``link_key``, the missing ones
     computed (one transliteration call per script) and, with ``persist``, stored.  ``conn`` is
-    a connection inside a transaction (a write transaction with ``persist``)."""
+    a connection inside a transaction (a write transaction with ``persist``).  ``others``, when
+    given, receives the stored keys of the current version of every other text (the mentions'
+    surfaces that detection stored, :func:`save_link_keys`) from the same read."""
     from sqlalchemy import delete, insert, select
 
     from desktop.language import linkkeys
@@ -737,6 +792,8 @@ def load_link_keys(conn, texts: Iterable[str], *, persist: bool) -> dict[str, tu
             stale = True
         elif text in wanted:
             out[text] = _link_keys_of(cols)
+        elif others is not None:
+            others[text] = _link_keys_of(cols)
     missing = sorted(t for t in wanted if t not in out)
     if missing:
         prime(missing)
@@ -752,6 +809,30 @@ def load_link_keys(conn, texts: Iterable[str], *, persist: bool) -> dict[str, tu
         for i in range(0, len(new), _LINK_BATCH):
             conn.execute(insert(LinkKey), new[i:i + _LINK_BATCH])
     return out
+
+
+def save_link_keys(session: Session, computed: dict[str, tuple]) -> int:
+    """Store keys computed already (text -> :func:`desktop.language.linkkeys.alias_keys`) under
+    the current version; a text stored meanwhile by another writer is left as it is."""
+    from desktop.language import linkkeys
+
+    if not computed:
+        return 0
+    ver = linkkeys.key_version()
+    cols = ["text", "version", "match", "norm", "roman", "phonetic", "phonetic_base", "roman_base", "tokens",
+            "initials"]
+    rows = [tuple(_link_row(t, k, ver).values()) for t, k in computed.items() if k is not None]
+    return Database.insert_rows(session, models.LinkKey.__table__, cols, rows, skip_conflicts=True)
+
+
+def stored_link_texts(conn) -> set[str]:
+    """The texts whose keys are stored under the current version."""
+    from sqlalchemy import select
+
+    from desktop.language import linkkeys
+
+    L = models.LinkKey
+    return set(conn.execute(select(L.text).where(L.version == linkkeys.key_version())).scalars())
 
 
 def store_link_keys(conn, texts: Iterable[str]) -> int:

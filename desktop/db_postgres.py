@@ -92,7 +92,10 @@ def make_engine(public: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        if conn.get_execution_options().get("curate_write"):
+        opts = conn.get_execution_options()
+        if opts.get("curate_write"):
+            if opts.get("curate_wait_ms"):  # a setup transaction (Database.patient) waits longer
+                conn.exec_driver_sql(f"SET LOCAL lock_timeout = {int(opts['curate_wait_ms'])}")
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
 
     return engine
@@ -176,8 +179,12 @@ def explain(exc: BaseException, name: str) -> str:
 
 
 def schema_version(c) -> Optional[int]:
-    """The version in ``curate_schema``, or None when there is no such table."""
-    exists = c.execute(text("SELECT to_regclass('curate_schema')")).scalar()
+    """The version in ``curate_schema``, or None when there is no such table.  Asked of
+    ``pg_tables`` (a scan under the statement's snapshot), not ``to_regclass``: a backend's
+    cache can still say "no such table" after another process committed the schema while this
+    transaction waited for the write lock."""
+    exists = c.execute(text("SELECT 1 FROM pg_tables WHERE schemaname = current_schema() "
+                            "AND tablename = 'curate_schema'")).scalar()
     if exists is None:
         return None
     return int(c.execute(text("SELECT max(version) FROM curate_schema")).scalar() or 0)

@@ -270,6 +270,15 @@ def _apply(t: Tracker, entry: History, *, reverse: bool) -> None:
             before = len(t.changes)
             t.delete(obj)  # type: ignore[arg-type]
             for extra in t.changes[before:-1]:
+                # what refers to the row goes with it: fine for rows nobody curated since (an
+                # auto-link by detection), refused for a row an action after this one wrote (a
+                # colleague's alias of a new entity), so the whole undo rolls back
+                who = last_change(s, extra["table"], extra["id"], entry.id)
+                if who:
+                    raise ConflictError(
+                        f"cannot {verb} ‘{entry.summary}’: {extra['table']} {extra['id']} was changed{who} since"
+                        + ("; skip it with `curate undo --skip` (Edit → Skip Undo), older actions stay undoable"
+                           if reverse else ""))
                 extra["cascade"] = True
         elif obj is None:
             values = _restore_values(model, target)

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
 import regex
-from sqlalchemy import insert
 from sqlmodel import select
 
 from desktop import fileio
@@ -468,12 +467,11 @@ class _Batcher:
                 r["detect_pending"] = True
         try:
             with self.db.transaction() as s:
-                hashes = [r["content_hash"] for r in rows]
-                existing = set(s.exec(select(Article.content_hash).where(Article.content_hash.in_(hashes))))  # type: ignore[attr-defined]
-                fresh = [r for r in rows if r["content_hash"] not in existing]
-                ids = s.execute(insert(Article).returning(Article.id), fresh).scalars().all() if fresh else []
+                # the content-hash constraint decides what is new (an upsert): an article
+                # another process imported meanwhile is a duplicate here, never a second copy
+                ids = Database.insert_new(s, Article.__table__, rows, "content_hash")
             # counted only once the transaction has committed
-            self.report.duplicates += len(rows) - len(fresh)
+            self.report.duplicates += len(rows) - len(ids)
             self.report.article_ids.extend(ids)
             self.report.imported += len(ids)
         except CurateError as exc:

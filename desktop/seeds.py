@@ -45,7 +45,10 @@ def open_or_create(path: str | Path, *, with_seeds: bool) -> tuple[Database, boo
         st = stats(db)
         created = st["articles"] == 0 and st["entities"] == 0 and st["history_actions"] == 0
     if created:
-        seed_knowledge_base(db)
-        if with_seeds:
-            load_seeds(db)
+        # another process may be seeding the same new database right now: wait for it (the
+        # seeding is idempotent and then adds nothing) rather than fail on a locked database
+        with db.patient():
+            seed_knowledge_base(db)
+            if with_seeds:
+                load_seeds(db)
     return db, created

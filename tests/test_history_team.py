@@ -181,3 +181,47 @@ def test_a_stale_confirm_is_refused_and_changes_nothing(anydb, art, as_user):
     now = _m(anydb, m.id)
     assert (now.type, now.status) == ("ORG", "confirmed")
     assert curation.reject(anydb, m.id, seen_version=now.version).value.status == "rejected"
+
+
+def test_undo_of_create_entity_refuses_while_a_colleague_added_an_alias(anydb, art, as_user):
+    """Undoing a new entity would delete what refers to it: a colleague's later alias (or link)
+    is not taken with it.  The undo is refused naming who and when, changes nothing, and the
+    curator's older actions stay undoable."""
+    from desktop import kb
+    from desktop.models import Alias
+
+    as_user("alice")
+    older = curation.add_mention(anydb, art, 32, 37, "LOC").value            # her older action
+    ent = curation.create_entity(anydb, "Rajnath Singh", "PERSON").value
+    as_user("bob")
+    alias = kb.add_alias(anydb, ent.id, "R. Singh").value                    # bob's, since
+    as_user("alice")
+    with pytest.raises(ConflictError, match=rf"cannot undo ‘Create entity ‘Rajnath Singh’’: alias {alias.id} "
+                                            r"was changed by bob at \d{4}-\d\d-\d\d \d\d:\d\d since; skip it"):
+        history.undo(anydb)
+    with anydb.session() as s:                                              # nothing changed
+        assert s.get(Entity, ent.id) is not None and s.get(Alias, alias.id).text == "R. Singh"
+        assert s.exec(select(History).where(History.kind == "undo")).all() == []
+    assert history.skip(anydb).action == "create_entity"                     # never blocks her older ones
+    assert history.undo(anydb).summary.startswith("Add LOC")
+    assert _m(anydb, older.id) is None
+    with anydb.session() as s:
+        assert s.get(Alias, alias.id) is not None
+
+
+def test_undo_of_create_entity_refuses_while_a_colleague_linked_a_mention(anydb, art, as_user):
+    as_user("alice")
+    ent = curation.create_entity(anydb, "Rajnath Singh", "PERSON").value
+    as_user("bob")
+    m = curation.add_mention(anydb, art, 0, 13, "PERSON").value
+    curation.link(anydb, m.id, ent.id)
+    as_user("alice")
+    with pytest.raises(ConflictError, match=r"mention \d+ was changed by bob at"):
+        history.undo(anydb)
+    assert _m(anydb, m.id).entity_id == ent.id
+    as_user("bob")  # once bob undoes his link, alice's undo goes through
+    assert history.undo(anydb).action == "link"
+    as_user("alice")
+    assert history.undo(anydb).action == "create_entity"
+    with anydb.session() as s:
+        assert s.get(Entity, ent.id) is None

@@ -116,19 +116,85 @@ def test_two_curators_on_one_mention_end_in_a_state_one_chose(any_target, tmp_pa
     db.close()
 
 
+def _counts(summary: str) -> tuple[int, int]:
+    """(imported, duplicates) from an import summary line."""
+    import re
+
+    m = re.search(r"imported (\d+) articles.*duplicates (\d+)", summary)
+    assert m, summary
+    return int(m.group(1)), int(m.group(2))
+
+
 def test_two_importers_give_each_article_once(any_target, tmp_path):
+    """Two ``curate import`` processes on the same folder of a database that does not exist
+    yet: both create, seed and import it at once.  Each article is stored once, each process
+    counts what the other stored first as duplicates, and neither fails on a locked database."""
     paths = _article(tmp_path, 30)
     folder = tmp_path
-    Database(any_target).close()  # the schema exists before the race (both would wait on it anyway)
     with ThreadPoolExecutor(2) as pool:
         runs = list(pool.map(lambda u: curate(any_target, "import", str(folder), user=u), ["alice", "bob"]))
     assert all(r.returncode == 0 for r in runs), [r.stderr for r in runs]
+    counts = [_counts(r.stdout) for r in runs]
+    assert sum(i for i, _ in counts) == len(paths)                 # stored once between them
+    assert all(i + d == len(paths) for i, d in counts), counts     # the rest counted as duplicates
     db = Database(any_target)
     with db.session() as s:
         hashes = [a.content_hash for a in s.exec(select(Article))]
         spans = [(m.article_id, m.start, m.end, m.type) for m in s.exec(select(Mention))]
     assert len(hashes) == len(paths) == len(set(hashes))
     assert len(spans) == len(set(spans)) and spans  # detection ran, and twice never duplicates
+    db.close()
+
+
+IMPORTER = """
+import json, sys, time
+from desktop import importing
+from desktop.db import Database
+from desktop.importing import Draft, import_drafts
+
+importing.BATCH = 3  # many small transactions, so the two processes interleave
+db = Database(sys.argv[1])
+n, reverse, start = int(sys.argv[2]), sys.argv[3] == "1", float(sys.argv[4])
+drafts = [Draft(text=f"Article {i}: Rajnath Singh met Anil Kumar in Delhi.", title=f"t{i}") for i in range(n)]
+
+
+def slowly(items):  # time between transactions: the other process gets the write lock too
+    for d in items:
+        time.sleep(0.01)
+        yield d
+
+
+time.sleep(max(0.0, start - time.time()))
+rep = import_drafts(db, slowly(reversed(drafts) if reverse else drafts))
+print(json.dumps({"imported": rep.imported, "duplicates": rep.duplicates, "ids": rep.article_ids,
+                  "stopped": rep.stopped}))
+"""
+
+
+def test_two_importers_meet_row_by_row_through_the_content_hash(any_target):
+    """Two processes import the same 60 articles in opposite orders, three a transaction, from
+    the same moment: the content-hash upsert (ON CONFLICT DO NOTHING) gives each article once,
+    every article is imported by exactly one of them and counted as a duplicate by the other."""
+    import json
+    import time
+
+    Database(any_target).close()
+    n = 60
+    start = time.time() + 3
+    procs = [subprocess.Popen([sys.executable, "-c", IMPORTER, str(any_target), str(n), rev, str(start)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for rev in ("0", "1")]
+    outs = [p.communicate(timeout=300) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [e for _, e in outs]
+    reps = [json.loads(o.strip().splitlines()[-1]) for o, _ in outs]
+    assert all(r["stopped"] is None for r in reps), reps
+    assert reps[0]["imported"] + reps[1]["imported"] == n
+    assert all(r["imported"] + r["duplicates"] == n for r in reps), reps
+    assert not set(reps[0]["ids"]) & set(reps[1]["ids"])
+    db = Database(any_target)
+    with db.session() as s:
+        ids = set(s.exec(select(Article.id)))
+        hashes = list(s.exec(select(Article.content_hash)))
+    assert ids == set(reps[0]["ids"]) | set(reps[1]["ids"]) and len(hashes) == len(set(hashes)) == n
     db.close()
 
 
