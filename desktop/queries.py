@@ -16,6 +16,7 @@ from desktop.db import Database
 from desktop.models import Alias, Article, Entity, EntityType, History, Mention
 
 SORT_COLUMNS = ("id", "title", "language", "status", "suggested", "confirmed", "imported_at")
+_IN_CHUNK = 900  # ids per IN (...) list: under SQLite's variable limit
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,16 @@ def article_ids(db: Database, flt: ArticleFilter = ArticleFilter(), sort: str = 
     order = [key.desc() if descending else key.asc(), Article.id.asc()]  # type: ignore[union-attr]
     with db.session() as s:
         return list(s.exec(base.order_by(*order)))
+
+
+def matching(db: Database, flt: ArticleFilter, ids) -> set[int]:
+    """Which of ``ids`` the filter lets through (e.g. whether new articles belong in a list)."""
+    ids = sorted(set(ids))
+    out: set[int] = set()
+    with db.session() as s:
+        for i in range(0, len(ids), _IN_CHUNK):
+            out.update(s.exec(_filtered_ids_stmt(db, flt).where(Article.id.in_(ids[i:i + _IN_CHUNK]))))  # type: ignore[union-attr]
+    return out
 
 
 def article_rows(db: Database, ids: list[int]) -> list[ArticleRow]:
@@ -227,7 +238,6 @@ def kb_signature(s) -> tuple:
 #: past this many articles a bulk job's change is "everything": a full reload is cheaper than
 #: refreshing each row, and the id sets would be large
 CHANGED_ARTICLES_LIMIT = 2000
-_IN_CHUNK = 900  # ids per IN (...) list: under SQLite's variable limit
 
 
 @dataclass(frozen=True)

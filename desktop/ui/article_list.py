@@ -190,7 +190,8 @@ class ArticleList(QWidget):
     # -- following changes -------------------------------------------------------------------------
 
     def on_changes(self, changes: Changes, _initiator=None) -> None:
-        if changes.everything or any(self.model.row_of(a) is None for a in changes.articles):
+        unlisted = [a for a in changes.articles if self.model.row_of(a) is None]
+        if changes.everything or (unlisted and queries.matching(self.db, self.model.filter, unlisted)):
             self.model.reload()  # articles the list does not hold yet (imported, or now in its filter)
             return
         for aid in changes.articles:
