@@ -38,6 +38,8 @@ class CurationActions(QObject):
         super().__init__(parent)
         self.ops, self.view, self.articles, self.message = ops, view, articles, message
         self.window = parent
+        #: J/K go least certain first (the learning dock's choice; the window sets this)
+        self.least_certain_first: Callable[[], bool] = lambda: False
         self._bounds: Optional[list[int]] = None
         self._bounds_of: Optional[int] = None
 
@@ -235,8 +237,7 @@ class CurationActions(QObject):
         spans = [s for s in pane.visible_spans() if not suggestions_only or s.status == "suggested"]
         if not spans:
             return None
-        dock = getattr(self.window, "learning_dock", None)
-        if suggestions_only and dock is not None and dock.least_certain.isChecked():
+        if suggestions_only and self.least_certain_first():
             from desktop.ui.learning_view import neighbour
 
             return neighbour(spans, mid, direction)

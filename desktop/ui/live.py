@@ -80,7 +80,7 @@ class LiveView(QObject):
         colleague holds it ("alice is curating this article"); viewing is never refused."""
         import time
 
-        aid = getattr(self.window, "article_id", None)
+        aid = self.window.article_id
         if db.read_only:
             return
         if aid == self.locked and self.lock_db is db and time.monotonic() - self.beat < team.HEARTBEAT_S:

@@ -90,6 +90,7 @@ class MainWindow(QMainWindow):
         self.view.reload_types()
         self._stats_timer = QTimer(self, singleShot=True, interval=200, timeout=self._update_stats)
         self.learning_dock = install_learning(self)  # learning statistics; trains after N confirmations
+        self.curation.least_certain_first = self.learning_dock.least_certain.isChecked
         self._restore_settings()
         self._update_undo_labels()
         self._update_stats()
@@ -278,8 +279,7 @@ class MainWindow(QMainWindow):
             s.max_file_size_mb = max_file_size_mb
         if train_every is not None:
             s.train_every = train_every
-            if getattr(self, "learning_dock", None) is not None:
-                self.learning_dock.show_every()
+            self.learning_dock.show_every()
         s.autolink_threshold = autolink_threshold
         applied = s.apply_autolink_threshold()
         self.text_pane.set_font_size(font_size)
