@@ -138,6 +138,9 @@ def run(docs: list[dict], k: int, model: bool, show: bool = False) -> dict:
                     m = got[key]
                     if m.entity_id is not None and names.get(m.entity_id) == (g["entity"], g["type"]):
                         linked_ok += 1
+                    elif show:
+                        print(f"  LINK {d['name']} {key[2]:6} {g['text']!r} -> {names.get(m.entity_id)} "
+                              f"(want {g['entity']!r}, {m.source})")
                 if show:
                     for key in sorted(got.keys() - want.keys()):
                         print(f"  FP {d['name']} {key[2]:6} {d['text'][key[0]:key[1]]!r} ({got[key].source})")

@@ -130,6 +130,10 @@ def cmd_import(args) -> int:
         return EXIT_FAIL
     if report.imported:
         _backup_after_write(db, started)
+        from desktop.detection.learning import store
+
+        if store.train_detached_if_due(db) is not None:  # confirmed mentions came in: learn from them
+            print("  learning: training the model in the background on the new confirmations")
     return EXIT_FAIL if report.failed else EXIT_OK
 
 

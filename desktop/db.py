@@ -771,10 +771,12 @@ def _link_keys_of(row) -> tuple:
     return (mk, nk, r, pk, pb, rb, tuple(toks.split()) if toks else (), ini)
 
 
-def load_link_keys(conn, texts: Iterable[str], *, persist: bool) -> dict[str, tuple]:
+def load_link_keys(conn, texts: Iterable[str], *, persist: bool, others: dict | None = None) -> dict[str, tuple]:
     """The linking keys of each (non-empty) text: read from ``link_key``, the missing ones
     computed (one transliteration call per script) and, with ``persist``, stored.  ``conn`` is
-    a connection inside a transaction (a write transaction with ``persist``)."""
+    a connection inside a transaction (a write transaction with ``persist``).  ``others``, when
+    given, receives the stored keys of the current version of every other text (the mentions'
+    surfaces that detection stored, :func:`save_link_keys`) from the same read."""
     from sqlalchemy import delete, insert, select
 
     from desktop.language import linkkeys
@@ -790,6 +792,8 @@ def load_link_keys(conn, texts: Iterable[str], *, persist: bool) -> dict[str, tu
             stale = True
         elif text in wanted:
             out[text] = _link_keys_of(cols)
+        elif others is not None:
+            others[text] = _link_keys_of(cols)
     missing = sorted(t for t in wanted if t not in out)
     if missing:
         prime(missing)
@@ -805,6 +809,30 @@ def load_link_keys(conn, texts: Iterable[str], *, persist: bool) -> dict[str, tu
         for i in range(0, len(new), _LINK_BATCH):
             conn.execute(insert(LinkKey), new[i:i + _LINK_BATCH])
     return out
+
+
+def save_link_keys(session: Session, computed: dict[str, tuple]) -> int:
+    """Store keys computed already (text -> :func:`desktop.language.linkkeys.alias_keys`) under
+    the current version; a text stored meanwhile by another writer is left as it is."""
+    from desktop.language import linkkeys
+
+    if not computed:
+        return 0
+    ver = linkkeys.key_version()
+    cols = ["text", "version", "match", "norm", "roman", "phonetic", "phonetic_base", "roman_base", "tokens",
+            "initials"]
+    rows = [tuple(_link_row(t, k, ver).values()) for t, k in computed.items() if k is not None]
+    return Database.insert_rows(session, models.LinkKey.__table__, cols, rows, skip_conflicts=True)
+
+
+def stored_link_texts(conn) -> set[str]:
+    """The texts whose keys are stored under the current version."""
+    from sqlalchemy import select
+
+    from desktop.language import linkkeys
+
+    L = models.LinkKey
+    return set(conn.execute(select(L.text).where(L.version == linkkeys.key_version())).scalars())
 
 
 def store_link_keys(conn, texts: Iterable[str]) -> int:

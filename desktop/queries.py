@@ -208,3 +208,87 @@ def kb_signature(s) -> tuple:
     a = s.exec(select(func.count(Alias.id), func.max(Alias.id))).one()
     e = s.exec(select(func.count(Entity.id), func.max(Entity.id), func.max(Entity.updated_at))).one()
     return tuple(a) + tuple(e)
+
+
+# -- what a bulk job changed -------------------------------------------------------------------------
+
+#: past this many articles a bulk job's change is "everything": a full reload is cheaper than
+#: refreshing each row, and the id sets would be large
+CHANGED_ARTICLES_LIMIT = 2000
+_IN_CHUNK = 900  # ids per IN (...) list: under SQLite's variable limit
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Where the data stood before a bulk job (an import, a detection run): the highest id of
+    each table, the type tables' sizes and the time.  :func:`changed_since` reads what the job
+    added or changed after it."""
+
+    article: int
+    mention: int
+    entity: int
+    alias: int
+    relation: int
+    entity_types: tuple
+    relation_types: tuple
+    at: object  # a timezone-aware datetime (models.utcnow)
+
+
+@dataclass(frozen=True)
+class ChangedRows:
+    """Ids of the rows a bulk job wrote, by kind (``everything``: too many to list)."""
+
+    articles: frozenset = frozenset()
+    mentions: frozenset = frozenset()
+    entities: frozenset = frozenset()
+    aliases: frozenset = frozenset()
+    relations: frozenset = frozenset()
+    entity_types: bool = False
+    relation_types: bool = False
+    everything: bool = False
+
+
+def mark(db: Database) -> Mark:
+    from desktop.models import Relation, RelationType, utcnow
+
+    at = utcnow()
+    with db.session() as s:
+        def top(model) -> int:
+            return int(s.exec(select(func.max(model.id))).one() or 0)
+
+        return Mark(top(Article), top(Mention), top(Entity), top(Alias), top(Relation),
+                    tuple(s.exec(select(func.count(EntityType.id), func.max(EntityType.id))).one()),
+                    tuple(s.exec(select(func.count(RelationType.id), func.max(RelationType.id))).one()), at)
+
+
+def changed_since(db: Database, before: Mark, article_ids=()) -> ChangedRows:
+    """What was written after ``before``: the articles added, plus ``article_ids`` (those the job
+    worked on, e.g. re-detected); the mentions added anywhere (an import can merge annotations
+    into an article it already had) or changed in those articles; the entities and aliases
+    added; the entities those mentions and aliases belong to; the relations added."""
+    from desktop.models import Relation, RelationType
+
+    with db.session() as s:
+        articles = set(s.exec(select(Article.id).where(Article.id > before.article)))
+        known = articles | set(article_ids)
+        if len(known) > CHANGED_ARTICLES_LIMIT:
+            return ChangedRows(everything=True, entity_types=True, relation_types=True)
+        mentions: dict[int, tuple] = {r[0]: r for r in s.exec(
+            select(Mention.id, Mention.article_id, Mention.entity_id).where(Mention.id > before.mention))}
+        ids = sorted(known)
+        for i in range(0, len(ids), _IN_CHUNK):
+            for r in s.exec(select(Mention.id, Mention.article_id, Mention.entity_id).where(
+                    Mention.article_id.in_(ids[i:i + _IN_CHUNK]), Mention.updated_at >= before.at)):  # type: ignore[attr-defined]
+                mentions[r[0]] = r
+        articles |= known | {r[1] for r in mentions.values()}
+        if len(articles) > CHANGED_ARTICLES_LIMIT:
+            return ChangedRows(everything=True, entity_types=True, relation_types=True)
+        entities = set(s.exec(select(Entity.id).where(Entity.id > before.entity)))
+        aliases = dict(s.exec(select(Alias.id, Alias.entity_id).where(Alias.id > before.alias)).all())
+        entities |= set(aliases.values()) | {r[2] for r in mentions.values() if r[2] is not None}
+        relations = dict(s.exec(select(Relation.id, Relation.article_id).where(Relation.id > before.relation)).all())
+        articles |= set(relations.values())
+        etypes = tuple(s.exec(select(func.count(EntityType.id), func.max(EntityType.id))).one())
+        rtypes = tuple(s.exec(select(func.count(RelationType.id), func.max(RelationType.id))).one())
+    return ChangedRows(frozenset(articles), frozenset(mentions), frozenset(entities), frozenset(aliases),
+                       frozenset(relations), etypes != before.entity_types, rtypes != before.relation_types)

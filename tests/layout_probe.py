@@ -6,10 +6,13 @@ import json
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QRect
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QWidget
+
 
 def main(db_path: str, settings_path: str, saved_geometry: str) -> None:
-    from PySide6.QtCore import QRect, Qt
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtCore import Qt
 
     from desktop.db import Database
     from desktop.ui.app import application
@@ -71,6 +74,18 @@ def main(db_path: str, settings_path: str, saved_geometry: str) -> None:
     for _ in range(3):
         app.processEvents()
     out["floating_kb_on_screen"] = inside(w.kb_browser.frameGeometry())
+    w.kb_browser.setFloating(False)
+    QTest.qWait(100)  # the dock settles back in its area
+    for _ in range(3):
+        app.processEvents()
+    out["unseen_in_docks"] = unseen_in_docks(app, w, area)
+    out["unseen_in_relations"] = unseen_in_relations(app, w, area)
+    out["relation_rows"] = relation_rows(w)
+    w.kb_browser.show()
+    settle(app)
+    out["unseen_in_relations_with_kb"] = unseen_in_relations(app, w, area)
+    out["relation_rows_with_kb"] = relation_rows(w)
+    w.kb_browser.hide()
     fm = w.stats_label.fontMetrics()
     # the letters' bodies: a Bengali/Devanagari consonant hangs from its headline as tall as a Latin capital
     out["bn_over_latin"] = fm.tightBoundingRect("কমলপ").height() / fm.tightBoundingRect("KMLP").height()
@@ -78,6 +93,64 @@ def main(db_path: str, settings_path: str, saved_geometry: str) -> None:
     out["ui_families"] = w.stats_label.font().families()
     print(json.dumps(out))
     w.close()
+
+
+def unseen(root, area) -> list[str]:
+    """The controls (buttons, boxes, fields) shown in ``root`` that a curator cannot see whole:
+    cut by a parent (below a scroll area's fold, under a splitter) or outside the screen."""
+    from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit
+
+    out = []
+    for c in root.findChildren(QWidget):
+        if not isinstance(c, (QAbstractButton, QComboBox, QLineEdit, QAbstractSpinBox)) or not c.isVisibleTo(root):
+            continue
+        if isinstance(c.parentWidget(), (QComboBox, QAbstractSpinBox)):
+            continue  # a box's own field
+        seen = c.visibleRegion().boundingRect()
+        box = QRect(c.mapToGlobal(c.rect().topLeft()), c.size())
+        if seen.size() != c.size() or not area.contains(box):
+            label = getattr(c, "text", lambda: "")() or c.toolTip() or c.objectName() or type(c).__name__
+            out.append(f"{type(c).__name__} {label!r} {seen.width()}x{seen.height()} of {c.width()}x{c.height()}")
+    return out
+
+
+def settle(app) -> None:
+    for _ in range(4):
+        app.processEvents()
+
+
+def unseen_in_docks(app, w, area) -> dict[str, list[str]]:
+    """Each dock opened on its own (docked, as it first opens): what of it cannot be seen."""
+    from PySide6.QtWidgets import QDockWidget
+
+    docks = [d for d in w.findChildren(QDockWidget) if d.parent() is w]
+    for d in docks:
+        d.hide()
+    out = {}
+    for d in docks:
+        d.show()
+        d.raise_()
+        settle(app)
+        out[d.objectName()] = unseen(d, area)
+        d.hide()
+        settle(app)
+    return out
+
+
+def unseen_in_relations(app, w, area) -> list[str]:
+    """The Relations tab of the open article, with a mention selected."""
+    panel = w.view.relations_panel
+    w.panel.tabs.setCurrentWidget(panel)
+    spans = w.text_pane.visible_spans()
+    if spans:
+        w.select_mention(spans[0].id)
+    settle(app)
+    return unseen(panel, area)
+
+
+def relation_rows(w) -> float:
+    t = w.view.relations_panel.table
+    return t.viewport().height() / t.verticalHeader().defaultSectionSize()
 
 
 if __name__ == "__main__":

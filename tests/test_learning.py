@@ -126,6 +126,42 @@ def test_a_rejected_learned_surface_does_not_come_back(db):
     assert sorted(rows) == ["rejected", "suggested"]   # nothing new came back
 
 
+def test_a_surface_rejected_in_an_article_is_not_suggested_anywhere_in_it(db):
+    t1, t2, t3 = "রহিম এলেন।", "রহিম আবার এলেন। পরে রহিম চলে গেলেন।", "রহিম কাল আসবেন।"
+    a1, a2, a3 = add_articles(db, t1, t2, t3)
+    mark(db, a1, t1, "রহিম", "PERSON")
+    detect_articles(db, [a2])
+    with db.session() as s:
+        first, second = sorted(s.exec(select(Mention).where(Mention.article_id == a2)), key=lambda m: m.start)
+    curation.reject(db, first.id)
+    with db.transaction() as s:   # the other occurrence was never suggested (say, an older detector)
+        s.delete(s.get(Mention, second.id))
+    detect_articles(db, [a2, a3])
+    with db.session() as s:
+        in_a2 = [(m.start, m.status) for m in s.exec(select(Mention).where(Mention.article_id == a2))]
+        in_a3 = [(m.text, m.status) for m in s.exec(select(Mention).where(Mention.article_id == a3))]
+    assert in_a2 == [(first.start, "rejected")]          # not at the other occurrence either
+    assert in_a3 == [("রহিম", "suggested")]              # other articles still get it
+
+
+def test_a_corrected_boundary_keeps_the_learned_span():
+    """The curator rejected "Cyclone Remal" and confirmed "Remal": the longer rule span found
+    again must not win the overlap over the learned one."""
+    from desktop.detection.learning.suggester import LearnedSuggester
+
+    old = "It came after Cyclone Remal hit."
+    s = old.index("Cyclone")
+    learner = SurfaceLearner([("Remal", "EVENT", None)], [("Cyclone Remal", context_key(old, s, s + 13))])
+    text = "Damage from Cyclone Remal was not repaired."
+    s = text.index("Cyclone")
+    rule = Candidate(s, s + 13, "Cyclone Remal", "EVENT", "rule", 0.7)
+    got = LearnedSuggester(learner).apply(text, [rule])
+    assert spans(got) == {("Remal", "EVENT")}
+    # a surface never rejected keeps its longer span
+    learner = SurfaceLearner([("Remal", "EVENT", None)], [])
+    assert spans(LearnedSuggester(learner).apply(text, [rule])) == {("Cyclone Remal", "EVENT")}
+
+
 # -- the model -----------------------------------------------------------------------------------
 
 
@@ -241,3 +277,30 @@ def test_training_in_a_child_process_stores_the_model(db):
     rep = store.train_in_process(db.path)
     assert (rep.version, rep.mentions) == (1, 5)
     assert store.current(db)[0] == 1
+
+
+def test_an_import_of_confirmed_mentions_trains_in_the_background(db, tmp_path, monkeypatch):
+    """``curate import`` of annotated files: when N confirmations came in, a detached child
+    process trains (the command does not wait for it)."""
+    import json
+    import time
+
+    monkeypatch.setattr(store, "EVERY", 5)
+    f = tmp_path / "curated.jsonl"
+    with f.open("w", encoding="utf-8") as fh:
+        for text, name in zip(TEXTS, NAMES):
+            s = text.index(name)
+            fh.write(json.dumps({"curate_format": 1, "text": text, "status": "done", "entities": [
+                {"id": 1, "start_offset": s, "end_offset": s + len(name), "label": "PERSON", "text": name,
+                 "status": "confirmed"}]}, ensure_ascii=False) + "\n")
+    started = []
+    real = store.train_detached_if_due
+    monkeypatch.setattr(store, "train_detached_if_due", lambda db, **kw: started.append(real(db, **kw)) or started[-1])
+    assert cli.main(["--db", db.path, "import", "--no-detect", str(f)]) == 0
+    assert started and started[0] is not None
+    started[0].wait(120)
+    assert started[0].returncode == 0
+    assert store.current(db)[0] == 1 and not store.due(db)
+    # nothing new: importing again (duplicates) starts no training
+    assert cli.main(["--db", db.path, "import", "--no-detect", str(f)]) in (0, 1)
+    assert len(started) == 1 or started[-1] is None

@@ -309,3 +309,18 @@ def test_hidden_browser_reloads_when_shown(browser, seeded, qtbot):
     assert new not in _ids_shown(browser)
     browser.show()
     assert new in _ids_shown(browser)
+
+
+def test_entity_actions_are_a_compact_icon_row_above_the_table(browser):
+    """New, Rename, Merge, Split and Delete sit in the filter's row, above the entity table (a
+    bottom dock is short: a row under the table fell below its fold), each with an icon and a
+    tooltip that says what it does."""
+    buttons = (browser.new_button, browser.rename_button, browser.merge_button, browser.split_button,
+               browser.delete_button)
+    table_top = browser.table.mapTo(browser, browser.table.rect().topLeft()).y()
+    filter_row = browser.filter_edit.mapTo(browser, browser.filter_edit.rect().center()).y()
+    for b in buttons:
+        assert not b.icon().isNull() and b.toolTip() and b.accessibleName(), b
+        centre = b.mapTo(browser, b.rect().center()).y()
+        assert centre < table_top and abs(centre - filter_row) <= b.height() // 2, (b.toolTip(), centre, filter_row)
+    assert [b.accessibleName() for b in buttons] == ["New entity…", "Rename…", "Merge…", "Split aliases…", "Delete…"]

@@ -1,5 +1,6 @@
 """The window on real screen sizes, each in its own process with an offscreen screen of that size:
-a 1280×720 laptop, the same with a geometry saved on a bigger screen, and a 4K screen at 200 %."""
+a 1280×720 laptop, the same with a geometry saved on a bigger screen, a 1600×1000 desktop and a
+4K screen at 200 %."""
 
 import json
 import os
@@ -41,6 +42,22 @@ def test_a_1280x720_laptop(tmp_path, seeded):
     # Bengali and Devanagari as large as Latin at the same point size (status bar font)
     assert r["bn_over_latin"] >= 0.9 and r["hi_over_latin"] >= 0.9, r
     assert r["ui_families"][1:3] == ["Noto Sans Bengali", "Noto Sans Devanagari"], r  # not a system fallback
+    every_control_seen(r)
+
+
+def every_control_seen(r):
+    """Each dock, opened on its own, shows every button and field whole (none below a scroll
+    area's fold or off the screen); so does the Relations tab, with the knowledge base open too."""
+    assert set(r["unseen_in_docks"]) >= {"KbBrowser", "HistoryDock", "LearningDock"}, r
+    assert all(v == [] for v in r["unseen_in_docks"].values()), r["unseen_in_docks"]
+    assert r["unseen_in_relations"] == [] and r["unseen_in_relations_with_kb"] == [], r
+    assert r["relation_rows"] >= 3 and r["relation_rows_with_kb"] >= 3, r
+
+
+def test_a_1600x1000_desktop(tmp_path, seeded):
+    r = probe(tmp_path, seeded, 1600, 1000)
+    assert r["fits"] and r["fits_with_kb"] and r["mention_rows"] >= 5 and r["toolbar_hidden"] == [], r
+    every_control_seen(r)
 
 
 def test_a_geometry_saved_on_a_bigger_screen_is_clamped(tmp_path, seeded):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
-from typing import Optional
+from typing import Callable, Optional
 
 #: fewer articles than this are detected in the calling process
 MIN_ARTICLES = 100
@@ -25,6 +25,9 @@ PIECE = 16
 MAX_WORKERS = 8
 
 _DET = None  # the worker's detector (inherited at fork)
+#: texts whose linking keys the parent has already (stored by an earlier run), or None when
+#: the parent does not link (no keys wanted)
+_SKIP: "frozenset[str] | None" = frozenset()
 
 
 def default_workers(n_articles: int) -> int:
@@ -46,9 +49,10 @@ def can_fork() -> bool:
             and "PySide6.QtCore" not in sys.modules)
 
 
-def _init(det) -> None:
-    global _DET
+def _init(det, skip) -> None:
+    global _DET, _SKIP
     _DET = det
+    _SKIP = skip
 
 
 def candidate_rows(cands) -> list[tuple]:
@@ -57,12 +61,14 @@ def candidate_rows(cands) -> list[tuple]:
     return [(c.start, c.end, c.text, c.type, c.source, c.confidence, c.value, c.entity_id) for c in cands]
 
 
-def surface_keys(rows_by_article) -> dict[str, tuple]:
-    """Linking keys of the surfaces without an entity (see desktop.linking.index.alias_keys)."""
+def surface_keys(rows_by_article, skip: frozenset[str] = frozenset()) -> dict[str, tuple]:
+    """Linking keys of the surfaces without an entity (see desktop.linking.index.alias_keys),
+    but those of ``skip``."""
     from desktop.language import keys
     from desktop.language.linkkeys import alias_keys
 
-    texts = sorted({r[2] for rows in rows_by_article for r in rows if r[7] is None and r[3] != "DATE"})
+    texts = sorted({r[2] for rows in rows_by_article for r in rows
+                    if r[7] is None and r[3] != "DATE" and r[2] not in skip})
     keys.prime(texts)
     out = {}
     for t in texts:
@@ -74,16 +80,16 @@ def surface_keys(rows_by_article) -> dict[str, tuple]:
 
 def _work(piece: list[tuple[int, str]]):
     rows = [candidate_rows(_DET.detect(text)) for _aid, text in piece]
-    return [aid for aid, _ in piece], rows, surface_keys(rows)
+    return [aid for aid, _ in piece], rows, (surface_keys(rows, _SKIP) if _SKIP is not None else {})
 
 
 class Pool:
     """A pool of forked workers holding ``det``; :meth:`submit` returns a handle whose
     :meth:`Pending.get` gives ``({article id: candidate rows}, surface keys)``."""
 
-    def __init__(self, det, workers: int):
+    def __init__(self, det, workers: int, skip: "frozenset[str] | None" = frozenset()):
         ctx = multiprocessing.get_context("fork")
-        self._pool = ctx.Pool(workers, initializer=_init, initargs=(det,))
+        self._pool = ctx.Pool(workers, initializer=_init, initargs=(det, skip))
 
     def submit(self, items: list[tuple[int, str]]) -> "Pending":
         pieces = [items[i:i + PIECE] for i in range(0, len(items), PIECE)]
@@ -110,11 +116,16 @@ class Pending:
         return by_article, keys
 
 
-def pool_for(det, n_articles: int, workers: Optional[int]) -> Optional[Pool]:
+def pool_for(det, n_articles: int, workers: Optional[int],
+             skip: "Optional[Callable[[], frozenset[str]]]" = frozenset) -> Optional[Pool]:
     """A pool for ``n_articles``, or None to detect in this process.  An explicit ``workers``
-    is the caller's choice (used where fork exists at all)."""
+    is the caller's choice (used where fork exists at all).  ``skip`` gives the texts whose
+    linking keys the workers need not compute (called only when a pool is made); None when
+    the caller does not link."""
     if workers is None:
         n = default_workers(n_articles)
     else:
         n = workers if "fork" in multiprocessing.get_all_start_methods() else 0
-    return Pool(det, n) if n >= 2 else None
+    if n < 2:
+        return None
+    return Pool(det, n, None if skip is None else frozenset(skip()))

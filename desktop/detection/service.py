@@ -4,7 +4,8 @@ without duplicating one, bringing back a rejected one, or touching curated menti
 Rules for :func:`detect_articles`:
 
 * idempotent — a candidate whose span and type exist already (any status) is not added;
-* a span the curator rejected in an article is never suggested there again (whatever the type);
+* a span the curator rejected in an article is never suggested there again (whatever the type),
+  nor is the same surface anywhere else in that article;
 * the detector's original span of a mention the curator edited (``origin_start/origin_end``) is
   never suggested again;
 * no suggestion overlaps a confirmed mention, or a suggestion already there;
@@ -33,7 +34,7 @@ from typing import Callable, Iterable, Optional
 from sqlalchemy import func, insert, update
 from sqlmodel import select
 
-from desktop.db import Database, store_link_keys
+from desktop.db import Database, store_link_keys, stored_link_texts
 from desktop.detection import cache, parallel
 from desktop.detection.detector import Detector
 from desktop.detection.gazetteer import GazetteerEntry
@@ -233,11 +234,13 @@ def _new_suggestions(article_id: int, cands: list[tuple], existing) -> list[tupl
         return [(article_id, *c) for c in cands]
     same: set[tuple[int, int, str]] = set()
     blocked_spans: set[tuple[int, int]] = set()
+    rejected_surfaces: set[str] = set()
     occupied: list[tuple[int, int]] = []
-    for _id, start, end, _text, typ, status, _eid, o_start, o_end in existing:
+    for _id, start, end, text, typ, status, _eid, o_start, o_end in existing:
         same.add((start, end, typ))
         if status == "rejected":
             blocked_spans.add((start, end))
+            rejected_surfaces.add(fold(text))
         else:
             occupied.append((start, end))
         if o_start is not None and o_end is not None:
@@ -248,6 +251,8 @@ def _new_suggestions(article_id: int, cands: list[tuple], existing) -> list[tupl
         start, end, typ = c[0], c[1], c[3]
         if (start, end, typ) in same or (start, end) in blocked_spans:
             continue
+        if rejected_surfaces and fold(c[2]) in rejected_surfaces:
+            continue  # a surface rejected in this article is not suggested anywhere in it again
         if any(s < end and start < e for s, e in occupied):
             continue
         out.append((article_id, *c))
@@ -297,7 +302,7 @@ def detect_articles(
 
         linker = BatchLinker(db, link_threshold)
     total = len(ids)
-    pool = parallel.pool_for(det, total, workers)
+    pool = parallel.pool_for(det, total, workers, (lambda: _stored_texts(db)) if link else None)
     try:
         _detect_loop(db, det, ids, report, linker, pool, progress, should_cancel)
     finally:
@@ -315,6 +320,11 @@ def detect_articles(
     if pending:
         _clear_pending(db, sorted(pending))
     return report
+
+
+def _stored_texts(db: Database) -> set[str]:
+    with db.session() as s:
+        return stored_link_texts(s.connection())
 
 
 def _next_chunk(db: Database, ids: list[int], start: int) -> tuple[list[int], dict[int, str]]:

@@ -209,7 +209,8 @@ class VariantIndex:
         self.judged.update(new, todo)
         if todo:
             self._judge(todo)
-        if self.hit_words and not words.isdisjoint(self.hit_words):
+        # dict_keys.isdisjoint walks the smaller side; set.isdisjoint(dict) walks the whole dict
+        if self.hit_words and not self.hit_words.keys().isdisjoint(words):
             for piece in glued:   # with punctuation glued on: "পুটিনের,"
                 if any(w in self.hit_words for w in _WORD.findall(piece)):
                     self.hit_pieces.add(piece)

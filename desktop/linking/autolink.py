@@ -26,9 +26,10 @@ from typing import Optional
 from sqlalchemy import update
 from sqlmodel import select
 
-from desktop.db import Database
+from desktop.db import Database, save_link_keys
 from desktop.language import keys
 from desktop.linking.candidates import ARTICLE_BONUS, index_for, initials, name_tokens, rank_in_index
+from desktop.linking.index import alias_keys
 from desktop.language.packs import pack_rows
 from desktop.models import Mention
 from desktop.text import match_key
@@ -253,11 +254,22 @@ class BatchLinker:
         idx = self.idx
         if len(self.memo) > MEMO_MAX:
             self.memo.clear()
+        # the keys of the new surfaces that linking looks up: pure functions of the text, so
+        # those computed by the workers, here, or by an earlier run (stored) are the same; the
+        # new ones are stored, and a later run over the same articles only reads them
         known = idx.keys_of
-        if surface_keys:  # pure functions of the text: the same the index would compute
-            known = {**surface_keys, **idx.keys_of}
-        keys.prime({r[3] for _, _, new in articles for r in new
-                    if r[-1] is None and (r[3], r[4]) not in self.memo and r[3] not in known})
+        fresh = {t: k for t, k in (surface_keys or {}).items() if t not in known}
+        todo = sorted({r[3] for _, _, new in articles for r in new
+                       if r[-1] is None and r[4] not in UNLINKED_TYPES and r[3] not in known and r[3] not in fresh})
+        if todo:
+            keys.prime(todo)
+            for t in todo:
+                k = alias_keys(t)
+                if k is not None:
+                    fresh[t] = k
+        if fresh:
+            known.update(fresh)
+            save_link_keys(s, fresh)
         n, updates = 0, []
         for aid, existing, new in articles:
             if not any(r[-1] is None for r in new):

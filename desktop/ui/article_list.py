@@ -180,8 +180,8 @@ class ArticleList(QWidget):
     # -- following changes -------------------------------------------------------------------------
 
     def on_changes(self, changes: Changes, _initiator=None) -> None:
-        if changes.everything:
-            self.model.reload()
+        if changes.everything or any(self.model.row_of(a) is None for a in changes.articles):
+            self.model.reload()  # articles the list does not hold yet (imported, or now in its filter)
             return
         for aid in changes.articles:
             self.model.refresh_article(aid)

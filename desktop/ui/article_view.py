@@ -143,12 +143,21 @@ class ArticleView(QObject):
     def on_changes(self, changes: Changes, _initiator=None) -> None:
         if changes.entity_types or changes.everything:
             self.reload_types()
-        shown = {s.entity_id for s in self.text_pane.spans if s.entity_id is not None}
-        if changes.touches_article(self.article_id) or changes.entity_types or shown & changes.entities:
+        if changes.touches_article(self.article_id) or changes.entity_types or self._names_changed(changes.entities):
             if changes.everything and queries.article(self.db, self.article_id or -1) is None:
                 self.open_article(None)
             else:
                 self.refresh_article()
+
+    def _names_changed(self, entities: frozenset) -> bool:
+        """Whether an entity the text shows (its name beside a linked mention) was renamed or
+        deleted.  A new mention linked to it elsewhere changes nothing here."""
+        shown = {s.entity_id: s.entity for s in self.text_pane.spans if s.entity_id is not None}
+        hit = shown.keys() & entities
+        if not hit:
+            return False
+        names = queries.entity_names(self.db, hit)
+        return any(names.get(e, "") != shown[e] for e in hit)
 
     # -- the selected mention ----------------------------------------------------------------------
 

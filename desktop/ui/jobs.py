@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressBar, QPushButton, QWidget
 
 from desktop import queries
-from desktop.changes import EVERYTHING
+from desktop.changes import Changes
 from desktop.errors import CurateError
 
 from .actions import Actions
@@ -107,10 +107,18 @@ class Jobs(QObject):
             self.cancel_button.setEnabled(False)
             self.message("Cancelling…", timeout=0)
 
-    def _data_changed(self) -> None:
-        self.ops.publish(EVERYTHING)
+    def _data_changed(self, before: queries.Mark, article_ids=(), *, history: bool = False) -> Changes:
+        """Tell the panels what the job wrote since ``before`` (the articles it added or worked
+        on, their mentions, the entities it created), so only those are re-read."""
+        rows = queries.changed_since(self.ops.db, before, article_ids)
+        changes = Changes(articles=rows.articles, mentions=rows.mentions, entities=rows.entities,
+                          aliases=rows.aliases, relations=rows.relations, entity_types=rows.entity_types,
+                          relation_types=rows.relation_types, everything=rows.everything,
+                          history=history or rows.everything)
+        self.ops.publish(changes)
         if self.current_article() is None:
             self.open_article(None)
+        return changes
 
     # -- import ------------------------------------------------------------------------------------
 
@@ -124,8 +132,10 @@ class Jobs(QObject):
             return import_paths(db, paths, detect=True, progress=progress, should_cancel=should_cancel,
                                 max_file_bytes=max_bytes, **options)
 
+        before = queries.mark(self.ops.db)
+
         def done(report) -> None:
-            self._data_changed()
+            self._data_changed(before, report.article_ids, history=True)  # annotated files are undoable
             msg = ("Import cancelled: " if report.cancelled else "") + report.summary()
             if report.detected:
                 msg += f", {queries.plural(report.detected, 'suggestion')}"
@@ -171,8 +181,10 @@ class Jobs(QObject):
         def work(db, progress, should_cancel):
             return detect_articles(db, article_ids, progress=progress, should_cancel=should_cancel)
 
+        before = queries.mark(self.ops.db)
+
         def done(report) -> None:
-            self._data_changed()
+            self._data_changed(before, queries.article_ids(self.ops.db) if article_ids is None else article_ids)
             self.message(("Detection cancelled: " if report.cancelled else "Detection: ")
                          + f"{queries.plural(report.added, 'new suggestion')} in {queries.plural(report.articles, 'article')}"
                          + (f", {report.linked} linked" if report.linked else ""))

@@ -20,9 +20,10 @@ from PySide6.QtGui import QFont, QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QDockWidget, QFormLayout, QHBoxLayout,
     QFrame, QHeaderView, QInputDialog, QLabel, QLineEdit, QMessageBox, QPushButton, QScrollArea, QSplitter, QTableView,
-    QTabWidget, QTreeView, QVBoxLayout, QWidget,
+    QTabWidget, QToolButton, QTreeView, QVBoxLayout, QWidget,
 )
 
+from desktop.ui.icons import line_icon
 from desktop.ui.rowmodel import RowTableModel
 
 from desktop import curation, kb, queries
@@ -46,6 +47,16 @@ def message_label() -> QLabel:
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.hide()
     return label
+
+
+def tool_button(icon: str, tip: str) -> QToolButton:
+    """A compact icon button; its tooltip (and accessible name) says what it does."""
+    b = QToolButton()
+    b.setIcon(line_icon(icon))
+    b.setToolTip(tip)
+    b.setAccessibleName(tip.split(" — ")[0])
+    b.setAutoRaise(True)
+    return b
 
 
 def show_message(label: QLabel, text: str, error: bool = True) -> None:
@@ -214,7 +225,9 @@ class EntityEditor(QWidget):
     :func:`desktop.kb.add_alias` and :func:`desktop.kb.remove_alias`, each through ``ops``.
     Errors (a malformed QID, an empty name...) show inline."""
 
-    def __init__(self, db, parent=None, ops: Optional[Ops] = None):
+    def __init__(self, db, parent=None, ops: Optional[Ops] = None, *, wide: bool = False):
+        """``wide``: the form and the aliases side by side (a short, wide dock) rather than
+        one above the other (a tall side panel)."""
         super().__init__(parent)
         self.db = db
         self.ops = ops if ops is not None else Ops(db, self)
@@ -252,21 +265,40 @@ class EntityEditor(QWidget):
         form.addRow("&Wikidata id", self.qid_edit)
         form.addRow("", self.qid_error)
         form.addRow("&Description", self.description_edit)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
+        buttons = QVBoxLayout() if wide else QHBoxLayout()
+        if not wide:
+            buttons.addStretch(1)
         buttons.addWidget(self.revert_button)
         buttons.addWidget(self.save_button)
+        if wide:
+            buttons.addStretch(1)
         alias_row = QHBoxLayout()
         alias_row.addWidget(self.new_alias_edit, 1)
         alias_row.addWidget(self.add_alias_button)
         alias_row.addWidget(self.remove_alias_button)
+        aliases = QVBoxLayout()
+        if not wide:  # side by side, the tree's own header says what it lists
+            aliases.addWidget(QLabel("Aliases by script"))
+        aliases.addWidget(self.alias_view, 1)
+        aliases.addLayout(alias_row)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(form)
-        layout.addLayout(buttons)
-        layout.addWidget(QLabel("Aliases by script"))
-        layout.addWidget(self.alias_view, 1)
-        layout.addLayout(alias_row)
+        if wide:
+            form.setVerticalSpacing(2)
+            aliases.setSpacing(2)
+            self.alias_model.setHorizontalHeaderLabels(["Aliases by script", "Source"])
+            row = QHBoxLayout()
+            left = QVBoxLayout()
+            left.addLayout(form)
+            left.addStretch(1)
+            row.addLayout(left, 1)
+            row.addLayout(buttons)
+            row.addLayout(aliases, 1)
+            layout.addLayout(row, 1)
+        else:
+            layout.addLayout(form)
+            layout.addLayout(buttons)
+            layout.addLayout(aliases, 1)
         layout.addWidget(self.message)
 
         self.qid_edit.textChanged.connect(self._check_qid)
@@ -512,16 +544,17 @@ class KbBrowser(QDockWidget):
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.count_label = QLabel()
 
-        self.new_button = QPushButton("New entity…")
-        self.new_button.setToolTip("Create an entity (name and type; aliases in the form below)")
-        self.rename_button = QPushButton("Rename…")
-        self.merge_button = QPushButton("Merge…")
-        self.merge_button.setToolTip("Select two entities (the current one survives), or one and pick the other")
-        self.split_button = QPushButton("Split aliases…")
-        self.split_button.setToolTip("Move the aliases selected below (and their mentions) to a new entity")
-        self.delete_button = QPushButton("Delete…")
+        # a compact tool row beside the filter: a bottom dock is short, buttons under the table
+        # would fall below its fold on a 1280×720 screen
+        self.new_button = tool_button("new", "New entity… — create an entity (name and type; aliases in the form)")
+        self.rename_button = tool_button("rename", "Rename… — the old name stays an alias")
+        self.merge_button = tool_button("merge", "Merge… — select two entities (the current one survives), "
+                                                 "or one and pick the other")
+        self.split_button = tool_button("split", "Split aliases… — move the aliases selected in the form "
+                                                 "(and their mentions) to a new entity")
+        self.delete_button = tool_button("delete", "Delete… — the selected entity, after a confirmation (Delete)")
 
-        self.editor = EntityEditor(db, ops=self.ops)
+        self.editor = EntityEditor(db, ops=self.ops, wide=True)
         self.mention_model = EntityMentionModel(self)
         self.mention_view = _table(self.mention_model)
         self.tabs = QTabWidget()
@@ -530,19 +563,19 @@ class KbBrowser(QDockWidget):
         self.message = message_label()
 
         top = QHBoxLayout()
+        top.setSpacing(2)
         top.addWidget(self.filter_edit, 1)
         top.addWidget(self.type_filter)
-        actions = QHBoxLayout()
+        top.addSpacing(4)
         for b in (self.new_button, self.rename_button, self.merge_button, self.split_button, self.delete_button):
-            actions.addWidget(b)
-        actions.addStretch(1)
+            top.addWidget(b)
         upper = QWidget()
         ul = QVBoxLayout(upper)
         ul.setContentsMargins(0, 0, 0, 0)
+        ul.setSpacing(2)
         ul.addLayout(top)
         ul.addWidget(self.table, 1)
         ul.addWidget(self.count_label)
-        ul.addLayout(actions)
         splitter = QSplitter(Qt.Orientation.Horizontal)  # side by side: a bottom dock is wide and short
         splitter.addWidget(upper)
         splitter.addWidget(self.tabs)
@@ -550,7 +583,7 @@ class KbBrowser(QDockWidget):
         splitter.setStretchFactor(1, 1)
         body = QWidget()
         bl = QVBoxLayout(body)
-        bl.setContentsMargins(4, 4, 4, 4)
+        bl.setContentsMargins(4, 2, 4, 2)
         bl.addWidget(splitter, 1)
         bl.addWidget(self.message)
         # in a scroll area: the dock never forces the window taller than the screen

@@ -25,6 +25,8 @@ from desktop.ui.kb_browser import KeyCatcher, message_label, show_message
 from desktop.ui.operations import Ops
 
 LABEL_CHARS = 40
+#: relations the table shows at least (a 1280×720 screen, the knowledge base open below)
+MIN_ROWS = 3
 
 
 class RelationTableModel(RowTableModel):
@@ -81,6 +83,9 @@ class RelationsPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
+        row_h = max(20, self.table.fontMetrics().height() + 6)
+        self.table.verticalHeader().setDefaultSectionSize(row_h)
+        self.table.setMinimumHeight(row_h * MIN_ROWS + self.table.horizontalHeader().sizeHint().height() + 4)
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         hh.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
@@ -112,18 +117,19 @@ class RelationsPanel(QWidget):
             label = QLabel(text)
             label.setBuddy(buddy)
             form.addRow(label, field)
-        add_row = QHBoxLayout()
-        add_row.addStretch(1)
-        add_row.addWidget(self.add_button)
-        del_row = QHBoxLayout()
-        del_row.addStretch(1)
-        del_row.addWidget(self.delete_button)
+        form.setVerticalSpacing(2)
+        # one row of buttons under the form: the panel shares a short side column with the
+        # mention table, so every line it saves is a relation more in view
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.delete_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.add_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
         layout.addWidget(self.table, 1)
-        layout.addLayout(del_row)
         layout.addLayout(form)
-        layout.addLayout(add_row)
+        layout.addLayout(buttons)
         layout.addWidget(self.message)
 
         KeyCatcher(self.table, {Qt.Key.Key_Delete: self.delete_selected,

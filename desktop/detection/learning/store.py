@@ -9,7 +9,8 @@
   evaluation; only the newest keeps the model bytes.  It travels with the database.
 * **When**: :func:`train` on demand (``curate learn``, the window's Statistics view), and in the
   background after every ``every`` new confirmations (:func:`train_in_background`, default 20,
-  Preferences in the window).
+  Preferences in the window), whether a curator made them or an import brought them
+  (:func:`train_detached_if_due` after ``curate import``).
 """
 
 from __future__ import annotations
@@ -193,11 +194,26 @@ def due(db: Database, every: Optional[int] = None) -> bool:
 _RUNNING: dict[str, threading.Thread] = {}
 
 
+def _learn_command(db_path: str) -> list[str]:
+    cmd = [sys.executable] if getattr(sys, "frozen", False) else [sys.executable, "-m", "desktop"]
+    return cmd + ["--db", db_path, "learn", "--json"]
+
+
+def train_detached_if_due(db: Database, *, every: Optional[int] = None) -> Optional[subprocess.Popen]:
+    """After an import (which may bring confirmed mentions): when ``every`` new confirmations came
+    in since the last training, train in a detached child process and return it at once, so a
+    command-line import ends without waiting (the window trains after an import through
+    :func:`train_in_background`, as after any action).  None when no training is due."""
+    if db.path == ":memory:" or not due(db, every):
+        return None
+    return subprocess.Popen(_learn_command(db.path), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+
+
 def train_in_process(db_path: str) -> TrainReport:
     """Train in a child process (``curate --db PATH learn --json``), so the caller's interpreter
     is never busy with it (CRFsuite holds Python's lock while it trains)."""
-    cmd = [sys.executable] if getattr(sys, "frozen", False) else [sys.executable, "-m", "desktop"]
-    proc = subprocess.run(cmd + ["--db", db_path, "learn", "--json"], capture_output=True, text=True,
+    proc = subprocess.run(_learn_command(db_path), capture_output=True, text=True,
                           encoding="utf-8", timeout=3600)
     if proc.returncode != 0:
         lines = (proc.stderr or proc.stdout).strip().splitlines()

@@ -14,7 +14,10 @@ the suggestions, in this order of work:
    with a marginal probability of at least ``MODEL_MIN``, are added with source ``model`` and
    that probability as confidence; a gazetteer or rule candidate that the model is confident is not
    a name (P(O) ≥ ``VETO`` on all its tokens) is dropped.
-4. Rejections: a candidate in a context where the curator rejected the same surface is dropped.
+4. Rejections: a candidate in a context where the curator rejected the same surface is dropped,
+   and so is one the curator only ever rejected that holds a learned surface (a corrected
+   boundary: Cyclone Remal rejected, Remal confirmed).  A surface rejected in an article is not
+   suggested anywhere in that article again (:mod:`desktop.detection.service`).
 5. The detector resolves overlaps once for all (:func:`desktop.detection.resolve_overlaps`): the
    longer span, then learned > gazetteer > rule > model (an unknown source ranks lowest), then
    the higher confidence.  :mod:`desktop.detection.service` then keeps every suggestion off the
@@ -31,6 +34,7 @@ from desktop.detection.learning.common_words import CommonWordFilter
 from desktop.detection.learning.crf import Baseline, Tagger
 from desktop.detection.learning.surfaces import SurfaceLearner, context_key
 from desktop.detection.learning.tokens import Knowledge
+from desktop.language.fold import fold
 
 #: the model's spans below this marginal probability are not suggested
 MODEL_MIN = 0.6
@@ -63,6 +67,21 @@ class LearnedSuggester:
         from desktop.detection.suggest import Raw
 
         text, view = ctx.text, ctx.view
+        if self.tagger is None and (self.surfaces is None or not len(self.surfaces)):
+            # nothing learned yet: only the common-word filter applies, and only to gazetteer
+            # places, so the other raws need no candidate built (the same result as combine)
+            common = self.common
+            if common is not None:
+                keep = []
+                for r in ctx.raws:
+                    if r.type == "LOC" and r.source == "gazetteer":
+                        a, b = view.start(r.start), view.end(r.end)
+                        c = Candidate(a, b, text[a:b], r.type, r.source, r.confidence, r.value, r.entity_id)
+                        if common.needs_signal(c) and not common.has_signal(text, c):
+                            continue
+                    keep.append(r)
+                ctx.raws[:] = keep
+            return []
         cands = []
         for r in ctx.raws:
             a, b = view.start(r.start), view.end(r.end)
@@ -95,6 +114,8 @@ class LearnedSuggester:
             ctx = self.surfaces.rejected_contexts
             if ctx:
                 cands = [c for c in cands if context_key(text, c.start, c.end) not in ctx]
+            if learned and self.surfaces.rejected_only:
+                cands = self._corrected_boundaries(cands, learned)
         model: list[Candidate] = []
         if self.tagger is not None:
             found, toks, p_out = self.tagger.tag_with_outside(text, self.knowledge, self.baseline)
@@ -103,6 +124,19 @@ class LearnedSuggester:
             if self.veto:
                 cands = self._veto(cands, toks, p_out)
         return cands, learned + model
+
+    def _corrected_boundaries(self, cands: list[Candidate], learned: list[Candidate]) -> list[Candidate]:
+        """Drop a candidate the curator only ever rejected that holds a learned surface: the
+        curator corrected its boundary to the learned one (Cyclone Remal -> Remal), and the
+        longer span would otherwise win the overlap."""
+        rejected = self.surfaces.rejected_only
+        out = []
+        for c in cands:
+            if fold(c.text) in rejected and any(c.start <= x.start and x.end <= c.end and (x.start, x.end) != (c.start, c.end)
+                                                for x in learned):
+                continue
+            out.append(c)
+        return out
 
     @staticmethod
     def _veto(cands: list[Candidate], toks, p_out: list[float]) -> list[Candidate]:

@@ -17,6 +17,8 @@
 * **Rejections.**  A span rejected in an article is never suggested there again
   (:mod:`desktop.detection.service`); a surface rejected in a context (after the same word, or before the same word) is not
   suggested in that context anywhere.  A surface rejected more often than confirmed is not learned.
+  A rejected surface around a learned one is a corrected boundary (Cyclone Remal rejected, Remal
+  confirmed): where both are found again, the learned one is kept (:mod:`.suggester`).
 """
 
 from __future__ import annotations
@@ -121,11 +123,15 @@ class SurfaceLearner:
                 if eid is not None:
                     lab.entities[(typ, eid)] += 1
         self.rejected_contexts = RejectedContexts()
+        #: folded surfaces the curator rejected and never confirmed (how often)
+        self.rejected_only: Counter = Counter()
         for surface, ctx in rejected:
             self.rejected_contexts.add(ctx)
             k = fold(surface)
             if k in labels:
                 labels[k].rejected += 1
+            else:
+                self.rejected_only[k] += 1
         self.labels = {k: lab for k, lab in labels.items() if sum(lab.types.values()) > lab.rejected}
         entries = []
         self.best: dict[str, tuple[str, float, int | None]] = {}

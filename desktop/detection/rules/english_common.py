@@ -42,12 +42,14 @@ class CueWords:
     place_nonname: frozenset[str]
     event_head: frozenset[str]
     event_lead: frozenset[str]
+    storm_lead: frozenset[str]    # event_lead words outside the name (Cyclone Remal -> Remal)
     cues: dict[str, str]          # every cue word with the punctuation that may follow it -> the word
     before: frozenset[str]        # Bengali/Hindi keywords before a name
     after: frozenset[str]         # ... after a name
     head: frozenset[str]          # tournament words after a name, part of the span
+    meeting: frozenset[str]       # dialogue/conference words after a known name or before a year
     nonname: frozenset[str]
-    adj_endings: tuple[str, ...]
+    adj_endings: tuple[str, ...]  # adjectives' and common nouns' endings: not a name
 
 
 @lru_cache(maxsize=8)
@@ -73,11 +75,12 @@ def words(lex: Lexicon) -> CueWords:
         indic_place_word=fs.get("indic_place_word", frozenset()),
         place_nonname=fs.get("place_nonname", frozenset()),
         event_head=fs.get("event_head", frozenset()), event_lead=fs.get("event_lead", frozenset()),
+        storm_lead=fs.get("storm_lead", frozenset()),
         cues={w + t: w for w in cue_words for t in _TRAIL},
         before=frozenset(ev.get("before", ())), after=frozenset(ev.get("after", ())),
-        head=frozenset(ev.get("head", ())),
+        head=frozenset(ev.get("head", ())), meeting=frozenset(ev.get("meeting", ())),
         nonname=frozenset(ev.get("nonname", ())),
-        adj_endings=tuple(sorted(ev.get("adj_ending", ()), key=len, reverse=True)),
+        adj_endings=tuple(sorted(ev.get("adj_ending", set()) | ev.get("common_ending", set()), key=len, reverse=True)),
     )
 
 

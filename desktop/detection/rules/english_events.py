@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from desktop.detection.rules.english_common import MAX_GROUP, CueContext, cue_context, cue_hits, indic_name, words
+from desktop.detection.gazetteer import ends_before_suffix
 from desktop.detection.suggest import Context, Raw
 from desktop.language.lexicon import Lexicon
 from desktop.language.scripts import DIGITS, INDIC_LETTERS
@@ -23,7 +24,8 @@ from desktop.language.scripts import DIGITS, INDIC_LETTERS
 name = "english_events"
 
 _YEAR = re.compile(r"(?:1[89]|20)\d\d$")
-_INDIC_YEAR = re.compile(rf"[-\s]*-?\s*([{DIGITS}]{{2,4}})(?![\w{INDIC_LETTERS}])")
+_INDIC_YEAR = re.compile(rf"[-\s]*-?\s*([{DIGITS}]{{2,4}})(?![{DIGITS}])")
+_AFTER_YEAR = re.compile(rf"[\w{INDIC_LETTERS}]")
 
 
 def suggest(ctx: Context, lex: Lexicon) -> list[Raw]:
@@ -39,6 +41,10 @@ def suggest(ctx: Context, lex: Lexicon) -> list[Raw]:
         kw = norm[s:e]
         if kw in w.event_lead:
             r = _event_lead(cctx, s, e)
+            if r:
+                out.append(r)
+        elif kw in w.meeting:
+            r = _indic_meeting(cctx, s, e)
             if r:
                 out.append(r)
         elif kw in w.head:
@@ -83,7 +89,7 @@ def _event_head(ctx: CueContext, hs: int, he: int) -> Raw | None:
         return None
     if pre == 1 and not year and norm[start:pos + (hs - pos)].split()[0] in ctx.w.notname:
         return None
-    return Raw(start, he, "EVENT", "rule", 0.7)
+    return Raw(start, he if year else _with_year(ctx, he), "EVENT", "rule", 0.7)
 
 
 def _event_lead(ctx: CueContext, ks: int, ke: int) -> Raw | None:
@@ -96,13 +102,19 @@ def _event_lead(ctx: CueContext, ks: int, ke: int) -> Raw | None:
     t2 = ctx.next(end)
     if t2 is not None and ctx.name_word(t2, person=True) and ctx.known_at(*t2) is None:
         end = t2[1]
+    if ctx.norm[ks:ke] in ctx.w.storm_lead:   # a storm by its name only
+        return Raw(t[0], end, "EVENT", "rule", 0.7)
     return Raw(ks, _with_year(ctx, end), "EVENT", "rule", 0.7)
 
 
 def _with_year(ctx: CueContext, end: int) -> int:
     m = _INDIC_YEAR.match(ctx.norm, end)
     if m and len(m.group(1)) in (2, 4) and m.start(1) - end <= 2:
-        return m.end()
+        e = m.end()
+        # a word goes on (2024th, ২০২৪সাল) unless it is a case ending: "সংলাপ ২০২৪ে" -> "... ২০২৪"
+        if e < len(ctx.norm) and _AFTER_YEAR.match(ctx.norm, e) and not ends_before_suffix(ctx.norm, e, ctx.lex):
+            return end
+        return e
     return end
 
 
@@ -127,6 +139,23 @@ def _indic_head(ctx: CueContext, ks: int, ke: int) -> Raw | None:
     known = [(a, b) for a, b, typ in ctx.known if typ in ("LOC", "ORG") and a < t[1] and t[0] < b]
     if known and max(b for _, b in known) == t[1]:   # a known name ends right there
         return Raw(min(a for a, _ in known), ke, "EVENT", "rule", 0.65)
+    return None
+
+
+def _indic_meeting(ctx: CueContext, ks: int, ke: int) -> Raw | None:
+    """<name> সংলাপ ২০২৪, <place> संवाद: a dialogue or conference named by the word before it,
+    with the keyword and a year right after in the span.  Meeting words follow common nouns too
+    (সাংবাদিক সম্মেলন, a press conference), so the name must be a known place or organisation,
+    or a year must follow."""
+    t = ctx.prev(ks)
+    if t is None:
+        return None
+    end = _with_year(ctx, ke)
+    known = [(a, b) for a, b, typ in ctx.known if typ in ("LOC", "ORG") and a < t[1] and t[0] < b]
+    if known and max(b for _, b in known) == t[1]:
+        return Raw(min(a for a, _ in known), end, "EVENT", "rule", 0.7)
+    if end > ke and indic_name(ctx, t):
+        return Raw(t[0], end, "EVENT", "rule", 0.65)
     return None
 
 

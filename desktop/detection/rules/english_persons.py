@@ -1,6 +1,6 @@
 """English persons: two or three capitalised words right before a verb of saying ("Ravi Kumar
 said"), right after one and followed by punctuation or a lower-case word ("said Ravi Kumar,"),
-or before ", who" / ", whose".  Never after "the", never with a known name, a title or an
+or before ", who" / ", whose" / a lower-case office (", director general of").  Never after "the", never with a known name, a title or an
 organisation word.  The persons found here, and the known persons the spelling variants found,
 are remembered for the rest of the article (:mod:`.memory`).
 """
@@ -25,7 +25,7 @@ def suggest(ctx: Context, lex: Lexicon) -> list[Raw]:
                 left, right = _capital_near(norm, ctx.text, ctx.view, s, e)
                 if left or right:
                     found += _person(cctx, s, e, left, right)
-            if cue in w.person_relative and norm.startswith(", ", s - 2):
+            if cue in w.person_relative and norm.startswith(", ", s - 2) and not cctx.cap(s):
                 r = _person_before_comma(cctx, s - 2)
                 if r:
                     found.append(r)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from desktop.detection.gazetteer import ends_before_suffix
 from desktop.detection.rules.common import Words, not_org_modifiers, org_heads
+from desktop.detection.rules.english_common import words as cue_words
 from desktop.detection.suggest import Context, Raw
 from desktop.language.lexicon import Lexicon
 from desktop.language.scripts import has_indic, is_word_char, word_script
@@ -43,8 +44,9 @@ def _indic_orgs(lex: Lexicon, norm, words: Words, raws, title_spans) -> list[Raw
     followed by a transliterated "of" (``org_of``) is left to the lists."""
     n = len(norm)
     not_mod = not_org_modifiers(lex)
+    adj_endings = cue_words(lex).adj_endings
     of_words = tuple(" " + w for w in lex.org_of) or ("\0",)
-    persons = places = ruled = None
+    persons = places = ruled = known_starts = None
     out: list[Raw] = []
     if not has_indic(norm):
         return out
@@ -61,6 +63,7 @@ def _indic_orgs(lex: Lexicon, norm, words: Words, raws, title_spans) -> list[Raw
                 if r.type == "PERSON":
                     persons.update(range(r.start, r.end))
             places = {r.start: r.end for r in raws if r.type == "LOC"}
+            known_starts = {r.start for r in raws if r.source != "rule"}   # a known name is one of the two
             # a full name before "(ACR)" or a place's organisation found by a rule stands
             ruled = {r.end for r in raws if r.type == "ORG" and r.source == "rule"}
         if he in ruled:
@@ -71,13 +74,33 @@ def _indic_orgs(lex: Lexicon, norm, words: Words, raws, title_spans) -> list[Raw
                 continue  # "<head> অফ ...": the name goes on in English word order
         mods: list[tuple[int, int]] = []
         pos = hs
+
+        def modifier(t) -> bool:
+            w = norm[t[0]:t[1]]
+            # a generic modifier (যৌথ, केंद्रीय) is inside a name even where it also ends a person's
+            return not ((w in not_mod and w not in lex.org_weak) or t[0] in title_spans or t[0] in persons
+                        or w.endswith(lex.org_break_endings) or word_script(w) != "indic"
+                        or any(map(str.isdigit, w)))
+
         while len(mods) < 4:
             t = words.prev(pos)
             if t is None or t[1] == pos or norm[t[1]:pos].strip(" \t"):
                 break
             w = norm[t[0]:t[1]]
-            if w in not_mod or t[0] in title_spans or t[0] in persons or w.endswith(lex.org_break_endings) \
-                    or word_script(w) != "indic" or any(map(str.isdigit, w)):
+            if w in lex.connectors and mods and len(mods) < 3 and not any(m[0] in known_starts for m in mods):
+                # "দুর্যোগ ব্যবস্থাপনা ও ত্রাণ মন্ত্রণালয়": a connector joins two modifiers of one name
+                t0 = words.prev(t[0])
+                w0 = norm[t0[0]:t0[1]] if t0 is not None else ""
+                # not two names (সেনাবাহিনী এবং ... বাহিনী: a head word before the connector) nor two
+                # adjectives (অর্থনৈতিক এবং নিরাপত্তা সংস্থা: a description)
+                if t0 is not None and t0[1] < t[0] and not norm[t0[1]:t[0]].strip(" \t") and modifier(t0) \
+                        and w0 not in lex.org_weak and w0 not in lex.org_keywords and places.get(t0[0]) != t0[1] \
+                        and not w0.endswith(adj_endings):
+                    mods += [t, t0]
+                    pos = t0[0]
+                    continue
+                break
+            if not modifier(t):
                 break
             if places.get(t[0]) == t[1] and any(norm[a:b] not in lex.org_weak for a, b in mods):
                 break  # a place before a name (<place> | <name> <head>) is its subject, not part of it

@@ -1,0 +1,93 @@
+"""Imports and detection runs tell the window exactly what they wrote (the articles, their
+mentions, the entities made), so the panels re-read only that: an open article the job did not
+touch is not rebuilt."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop import curation, queries
+
+from ui_support import make_window
+
+pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")]
+
+
+def _spy(w):
+    """(published Changes, ids of the articles the view rebuilt while they were open)."""
+    published, rebuilt = [], []
+    w.ops.changed.connect(lambda ch, _who: published.append(ch))
+    real = w.view.refresh_article
+
+    def refresh():
+        rebuilt.append(w.view.article_id)
+        real()
+
+    w.view.refresh_article = refresh
+    return published, rebuilt
+
+
+def _shared_link(db):
+    """(open article A, other article B, a linked suggestion of B whose entity A shows too)."""
+    ids = queries.article_ids(db)
+    for a in ids:
+        shown = {m.entity_id for m in queries.mentions(db, a) if m.entity_id is not None}
+        for b in ids:
+            if b == a:
+                continue
+            for m in queries.mentions(db, b):
+                if m.entity_id in shown and m.status == "suggested" and m.source == "gazetteer":
+                    return a, b, m
+    pytest.fail("no two seeds linking one entity")
+
+
+def test_detecting_another_article_leaves_the_open_one_alone(qtbot, seeded, tmp_path):
+    a, b, gone = _shared_link(seeded)
+    curation.delete_mention(seeded, gone.id)  # detection proposes it again, linked to the same entity
+    w = make_window(qtbot, seeded, tmp_path / "s.ini")
+    w.open_article(a)
+    spans_before = list(w.text_pane.spans)
+    published, rebuilt = _spy(w)
+    w.jobs.detect([b])
+    qtbot.waitUntil(lambda: not w.runner.busy and bool(published), timeout=60000)
+    ch = published[-1]
+    again = next(m for m in queries.mentions(seeded, b) if (m.start, m.end, m.type) == (gone.start, gone.end, gone.type))
+    assert not ch.everything and ch.articles == {b}, ch
+    assert again.id in ch.mentions and again.entity_id == gone.entity_id and gone.entity_id in ch.entities, ch
+    assert rebuilt == [] and w.text_pane.spans == spans_before  # A shows that entity, but nothing in A changed
+    row = w.article_model.row_data(w.article_model.row_of(b))
+    assert row.suggested == sum(m.status == "suggested" for m in queries.mentions(seeded, b))
+
+
+def test_an_import_names_the_new_article_and_its_mentions(qtbot, seeded, tmp_path):
+    f = tmp_path / "new.txt"
+    f.write_text("Talks in Astana\n\nIndia and Kazakhstan met in Astana on Monday.\n", encoding="utf-8")
+    w = make_window(qtbot, seeded, tmp_path / "s.ini")
+    first = w.articles.ids[0]
+    w.open_article(first)
+    published, rebuilt = _spy(w)
+    before = set(w.articles.ids)
+    w.jobs.import_paths([str(f)])
+    qtbot.waitUntil(lambda: not w.runner.busy and bool(published), timeout=60000)
+    ch = published[-1]
+    (new,) = set(queries.article_ids(seeded)) - before
+    mentions = {m.id for m in queries.mentions(seeded, new)}
+    assert not ch.everything and ch.articles == {new} and mentions and ch.mentions == mentions, ch
+    assert first not in rebuilt
+    assert w.article_model.row_of(new) is not None  # the list holds the new article
+    assert w.article_id == new  # and the window opened it
+
+
+def test_a_new_entity_shown_renamed_rebuilds_the_view(qtbot, seeded, tmp_path):
+    """The other side: an entity the open article shows, renamed, is re-read (its name shows
+    beside the mention)."""
+    from desktop import kb
+
+    w = make_window(qtbot, seeded, tmp_path / "s.ini")
+    aid = next(a for a in w.articles.ids if any(m.entity_id for m in queries.mentions(seeded, a)))
+    w.open_article(aid)
+    span = next(s for s in w.text_pane.spans if s.entity_id is not None)
+    published, rebuilt = _spy(w)
+    w.run_action(lambda db: kb.edit_entity(db, span.entity_id, name=span.entity + " (renamed)"))
+    assert rebuilt == [aid]
+    assert w.text_pane.span(span.id).entity == span.entity + " (renamed)"
