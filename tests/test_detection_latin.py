@@ -231,6 +231,7 @@ def test_a_meeting_word_after_a_common_word_is_no_event(det_meetings, text):
     ("Goalkeeper Mitul Marma saved two kicks.", "Mitul Marma"),
     ("সভাপতি তাবিথ আউয়াল বিজয়ীদের হাতে ট্রফি তুলে দেন।", "তাবিথ আউয়াল"),   # a plural noun ends the name
     ("Fazlur Rashid, director general of the board, said so.", "Fazlur Rashid"),
+    ("Rajesh Kumar Sinha of the Central Water Commission also attended.", "Rajesh Kumar Sinha"),
 ])
 def test_persons_after_offices(det_meetings, text, name):
     assert (name, "PERSON") in found(det_meetings, text)
@@ -257,3 +258,10 @@ def test_indic_organisations_keep_their_modifiers(det_meetings, text, name):
 ])
 def test_a_connector_does_not_join_two_names_or_a_description(det_meetings, text, wrong):
     assert wrong not in [t for t, _ in found(det_meetings, text)]
+
+
+def test_of_an_organisation_needs_name_words_before_it(det_meetings):
+    # a title or an organisation word before "of the <organisation>" is no person
+    for text in ("Chief Minister of the Central Water Commission spoke.", "The Ministry of the Central Water Commission said.",
+                 "He met the Rajesh Kumar of the Central Water Commission."):
+        assert not found(det_meetings, text, "PERSON"), text
