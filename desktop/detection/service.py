@@ -365,7 +365,7 @@ def _detect_loop(db, det, ids, report, linker, pool, progress, should_cancel) ->
                 text = texts.get(aid)
                 if text is None or aid not in present:
                     continue
-                cands = detected[aid] if detected is not None else parallel.candidate_rows(det.detect(text))
+                cands = detected[aid] if detected is not None else det.detect_rows(text)
                 old = existing.get(aid, ())
                 done.append((aid, [e[:7] for e in old], _new_suggestions(aid, cands, old)))
                 report.articles += 1
