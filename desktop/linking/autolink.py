@@ -163,9 +163,13 @@ def _link_one_article(idx, mentions: list, threshold: float, memo: dict, known: 
         for t in toks_of(e):
             by_word.setdefault((e.type, t), []).append(e)
 
-    if any(m.id not in link for m in open_):
+    last: dict[str, int] = {}  # per type, where the last short form still to link starts
+    for m in open_:
+        if m.id not in link and toks_of(m):
+            last[m.type] = m.start
+    if last:  # only linked mentions that start before a short form of their type can serve
         for e in live:
-            if e.id in link:
+            if e.id in link and e.start < last.get(e.type, -1):
                 index_linked(e)
     for m in open_:
         if m.id in link or not toks_of(m):
