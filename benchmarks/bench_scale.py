@@ -41,6 +41,11 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _workers_rss_mb() -> float:
+    """The largest peak RSS of a finished child (the detection workers)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
 def _write_corpus(folder: Path, n: int, kb, starter) -> int:
     from bench_detect import make_articles
 
@@ -79,7 +84,7 @@ def child_pipeline(tmp: str, n: int, n_entities: int) -> dict:
     t = time.perf_counter()
     drep = detect_articles(db)
     out["detect_s"], out["suggestions"], out["linked"] = time.perf_counter() - t, drep.added, drep.linked
-    out["rss_detect"] = _rss_mb()
+    out["rss_detect"], out["rss_workers"] = _rss_mb(), _workers_rss_mb()
     t = time.perf_counter()
     files = export(db, Path(tmp) / "out", fmt="csv", status="suggested")
     out["export_s"], out["rss_export"] = time.perf_counter() - t, _rss_mb()
@@ -180,11 +185,12 @@ def main(argv=None) -> int:
             print(f"{'setup (KB, corpus files)':28}{'':>10}{r['rss_setup']:15.0f} MB")
             print(f"{'import (no detection)':28}{r['import_s']:8.1f} s{r['rss_import']:15.0f} MB")
             print(f"{'detect + link':28}{r['detect_s']:8.1f} s{r['rss_detect']:15.0f} MB  "
-                  f"{r['suggestions']} suggestions, {r['linked']} linked")
+                  f"{r['suggestions']} suggestions, {r['linked']} linked; each worker's peak "
+                  f"{r['rss_workers']:.0f} MB")
             print(f"{'export CSV (suggestions)':28}{r['export_s']:8.1f} s{r['rss_export']:15.0f} MB  "
                   f"{r['export_mb']:.0f} MB written")
             print(f"{'total':28}{total:8.1f} s{max(r['rss_import'], r['rss_detect'], r['rss_export']):15.0f} MB "
-                  "(target < 1 GB)")
+                  f"(target < 1 GB); load average {r['load']:.1f}")
         if args.export_mentions:
             print(f"{'format':8}{'mentions':>10}{'time':>10}{'peak RSS':>11}{'after opening':>15}{'written':>10}  load")
             for m in (args.export_mentions // 10, args.export_mentions):

@@ -769,12 +769,10 @@ def _link_keys_of(row) -> tuple:
     return (mk, nk, r, pk, pb, rb, tuple(toks.split()) if toks else (), ini)
 
 
-def load_link_keys(conn, texts: Iterable[str], *, persist: bool, others: dict | None = None) -> dict[str, tuple]:
+def load_link_keys(conn, texts: Iterable[str], *, persist: bool) -> dict[str, tuple]:
     """The linking keys of each (non-empty) text: read from ``link_key``, the missing ones
     computed (one transliteration call per script) and, with ``persist``, stored.  ``conn`` is
-    a connection inside a transaction (a write transaction with ``persist``).  ``others``, when
-    given, receives the stored keys of the current version of every other text (the mentions'
-    surfaces that detection stored, :func:`save_link_keys`) from the same read."""
+    a connection inside a transaction (a write transaction with ``persist``)."""
     from sqlalchemy import delete, insert, select
 
     from desktop.language import linkkeys
@@ -790,8 +788,6 @@ def load_link_keys(conn, texts: Iterable[str], *, persist: bool, others: dict | 
             stale = True
         elif text in wanted:
             out[text] = _link_keys_of(cols)
-        elif others is not None:
-            others[text] = _link_keys_of(cols)
     missing = sorted(t for t in wanted if t not in out)
     if missing:
         prime(missing)
@@ -821,6 +817,24 @@ def save_link_keys(session: Session, computed: dict[str, tuple]) -> int:
             "initials"]
     rows = [tuple(_link_row(t, k, ver).values()) for t, k in computed.items() if k is not None]
     return Database.insert_rows(session, models.LinkKey.__table__, cols, rows, skip_conflicts=True)
+
+
+def read_link_keys(conn, texts: Iterable[str]) -> dict[str, tuple]:
+    """The stored keys (current version) of those of ``texts`` that have a row; nothing is
+    computed (detection reads its surfaces' keys this way, a batch at a time)."""
+    from sqlalchemy import select
+
+    from desktop.language import linkkeys
+
+    L = models.LinkKey
+    ver = linkkeys.key_version()
+    texts = list(texts)
+    out: dict[str, tuple] = {}
+    for i in range(0, len(texts), 500):
+        q = select(L.text, *_link_cols()).where(L.version == ver, L.text.in_(texts[i:i + 500]))
+        for text, *cols in conn.execute(q):
+            out[text] = _link_keys_of(cols)
+    return out
 
 
 def stored_link_texts(conn) -> set[str]:

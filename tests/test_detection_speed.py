@@ -70,6 +70,38 @@ def test_link_keys_are_stored_for_the_starter_kb_and_loaded(kb, monkeypatch):
     assert idx.alias_count >= n_alias
 
 
+def test_surface_keys_are_stored_and_a_rerun_reads_them(kb, seeds_dir, monkeypatch):
+    """Detection stores the linking keys of the surfaces it could not link by alias; detecting
+    the same articles again reads them instead of transliterating, with the same rows."""
+    import_paths(kb, [seeds_dir], detect=False)
+    service.detect_articles(kb, workers=0)
+    first = _rows(kb)
+    con = sqlite3.connect(kb.path)
+    open_texts = {t for (t,) in con.execute(
+        "SELECT DISTINCT text FROM mention WHERE entity_id IS NULL AND type != 'DATE'")}
+    stored = {t: r for t, r in con.execute("SELECT text, roman FROM link_key")}
+    con.close()
+    assert len(open_texts) > 10 and open_texts <= stored.keys()
+    some = sorted(open_texts)[0]
+    assert stored[some] == link_index.alias_keys(some)[2]
+    with kb.transaction() as s:
+        s.connection().exec_driver_sql("DELETE FROM mention WHERE status = 'suggested'")
+    service._CACHE.clear()
+    link_index.invalidate()
+    link_index.alias_keys.cache_clear()
+    from desktop.linking import autolink, candidates
+
+    def fail(text):
+        if text in open_texts:
+            pytest.fail(f"recomputed {text}")
+        return link_index.alias_keys(text)
+
+    monkeypatch.setattr(autolink, "alias_keys", fail)
+    monkeypatch.setattr(candidates, "alias_keys", fail)
+    service.detect_articles(kb, workers=0)
+    assert _rows(kb) == first
+
+
 def test_a_new_alias_adds_only_its_key_row(kb):
     from desktop import kb as kbmod
 

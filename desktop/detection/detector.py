@@ -110,6 +110,12 @@ class Detector:
         self.suggesters: list[Suggester] = list(REGISTERED if suggesters is None else suggesters)
 
     def detect(self, text: str) -> list[Candidate]:
+        return [Candidate(*row) for row in self.detect_rows(text)]
+
+    def detect_rows(self, text: str) -> list[tuple]:
+        """What :meth:`detect` finds, as plain tuples in :class:`Candidate`'s field order
+        (start, end, text, type, source, confidence, value, entity_id): what bulk detection
+        writes and sends between processes, without an object per candidate."""
         view = NormView(text)
         ctx = self._scan(text, view)
         lex = self.lex
@@ -125,7 +131,7 @@ class Detector:
         for r in resolve_overlaps(raws):
             a, b = view.start(r.start), view.end(r.end)
             if a < b:
-                out.append(Candidate(a, b, text[a:b], r.type, r.source, r.confidence, r.value, r.entity_id))
+                out.append((a, b, text[a:b], r.type, r.source, r.confidence, r.value, r.entity_id))
         return out
 
     def _scan(self, text: str, view: NormView) -> Context:

@@ -81,7 +81,7 @@ def surface_keys(rows_by_article, skip: frozenset[str] = frozenset()) -> dict[st
 
 
 def _work(piece: list[tuple[int, str]]):
-    rows = [candidate_rows(_DET.detect(text)) for _aid, text in piece]
+    rows = [_DET.detect_rows(text) for _aid, text in piece]
     return [aid for aid, _ in piece], rows, (surface_keys(rows, _SKIP) if _SKIP is not None else {})
 
 

@@ -303,11 +303,14 @@ def detect_articles(
         linker = BatchLinker(db, link_threshold)
     total = len(ids)
     pool = parallel.pool_for(det, total, workers, (lambda: _stored_texts(db)) if link else None)
+    frozen = len(ids) >= parallel.MIN_ARTICLES and gc.get_freeze_count() == 0
     try:
-        _detect_loop(db, det, ids, report, linker, pool, progress, should_cancel)
+        _detect_loop(db, det, ids, report, linker, pool, progress, should_cancel, frozen)
     finally:
         if pool is not None:
             pool.close(cancel=report.cancelled)
+        if frozen:
+            gc.unfreeze()
     pending = _pending(db, ids)
     if report.cancelled:
         return report
@@ -341,7 +344,7 @@ def _next_chunk(db: Database, ids: list[int], start: int) -> tuple[list[int], di
     return ids, texts
 
 
-def _detect_loop(db, det, ids, report, linker, pool, progress, should_cancel) -> None:
+def _detect_loop(db, det, ids, report, linker, pool, progress, should_cancel, freeze: bool = False) -> None:
     total = len(ids)
     i = 0
     chunk, texts = _next_chunk(db, ids, 0) if ids else ([], {})
@@ -349,6 +352,12 @@ def _detect_loop(db, det, ids, report, linker, pool, progress, should_cancel) ->
     if pool is not None and linker is not None:
         linker.prepare(db)  # the linking index is built while the workers detect the first batch
     while chunk and not report.cancelled:
+        if freeze:
+            # what exists now (the detector, the linking index, the batches before) stays: kept
+            # out of the cycle collector, whose full passes would walk it again and again while
+            # a batch makes its 10,000 rows; garbage is still freed by reference counting, and
+            # the caller unfreezes at the end
+            gc.freeze()
         nxt, nxt_texts = _next_chunk(db, ids, i + len(chunk)) if i + len(chunk) < total else ([], {})
         detected, skeys = pending.get() if pending is not None else (None, {})
         if pool is not None and nxt:  # the workers detect the next batch while this one is written
@@ -365,7 +374,7 @@ def _detect_loop(db, det, ids, report, linker, pool, progress, should_cancel) ->
                 text = texts.get(aid)
                 if text is None or aid not in present:
                     continue
-                cands = detected[aid] if detected is not None else parallel.candidate_rows(det.detect(text))
+                cands = detected[aid] if detected is not None else det.detect_rows(text)
                 old = existing.get(aid, ())
                 done.append((aid, [e[:7] for e in old], _new_suggestions(aid, cands, old)))
                 report.articles += 1

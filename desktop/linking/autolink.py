@@ -26,7 +26,7 @@ from typing import Optional
 from sqlalchemy import update
 from sqlmodel import select
 
-from desktop.db import Database, save_link_keys
+from desktop.db import Database, read_link_keys, save_link_keys
 from desktop.language import keys
 from desktop.linking.candidates import ARTICLE_BONUS, index_for, initials, name_tokens, rank_in_index
 from desktop.linking.index import alias_keys
@@ -163,9 +163,13 @@ def _link_one_article(idx, mentions: list, threshold: float, memo: dict, known: 
         for t in toks_of(e):
             by_word.setdefault((e.type, t), []).append(e)
 
-    if any(m.id not in link for m in open_):
+    last: dict[str, int] = {}  # per type, where the last short form still to link starts
+    for m in open_:
+        if m.id not in link and toks_of(m):
+            last[m.type] = m.start
+    if last:  # only linked mentions that start before a short form of their type can serve
         for e in live:
-            if e.id in link:
+            if e.id in link and e.start < last.get(e.type, -1):
                 index_linked(e)
     for m in open_:
         if m.id in link or not toks_of(m):
@@ -236,6 +240,20 @@ def autolink_articles(db: Database, article_ids, *, threshold: Optional[float] =
     return n
 
 
+class _Keys(dict):
+    """A batch's surface keys, falling back to the index's (``get`` is all linking asks)."""
+
+    __slots__ = ("base",)
+
+    def __init__(self, base: dict):
+        super().__init__()
+        self.base = base
+
+    def get(self, text, default=None):
+        k = dict.get(self, text)
+        return k if k is not None else self.base.get(text, default)
+
+
 class BatchLinker:
     """Links suggestions while detection writes them (one pass, no re-reading): for each
     article, the mentions already there and the new suggestions are linked together by the
@@ -270,10 +288,14 @@ class BatchLinker:
         # the keys of the new surfaces that linking looks up: pure functions of the text, so
         # those computed by the workers, here, or by an earlier run (stored) are the same; the
         # new ones are stored, and a later run over the same articles only reads them
-        known = idx.keys_of
-        fresh = {t: k for t, k in (surface_keys or {}).items() if t not in known}
-        todo = sorted({r[3] for _, _, new in articles for r in new
-                       if r[-1] is None and r[4] not in UNLINKED_TYPES and r[3] not in known and r[3] not in fresh})
+        base = idx.keys_of
+        batch = _Keys(base)   # this batch's surfaces; the index (shared, cached) is left alone
+        fresh = {t: k for t, k in (surface_keys or {}).items() if t not in base}
+        todo = {r[3] for _, _, new in articles for r in new
+                if r[-1] is None and r[4] not in UNLINKED_TYPES and r[3] not in base and r[3] not in fresh}
+        if todo:
+            batch.update(read_link_keys(s.connection(), sorted(todo)))
+            todo = sorted(t for t in todo if t not in batch)
         if todo:
             keys.prime(todo)
             for t in todo:
@@ -281,8 +303,9 @@ class BatchLinker:
                 if k is not None:
                     fresh[t] = k
         if fresh:
-            known.update(fresh)
+            batch.update(fresh)
             save_link_keys(s, fresh)
+        known = batch if batch else base
         n, updates = 0, []
         for aid, existing, new in articles:
             if not any(r[-1] is None for r in new):

@@ -28,7 +28,7 @@ from typing import Optional
 
 from sqlalchemy import func, select
 
-from desktop.db import kb_texts, load_link_keys, save_link_keys, store_link_keys  # noqa: F401 - the stored keys
+from desktop.db import kb_texts, load_link_keys, store_link_keys  # noqa: F401 - the stored keys
 from desktop.language.linkkeys import (  # noqa: F401 - the keys of one text, re-exported
     _titles, alias_keys, initials, key_version, name_tokens, title_keys)
 from desktop.models import Alias, Entity, History
@@ -97,9 +97,7 @@ def _build(conn, signature: tuple, persist: bool) -> Index:
         entities = conn.execute(select(Entity.id, Entity.name, Entity.type, Entity.external_id)
                                 .order_by(Entity.id)).all()
         aliases = conn.execute(select(Alias.entity_id, Alias.text).order_by(Alias.id)).all()
-        stored: dict[str, tuple] = {}  # keys of mention surfaces stored by earlier detection
-        known = load_link_keys(conn, [e[1] for e in entities] + [a[1] for a in aliases], persist=persist,
-                               others=stored)
+        known = load_link_keys(conn, [e[1] for e in entities] + [a[1] for a in aliases], persist=persist)
         for eid, name, type_, qid in entities:
             idx.entities[eid] = (name, type_, qid)
             if name in known:
@@ -108,8 +106,6 @@ def _build(conn, signature: tuple, persist: bool) -> Index:
             ent = idx.entities.get(eid)
             if ent is not None and text in known:
                 idx.add(eid, ent[1], text, known[text])
-        for text, k in stored.items():  # looked up by text only; not part of the index's entries
-            idx.keys_of.setdefault(text, k)
     finally:
         if was:
             gc.enable()
