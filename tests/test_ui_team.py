@@ -54,6 +54,23 @@ def test_a_colleagues_change_first_refuses_the_action_and_rereads_the_article(qt
     assert queries.mention(anydb, mid).status == "rejected" and len(errors) == 1
 
 
+def test_a_mention_a_colleague_deleted_is_said_and_leaves_the_view(qtbot, db, tmp_path):
+    (aid,) = add_articles(db, TEXT)
+    mid = suggest(db, aid, TEXT, "Karim Ahmed")
+    w = make_window(qtbot, db, tmp_path / "s.ini")
+    w.open_article(aid)
+    w.select_mention(mid)
+    try:
+        history.set_user("bob")
+        curation.delete_mention(db, mid)
+    finally:
+        history.set_user(None)
+    errors = _errors(w)
+    w.actions["confirm"].trigger()
+    assert errors == [f"mention {mid} does not exist"]
+    assert w.text_pane.span(mid) is None and w.selected_mention is None  # re-read: it is gone
+
+
 def test_the_link_panel_sends_the_version_it_showed(qtbot, db, tmp_path):
     (aid,) = add_articles(db, TEXT)
     mid = suggest(db, aid, TEXT, "Karim Ahmed")
