@@ -71,6 +71,24 @@ def test_a_mention_a_colleague_deleted_is_said_and_leaves_the_view(qtbot, db, tm
     assert w.text_pane.span(mid) is None and w.selected_mention is None  # re-read: it is gone
 
 
+def test_marking_an_article_a_colleague_just_marked_is_refused(qtbot, db, tmp_path):
+    (aid,) = add_articles(db, TEXT)
+    w = make_window(qtbot, db, tmp_path / "s.ini")
+    w.open_article(aid)
+    try:
+        history.set_user("bob")
+        curation.set_article_status(db, aid, "done")
+    finally:
+        history.set_user(None)
+    errors = _errors(w)
+    w.actions["mark_in_progress"].trigger()
+    assert len(errors) == 1 and "changed by bob" in errors[0], errors
+    assert queries.article(db, aid).status == "done"
+    assert "done" in w.view.title_label.text() and w.view.article_version == queries.article(db, aid).version
+    w.actions["mark_in_progress"].trigger()  # now on what it shows
+    assert queries.article(db, aid).status == "in_progress" and len(errors) == 1
+
+
 def test_the_link_panel_sends_the_version_it_showed(qtbot, db, tmp_path):
     (aid,) = add_articles(db, TEXT)
     mid = suggest(db, aid, TEXT, "Karim Ahmed")
