@@ -230,3 +230,41 @@ def test_read_only_role_browses_and_gets_a_clear_message_on_writes(pg, tmp_path)
         pg.drop(url)
         with pg.connect() as c:
             c.execute("DROP ROLE IF EXISTS curate_reader")
+
+
+OPENER = """
+import json, sys, time
+from desktop.seeds import open_or_create
+time.sleep(max(0.0, float(sys.argv[2]) - time.time()))
+db, created = open_or_create(sys.argv[1], with_seeds=False)
+print(json.dumps({"created": created, "version": db.schema_version()}))
+db.close()
+"""
+
+
+def test_three_processes_opening_one_new_database_at_once(any_target):
+    """Three processes open the same new database (a missing file; an empty server database) at
+    the same moment: one creates the schema and seeds the starter knowledge base, the others
+    wait for it and find it done — none fails on a lock or takes the half-made schema for a
+    foreign database, and nothing is seeded twice."""
+    import json
+    import subprocess
+    import sys
+    import time
+
+    from desktop.detection.service import bundled_entities
+    from desktop.models import Entity
+
+    start = time.time() + 4
+    procs = [subprocess.Popen([sys.executable, "-c", OPENER, str(any_target), str(start)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    outs = [p.communicate(timeout=600) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [e[-2000:] for _, e in outs]
+    reports = [json.loads(o.strip().splitlines()[-1]) for o, _ in outs]
+    assert all(r["version"] == SCHEMA_VERSION for r in reports)
+    db = Database(any_target)
+    with db.session() as s:
+        names = [(e.name, e.type) for e in s.exec(select(Entity))]
+    assert len(names) == len(set(names)) == len({(v["name"], v["type"]) for v in bundled_entities().values()})
+    assert db.check() == []
+    db.close()
