@@ -153,3 +153,32 @@ def test_mine_lists_only_the_curators_articles(qtbot, seeded, tmp_path):
         assert w.articles.ids == ids
     finally:
         history.set_user(None)
+
+
+def test_ops_rereads_what_a_refused_action_was_on(qtbot, db):
+    """The one path: a stale refusal publishes what the caller showed (everything when it did
+    not say), any other refusal only what the caller named; a success publishes its own record."""
+    from desktop.changes import Changes
+    from desktop.errors import CurateError
+    from desktop.history import StaleError
+    from desktop.ui.operations import Ops
+
+    ops = Ops(db)
+    seen, failed = [], []
+    ops.changed.connect(lambda ch, who: seen.append((ch, who)))
+    ops.failed.connect(lambda text, who: failed.append(text))
+    mine = Changes(articles=frozenset({7}))
+
+    def refuse(exc):
+        def op(_db):
+            raise exc
+        return op
+
+    assert ops.run(refuse(StaleError("mention 3 was changed by bob")), initiator="me", stale=mine) is None
+    assert failed == ["mention 3 was changed by bob"] and seen == [(mine, None)]
+    ops.run(refuse(StaleError("again")))
+    assert seen[-1][0].everything
+    seen.clear()
+    ops.run(refuse(CurateError("mention 3 does not exist")), stale=mine)
+    ops.run(refuse(CurateError("unknown entity type 'X'")))
+    assert seen == [(mine, None)] and failed[-1] == "unknown entity type 'X'"
