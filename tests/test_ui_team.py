@@ -54,6 +54,41 @@ def test_a_colleagues_change_first_refuses_the_action_and_rereads_the_article(qt
     assert queries.mention(anydb, mid).status == "rejected" and len(errors) == 1
 
 
+def test_a_mention_a_colleague_deleted_is_said_and_leaves_the_view(qtbot, db, tmp_path):
+    (aid,) = add_articles(db, TEXT)
+    mid = suggest(db, aid, TEXT, "Karim Ahmed")
+    w = make_window(qtbot, db, tmp_path / "s.ini")
+    w.open_article(aid)
+    w.select_mention(mid)
+    try:
+        history.set_user("bob")
+        curation.delete_mention(db, mid)
+    finally:
+        history.set_user(None)
+    errors = _errors(w)
+    w.actions["confirm"].trigger()
+    assert errors == [f"mention {mid} does not exist"]
+    assert w.text_pane.span(mid) is None and w.selected_mention is None  # re-read: it is gone
+
+
+def test_marking_an_article_a_colleague_just_marked_is_refused(qtbot, db, tmp_path):
+    (aid,) = add_articles(db, TEXT)
+    w = make_window(qtbot, db, tmp_path / "s.ini")
+    w.open_article(aid)
+    try:
+        history.set_user("bob")
+        curation.set_article_status(db, aid, "done")
+    finally:
+        history.set_user(None)
+    errors = _errors(w)
+    w.actions["mark_in_progress"].trigger()
+    assert len(errors) == 1 and "changed by bob" in errors[0], errors
+    assert queries.article(db, aid).status == "done"
+    assert "done" in w.view.title_label.text() and w.view.article_version == queries.article(db, aid).version
+    w.actions["mark_in_progress"].trigger()  # now on what it shows
+    assert queries.article(db, aid).status == "in_progress" and len(errors) == 1
+
+
 def test_the_link_panel_sends_the_version_it_showed(qtbot, db, tmp_path):
     (aid,) = add_articles(db, TEXT)
     mid = suggest(db, aid, TEXT, "Karim Ahmed")
@@ -118,3 +153,32 @@ def test_mine_lists_only_the_curators_articles(qtbot, seeded, tmp_path):
         assert w.articles.ids == ids
     finally:
         history.set_user(None)
+
+
+def test_ops_rereads_what_a_refused_action_was_on(qtbot, db):
+    """The one path: a stale refusal publishes what the caller showed (everything when it did
+    not say), any other refusal only what the caller named; a success publishes its own record."""
+    from desktop.changes import Changes
+    from desktop.errors import CurateError
+    from desktop.history import StaleError
+    from desktop.ui.operations import Ops
+
+    ops = Ops(db)
+    seen, failed = [], []
+    ops.changed.connect(lambda ch, who: seen.append((ch, who)))
+    ops.failed.connect(lambda text, who: failed.append(text))
+    mine = Changes(articles=frozenset({7}))
+
+    def refuse(exc):
+        def op(_db):
+            raise exc
+        return op
+
+    assert ops.run(refuse(StaleError("mention 3 was changed by bob")), initiator="me", stale=mine) is None
+    assert failed == ["mention 3 was changed by bob"] and seen == [(mine, None)]
+    ops.run(refuse(StaleError("again")))
+    assert seen[-1][0].everything
+    seen.clear()
+    ops.run(refuse(CurateError("mention 3 does not exist")), stale=mine)
+    ops.run(refuse(CurateError("unknown entity type 'X'")))
+    assert seen == [(mine, None)] and failed[-1] == "unknown entity type 'X'"

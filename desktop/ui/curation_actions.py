@@ -305,7 +305,8 @@ class CurationActions(QObject):
                 return
             if answer == CONFIRM_ALL and self.run(lambda db: curation.confirm_all(db, aid)) is None:
                 return
-        if not self.run(lambda db: curation.set_article_status(db, aid, "done")):
+        v = self.view.article_version
+        if not self.run(lambda db: curation.set_article_status(db, aid, "done", seen_version=v)):
             return
         nxt = self.articles.next_unfinished(aid)
         if nxt is None:
@@ -319,7 +320,8 @@ class CurationActions(QObject):
     def mark_in_progress(self) -> None:
         aid = self.view.article_id
         if aid is not None:
-            self.run(lambda db: curation.set_article_status(db, aid, "in_progress"))
+            v = self.view.article_version
+            self.run(lambda db: curation.set_article_status(db, aid, "in_progress", seen_version=v))
 
     def step_article(self, step: int) -> None:
         aid, at_end = self.articles.neighbour(step)

@@ -12,7 +12,8 @@ is quick, on the worker thread (:mod:`desktop.ui.worker`) when it can be slow �
   caller catches a CurateError itself;
 * when the refusal is a :class:`~desktop.history.StaleError` (team mode: a colleague changed the
   rows since the curator read them), it also publishes ``stale`` — what the caller showed, by
-  default everything — so the window shows the rows as they are now.
+  default everything — so the window shows the rows as they are now; the caller's ``stale`` is
+  published after any other refusal too (the rows may be gone: a colleague deleted them).
 
 Any other exception is a bug: it reaches the application's exception hook (a dialog and the log).
 """
@@ -69,6 +70,8 @@ class Ops(QObject):
         self.fail(str(exc), initiator)
         if isinstance(exc, StaleError):
             self.publish(stale if stale is not None else EVERYTHING, None)
+        elif stale is not None:  # any refusal re-reads the rows it was on: they may be gone
+            self.publish(stale, None)  # (a colleague deleted the mention)
 
     def _run_in_background(self, op: Op, initiator: Any, success, name: str, stale: Optional[Changes]) -> None:
         if self.runner.busy:
