@@ -11,9 +11,11 @@ export of a million mentions, with total time and peak RSS.
    (detection + linking, as ``curate detect``) and ``export`` (CSV of every suggestion), each
    timed, and reports its peak RSS after each phase (the high-water mark, so the last is the
    run's).  Target: peak RSS under 1 GB.
-2. ``--export-mentions M``: a database with M suggested mentions (bulk-written over generated
-   articles) is exported to CSV; peak RSS is reported for M/4 and M mentions in separate
-   processes: streamed means the two are close (flat memory).
+2. ``--export-mentions M``: databases with M/10 and M suggested mentions (bulk-written over
+   generated articles, 50 each) are exported to each of ``--formats`` (CSV, JSONL, CoNLL by
+   default), each export in its own process run under ``/usr/bin/time -v`` (its "Maximum
+   resident set size" is the peak RSS reported; the process's own high-water mark where that
+   tool is missing): streamed means the peaks at M/10 and M are close (flat memory).
 """
 
 from __future__ import annotations
@@ -86,14 +88,14 @@ def child_pipeline(tmp: str, n: int, n_entities: int) -> dict:
     return out
 
 
-def child_export(db_path: str, out_dir: str) -> dict:
+def child_export(db_path: str, out_dir: str, fmt: str = "csv") -> dict:
     from desktop.db import Database
     from desktop.exporting import export
 
     db = Database(db_path)
     base = _rss_mb()
     t = time.perf_counter()
-    files = export(db, out_dir, fmt="csv", status="suggested")
+    files = export(db, out_dir, fmt=fmt, status="suggested")
     return {"export_s": time.perf_counter() - t, "rss_before": base, "rss": _rss_mb(),
             "export_mb": sum(Path(f).stat().st_size for f in files) / 1e6}
 
@@ -133,11 +135,22 @@ def make_mentions_db(path: Path, n_mentions: int) -> None:
     db.close()
 
 
-def _run(args: list[str]) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True)
+TIME = "/usr/bin/time"
+
+
+def _run(args: list[str], measure: bool = False) -> dict:
+    """Run a child; with ``measure``, under ``/usr/bin/time -v`` (``max_rss`` from its report)."""
+    cmd = [sys.executable, __file__, "--child", *args]
+    timed = measure and os.path.exists(TIME)
+    out = subprocess.run([TIME, "-v", *cmd] if timed else cmd, capture_output=True, text=True)
     if out.returncode != 0:
         raise SystemExit(out.stderr)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    res = json.loads(out.stdout.strip().splitlines()[-1])
+    if timed:
+        m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", out.stderr)
+        if m:
+            res["max_rss"] = int(m.group(1)) / 1024
+    return res
 
 
 def main(argv=None) -> int:
@@ -145,13 +158,15 @@ def main(argv=None) -> int:
     if argv and argv[0] == "--child":
         kind, rest = argv[1], argv[2:]
         res = child_pipeline(rest[0], int(rest[1]), int(rest[2])) if kind == "pipeline" else child_export(*rest)
+        res["load"] = os.getloadavg()[0]
         print(json.dumps(res))
         return 0
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--articles", type=int, default=100_000)
     ap.add_argument("--entities", type=int, default=10_000)
     ap.add_argument("--export-mentions", type=int, default=0, metavar="M",
-                    help="also export M suggested mentions (and M/4) and compare peak RSS")
+                    help="also export M suggested mentions (and M/10) and compare peak RSS")
+    ap.add_argument("--formats", default="csv,jsonl,conll", help="export formats for --export-mentions")
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["CURATE_CACHE_DIR"] = str(Path(tmp) / "cache")
@@ -171,13 +186,15 @@ def main(argv=None) -> int:
             print(f"{'total':28}{total:8.1f} s{max(r['rss_import'], r['rss_detect'], r['rss_export']):15.0f} MB "
                   "(target < 1 GB)")
         if args.export_mentions:
-            for m in (args.export_mentions // 4, args.export_mentions):
+            print(f"{'format':8}{'mentions':>10}{'time':>10}{'peak RSS':>11}{'after opening':>15}{'written':>10}  load")
+            for m in (args.export_mentions // 10, args.export_mentions):
                 d = Path(tmp) / f"m{m}"
                 d.mkdir()
                 make_mentions_db(d / "m.db", m)
-                r = _run(["export", str(d / "m.db"), str(d / "out")])
-                print(f"export of {m} mentions: {r['export_s']:.1f} s, peak RSS {r['rss']:.0f} MB "
-                      f"(after opening {r['rss_before']:.0f} MB), {r['export_mb']:.0f} MB written")
+                for fmt in args.formats.split(","):
+                    r = _run(["export", str(d / "m.db"), str(d / f"out-{fmt}"), fmt], measure=True)
+                    print(f"{fmt:8}{m:10,}{r['export_s']:8.1f} s{r.get('max_rss', r['rss']):8.0f} MB"
+                          f"{r['rss_before']:12.0f} MB{r['export_mb']:7.0f} MB  {r['load']:.1f}", flush=True)
     return 0
 
 

@@ -232,18 +232,45 @@ def cmd_search(args) -> int:
     return EXIT_OK
 
 
-def cmd_list(args) -> int:
-    from desktop.queries import ArticleFilter, list_articles
+def _light_target(args) -> Optional[Path]:
+    """The database file of a read-only command when the light read path may serve it: a local
+    file named by --db, CURATE_DB or the default (no --user: that is for writes)."""
+    if getattr(args, "user", None):
+        return None
+    target = args.db or os.environ.get("CURATE_DB")
+    if not target:
+        from desktop.paths import default_db_path
 
-    db = _open(args, read_only=True)
-    rows = list_articles(db, ArticleFilter(status=args.status, language=args.language))
+        target = default_db_path()
+    return Path(target)
+
+
+def cmd_list(args) -> int:
+    from desktop import db_light
+
+    target = _light_target(args)
+    light = db_light.list_articles(target, args.status, args.language) if target is not None else None
+    if light is not None:  # plain sqlite3: the common case without importing the database stack
+        rows = [_Row(**dict(zip(db_light.ROW_FIELDS, r))) for r in light]
+    else:
+        from desktop.queries import ArticleFilter, list_articles
+
+        db = _open(args, read_only=True)
+        rows = list_articles(db, ArticleFilter(status=args.status, language=args.language))
     if args.json:
-        _print_json([r.__dict__ for r in rows])
+        _print_json([dict(r.__dict__) for r in rows])
     else:
         print("id\tlanguage\tstatus\tsuggested\tconfirmed\trejected\ttitle")
         for r in rows:
             print(f"{r.id}\t{r.language}\t{r.status}\t{r.suggested}\t{r.confirmed}\t{r.rejected}\t{r.title}")
     return EXIT_OK
+
+
+class _Row:
+    """A row of the light path, read like desktop.queries.ArticleRow."""
+
+    def __init__(self, **fields):
+        self.__dict__.update(fields)
 
 
 def cmd_stats(args) -> int:

@@ -32,9 +32,7 @@ from desktop import db_postgres as pg
 from desktop import models
 from desktop.errors import CurateError
 
-#: Current schema version, stored in ``PRAGMA user_version`` (SQLite) or the ``curate_schema``
-#: table (PostgreSQL).
-SCHEMA_VERSION = 8
+from desktop.schema import SCHEMA_VERSION  # noqa: E402 - the current schema version (one source)
 
 BUSY_TIMEOUT_MS = 5000
 #: How long the one-time work on a database (creating its schema, a migration, the first

@@ -44,42 +44,77 @@ def check_cancel(should_cancel) -> None:
         raise Cancelled()
 
 
+#: articles read (with their mentions and relations) per query while streaming records
+CHUNK = 200
+
+
 def records(db, status: str) -> list[dict]:
     """Every article with its mentions of ``status`` (and their entities) and the relations
-    whose two mentions are both exported."""
+    whose two mentions are both exported (all in memory: :func:`iter_records` streams them)."""
+    return list(iter_records(db, status))
+
+
+def count_articles(db) -> int:
+    from sqlalchemy import func
+
     with db.session() as s:
-        arts = list(s.exec(select(Article).order_by(Article.id)))
-        ents = {e.id: e for e in s.exec(select(Entity))}
+        return s.exec(select(func.count()).select_from(Article)).one()
+
+
+def iter_records(db, status: str):
+    """The records of :func:`records`, one article at a time in id order: the articles, their
+    mentions and relations are read ``CHUNK`` articles at a time, so the memory an export
+    holds is that of the knowledge base and one chunk, whatever the number of mentions.  One
+    session (one read snapshot) for the whole pass."""
+    mention_filter(status)
+    M, A, R = Mention, Article, Relation
+    with db.session() as s:
+        conn = s.connection()
+        ents = {eid: (name, typ, qid, desc) for eid, name, typ, qid, desc in
+                conn.execute(select(Entity.id, Entity.name, Entity.type, Entity.external_id, Entity.description))}
         als: dict[int, list[str]] = {}
-        for a in s.exec(select(Alias).order_by(Alias.id)):
-            als.setdefault(a.entity_id, []).append(a.text)
-        by_art: dict[int, list] = {}
-        for m in s.exec(mention_filter(status)):
-            by_art.setdefault(m.article_id, []).append(m)
-        rels: dict[int, list] = {}
-        for r in s.exec(select(Relation).order_by(Relation.id)):
-            rels.setdefault(r.article_id, []).append(r)
-    out = []
-    for a in arts:
-        ms = by_art.get(a.id, [])
-        ids = {m.id for m in ms}
-        mentions = []
-        for m in ms:
-            e = ents.get(m.entity_id) if m.entity_id else None
-            mentions.append({
-                "id": m.id, "start": m.start, "end": m.end, "type": m.type, "status": m.status, "source": m.source,
-                "confidence": round(m.confidence, 4), "value": m.value,
-                "entity": None if e is None else {
-                    "id": e.id, "name": e.name, "type": e.type, "qid": e.external_id, "description": e.description,
-                    "aliases": [x for x in als.get(e.id, []) if x != e.name]},
-            })
-        out.append({
-            "id": a.id, "title": a.title, "source": a.source, "language": a.language, "status": a.status,
-            "text": a.text, "mentions": mentions,
-            "relations": [{"id": r.id, "head": r.head_mention_id, "tail": r.tail_mention_id, "type": r.type}
-                          for r in rels.get(a.id, []) if r.head_mention_id in ids and r.tail_mention_id in ids],
+        for eid, text in conn.execute(select(Alias.entity_id, Alias.text).order_by(Alias.id)):
+            als.setdefault(eid, []).append(text)
+        ids = list(conn.execute(select(A.id).order_by(A.id)).scalars())
+        mq = select(M.article_id, M.id, M.start, M.end, M.type, M.status, M.source, M.confidence, M.value,
+                    M.entity_id)
+        if status != "all":
+            mq = mq.where(M.status == status)
+        for i in range(0, len(ids), CHUNK):
+            chunk = ids[i:i + CHUNK]
+            arts = conn.execute(select(A.id, A.title, A.source, A.language, A.status, A.text)
+                                .where(A.id.in_(chunk)).order_by(A.id)).all()
+            by_art: dict[int, list] = {}
+            for row in conn.execute(mq.where(M.article_id.in_(chunk))
+                                    .order_by(M.article_id, M.start, M.end, M.id)):
+                by_art.setdefault(row[0], []).append(row)
+            rels: dict[int, list] = {}
+            for row in conn.execute(select(R.article_id, R.id, R.head_mention_id, R.tail_mention_id, R.type)
+                                    .where(R.article_id.in_(chunk)).order_by(R.id)):
+                rels.setdefault(row[0], []).append(row)
+            for aid, title, source, language, astatus, text in arts:
+                yield _record(aid, title, source, language, astatus, text, by_art.get(aid, ()),
+                              rels.get(aid, ()), ents, als)
+
+
+def _record(aid, title, source, language, status, text, ms, rels, ents, als) -> dict:
+    ids = {m[1] for m in ms}
+    mentions = []
+    for _aid, mid, start, end, typ, mstatus, msource, conf, value, eid in ms:
+        e = ents.get(eid) if eid else None
+        mentions.append({
+            "id": mid, "start": start, "end": end, "type": typ, "status": mstatus, "source": msource,
+            "confidence": round(conf, 4), "value": value,
+            "entity": None if e is None else {
+                "id": eid, "name": e[0], "type": e[1], "qid": e[2], "description": e[3],
+                "aliases": [x for x in als.get(eid, []) if x != e[0]]},
         })
-    return out
+    return {
+        "id": aid, "title": title, "source": source, "language": language, "status": status,
+        "text": text, "mentions": mentions,
+        "relations": [{"id": rid, "head": head, "tail": tail, "type": rtype}
+                      for _aid, rid, head, tail, rtype in rels if head in ids and tail in ids],
+    }
 
 
 def _progress(progress, should_cancel, i: int, n: int) -> None:
@@ -120,19 +155,19 @@ def jsonl_record(rec: dict) -> dict:
 
 
 def export_jsonl(db, files: AtomicFiles, status, progress, should_cancel) -> None:
-    recs = records(db, status)
-    with files.open("annotations.jsonl") as fh:
-        for i, rec in enumerate(recs):
+    n = count_articles(db)
+    with files.open("annotations.jsonl") as fh:  # streamed: one article in memory at a time
+        for i, rec in enumerate(iter_records(db, status)):
             fh.write(json.dumps(jsonl_record(rec), ensure_ascii=False) + "\n")
-            _progress(progress, should_cancel, i, len(recs))
+            _progress(progress, should_cancel, i, n)
 
 
 def export_conll(db, files: AtomicFiles, status, progress, should_cancel) -> None:
-    recs = records(db, status)
+    n = count_articles(db)
     with files.open("annotations.conll") as fh:
-        for i, rec in enumerate(recs):
+        for i, rec in enumerate(iter_records(db, status)):
             conll.write(fh, rec)
-            _progress(progress, should_cancel, i, len(recs))
+            _progress(progress, should_cancel, i, n)
 
 
 def _types(db) -> tuple[list[tuple[str, str]], list[str]]:
@@ -143,11 +178,13 @@ def _types(db) -> tuple[list[tuple[str, str]], list[str]]:
 
 
 def export_brat(db, files: AtomicFiles, status, progress, should_cancel) -> None:
-    recs = records(db, status)
     ets, rts = _types(db)
     names = [n for n, _ in ets]
     used: dict[str, tuple[set, set]] = {r: (set(), set()) for r in rts}
-    for rec in recs:
+    n = count_articles(db)
+    with db.session() as s:
+        any_relation = s.exec(select(Relation.id).limit(1)).first() is not None
+    for rec in iter_records(db, status) if any_relation else ():  # two streamed passes: relation types first
         mt = {m["id"]: m["type"] for m in rec["mentions"]}
         for r in rec["relations"]:
             a1, a2 = used.setdefault(r["type"], (set(), set()))
@@ -155,22 +192,21 @@ def export_brat(db, files: AtomicFiles, status, progress, should_cancel) -> None
             a2.add(mt[r["tail"]])
     rel_lines = [(r, "|".join(sorted(a1)) or "<ENTITY>", "|".join(sorted(a2)) or "<ENTITY>")
                  for r, (a1, a2) in used.items()]
-    for i, rec in enumerate(recs):
+    for i, rec in enumerate(iter_records(db, status)):
         stem = f"article-{rec['id']}"
         with files.open(f"{stem}.txt") as fh:
             fh.write(rec["text"])
         with files.open(f"{stem}.ann") as fh:
             fh.write(brat.ann(rec))
-        _progress(progress, should_cancel, i, len(recs))
+        _progress(progress, should_cancel, i, n)
     with files.open("annotation.conf") as fh:
         fh.write(brat.conf(names, rel_lines))
 
 
 def export_labelstudio(db, files: AtomicFiles, status, progress, should_cancel) -> None:
-    recs = records(db, status)
     ets, rts = _types(db)
     with files.open("labelstudio-tasks.json") as fh:
-        fh.write(labelstudio.dumps_tasks(recs))
+        labelstudio.write_tasks(fh, iter_records(db, status))
     with files.open("labelstudio-config.xml") as fh:
         fh.write(labelstudio.config(ets, rts))
 

@@ -29,6 +29,7 @@ from typing import Callable, Iterable, Optional
 
 import regex
 from sqlalchemy import func
+from sqlalchemy.orm import aliased
 from sqlmodel import select
 
 from desktop.db import Database, DatabaseError
@@ -112,48 +113,64 @@ def export(
         raise
 
 
-def _articles_by_id(s) -> dict[int, Article]:
-    return {a.id: a for a in s.exec(select(Article).order_by(Article.id))}
+def _write_mentions(s, w, status, entities, counts, done, total, progress, should_cancel) -> None:
+    """The rows of mentions.csv, read with their articles' titles and texts (for the context
+    column) a chunk of articles at a time: memory flat in the numbers of mentions and articles."""
+    from desktop.export_formats import CHUNK
 
-
-def _write_mentions(s, w, status, articles, entities, counts, done, total, progress, should_cancel) -> None:
-    """The rows of mentions.csv, read a few thousand mentions at a time."""
-    for i, m in enumerate(s.exec(_mention_filter(status).execution_options(yield_per=2000))):
-        art = articles[m.article_id]
-        ent = entities.get(m.entity_id) if m.entity_id else None
-        if ent:
-            counts[ent.id] = counts.get(ent.id, 0) + 1
-        w.writerow([
-            m.id, m.article_id, safe_cell(art.title), m.start, m.end, safe_cell(m.text), m.type, m.status,
-            m.source, m.entity_id or "", safe_cell(ent.name if ent else ""),
-            safe_cell(ent.external_id if ent else ""), round(m.confidence, 4), safe_cell(m.value or ""),
-            _iso(m.created_at), _iso(m.updated_at), safe_cell(_context(art.text, m.start, m.end)),
-        ])
-        if progress and i % 1000 == 0:
-            progress(done + i, total)
-            _check_cancel(should_cancel)
+    M, A = Mention, Article
+    conn = s.connection()
+    mq = select(M.id, M.article_id, M.start, M.end, M.text, M.type, M.status, M.source, M.entity_id,
+                M.confidence, M.value, M.created_at, M.updated_at)
+    if status != "all":
+        mq = mq.where(M.status == status)
+    ids = list(conn.execute(select(A.id).order_by(A.id)).scalars())
+    i = 0
+    for c in range(0, len(ids), CHUNK):
+        chunk = ids[c:c + CHUNK]
+        arts = {aid: (title, text) for aid, title, text in
+                conn.execute(select(A.id, A.title, A.text).where(A.id.in_(chunk)))}
+        rows = conn.execute(mq.where(M.article_id.in_(chunk)).order_by(M.article_id, M.start, M.end, M.id))
+        for (mid, aid, start, end, text, typ, mstatus, source, eid, conf, value, created, updated) in rows:
+            title, atext = arts[aid]
+            ent = entities.get(eid) if eid else None
+            if ent:
+                counts[ent.id] = counts.get(ent.id, 0) + 1
+            w.writerow([
+                mid, aid, safe_cell(title), start, end, safe_cell(text), typ, mstatus,
+                source, eid or "", safe_cell(ent.name if ent else ""),
+                safe_cell(ent.external_id if ent else ""), round(conf, 4), safe_cell(value or ""),
+                _iso(created), _iso(updated), safe_cell(_context(atext, start, end)),
+            ])
+            if progress and i % 1000 == 0:
+                progress(done + i, total)
+                _check_cancel(should_cancel)
+            i += 1
 
 
 def _export_csv(db, files: AtomicFileSet, status, progress, should_cancel, *, all_entities: bool = False) -> None:
+    A = Article
     with db.session() as s:
-        articles = _articles_by_id(s)
         entities = {e.id: e for e in s.exec(select(Entity).order_by(Entity.id))}
-        # mentions are streamed below (memory flat in their number); here only counted
+        # articles and mentions are streamed below (memory flat in their number); here counted
+        n_articles = s.exec(select(func.count()).select_from(A)).one()
         n_mentions = s.exec(select(func.count()).select_from(_mention_filter(status).subquery())).one()
         aliases: dict[int, list[str]] = {}
         for a in s.exec(select(Alias).order_by(Alias.entity_id, Alias.id)):
             aliases.setdefault(a.entity_id, []).append(a.text)
-        relations = list(s.exec(select(Relation).order_by(Relation.id)))
-        by_id = {m.id: m for m in s.exec(select(Mention))} if relations else {}
-    total = len(articles) + n_mentions + len(entities) + 1
+    total = n_articles + n_mentions + len(entities) + 1
     done = 0
 
     with files.open("articles.csv", bom=True) as fh:
         w = csv.writer(fh)
         w.writerow(ARTICLE_COLUMNS)
-        for a in articles.values():
-            w.writerow([a.id, safe_cell(a.title), safe_cell(a.source), a.language, a.status, _iso(a.imported_at)])
-        done += len(articles)
+        with db.session() as s:
+            q = select(A.id, A.title, A.source, A.language, A.status, A.imported_at).order_by(A.id)
+            for aid, title, source, language, astatus, imported in s.connection().execute(
+                    q.execution_options(yield_per=2000)):
+                w.writerow([aid, safe_cell(title), safe_cell(source), language, astatus,
+                            _iso(imported)])
+        done += n_articles
     _check_cancel(should_cancel)
 
     counts: dict[int, int] = {}
@@ -161,7 +178,7 @@ def _export_csv(db, files: AtomicFileSet, status, progress, should_cancel, *, al
         w = csv.writer(fh)
         w.writerow(MENTION_COLUMNS)
         with db.session() as s:
-            _write_mentions(s, w, status, articles, entities, counts, done, total, progress, should_cancel)
+            _write_mentions(s, w, status, entities, counts, done, total, progress, should_cancel)
         done += n_mentions
 
     with files.open("entities.csv", bom=True) as fh:
@@ -177,13 +194,15 @@ def _export_csv(db, files: AtomicFileSet, status, progress, should_cancel, *, al
     with files.open("relations.csv", bom=True) as fh:
         w = csv.writer(fh)
         w.writerow(RELATION_COLUMNS)
-        for r in relations:
-            h, t = by_id.get(r.head_mention_id), by_id.get(r.tail_mention_id)
-            if h is None or t is None:
-                continue
-            if status != "all" and (h.status != status or t.status != status):
-                continue
-            w.writerow([r.id, r.article_id, r.type, h.id, safe_cell(h.text), h.entity_id or "",
-                        t.id, safe_cell(t.text), t.entity_id or ""])
+        H, T = aliased(Mention), aliased(Mention)
+        q = (select(Relation.id, Relation.article_id, Relation.type, H.id, H.text, H.entity_id, H.status,
+                    T.id, T.text, T.entity_id, T.status)
+             .join(H, H.id == Relation.head_mention_id).join(T, T.id == Relation.tail_mention_id)
+             .order_by(Relation.id))
+        with db.session() as s:
+            for rid, aid, rtype, hid, htext, heid, hstatus, tid, ttext, teid, tstatus in s.connection().execute(q):
+                if status != "all" and (hstatus != status or tstatus != status):
+                    continue
+                w.writerow([rid, aid, rtype, hid, safe_cell(htext), heid or "", tid, safe_cell(ttext), teid or ""])
     if progress:
         progress(total, total)

@@ -69,3 +69,4 @@ def test_a_4k_screen_at_200_percent(tmp_path, seeded):
     r = probe(tmp_path, seeded, 3840, 2160, dpr=2.0)
     assert r["dpr"] == 2.0 and r["fits"] and r["fits_with_kb"], r
     assert r["mention_rows"] >= 5 and r["toolbar_hidden"] == [], r
+    every_control_seen(r)

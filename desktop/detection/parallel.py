@@ -32,6 +32,8 @@ _SKIP: "frozenset[str] | None" = frozenset()
 
 def default_workers(n_articles: int) -> int:
     """How many worker processes to use for ``n_articles`` (0: detect in this process)."""
+    if n_articles < MIN_ARTICLES:  # the window's one article: not even a look at the cores
+        return 0
     env = os.environ.get("CURATE_WORKERS")
     if env is not None and env.strip().isdigit():
         n = int(env)

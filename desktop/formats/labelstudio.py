@@ -158,6 +158,18 @@ def dumps_tasks(recs: list[dict]) -> str:
     return json.dumps([task(r) for r in recs], ensure_ascii=False, indent=1) + "\n"
 
 
+def write_tasks(fh, recs) -> None:
+    """What :func:`dumps_tasks` returns, written one task at a time (an export streams its
+    records): each task is the list's element indented one level deeper; JSON strings hold no
+    raw newline, so indenting every line is exact."""
+    first = True
+    for r in recs:
+        body = json.dumps(task(r), ensure_ascii=False, indent=1).replace("\n", "\n ")
+        fh.write(("[\n " if first else ",\n ") + body)
+        first = False
+    fh.write("[]\n" if first else "\n]\n")
+
+
 def _xml(s: str) -> str:
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 

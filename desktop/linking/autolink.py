@@ -153,24 +153,37 @@ def _link_one_article(idx, mentions: list, threshold: float, memo: dict, known: 
     by_type: dict[str, list] = {}
     for e in live:  # in span order
         by_type.setdefault(e.type, []).append(e)
-    for m in open_:  # 2. short forms take the link of an earlier full name
+    # 2. short forms take the link of an earlier full name (a linked mention of the same type,
+    # starting before, whose name words include all of the short form's).  The linked mentions
+    # are looked up by name word instead of walking every earlier mention for each one: same
+    # candidates, so the same result; a mention linked here serves the later ones.
+    by_word: dict[tuple[str, str], list] = {}
+
+    def index_linked(e) -> None:
+        for t in toks_of(e):
+            by_word.setdefault((e.type, t), []).append(e)
+
+    if any(m.id not in link for m in open_):
+        for e in live:
+            if e.id in link:
+                index_linked(e)
+    for m in open_:
         if m.id in link or not toks_of(m):
             continue
         mine = toks_of(m)
-        found = set()
-        for e in by_type[m.type]:
-            if e.start >= m.start:
-                break
-            if e.id in link and mine <= toks_of(e):
-                found.add(link[e.id])
+        pool = min((by_word.get((m.type, t), ()) for t in mine), key=len)
+        found = {link[e.id] for e in pool if e.start < m.start and mine <= toks_of(e)}
         if len(found) == 1:
             link[m.id] = found.pop()
+            index_linked(m)
 
     for m in open_:  # 3. acronyms and expansions
         if m.id in link:
             continue
         found = set()
         mine = spell_out(m.text)
+        if not mine and not initials(m.text):
+            continue  # neither an acronym nor a name with initials: nothing below can match
         for e in by_type[m.type]:
             if e.id == m.id or e.id not in link:
                 continue

@@ -97,7 +97,8 @@ class ArticleView(QObject):
         rows = queries.mentions(self.db, article_id)
         names = queries.entity_names(self.db, {m.entity_id for m in rows if m.entity_id is not None})
         return [Span(m.id, m.start, m.end, m.text, m.type, m.status, m.source, float(m.confidence or 0.0),
-                     names.get(m.entity_id, "") if m.entity_id is not None else "", m.value, m.entity_id)
+                     names.get(m.entity_id, "") if m.entity_id is not None else "", m.value, m.entity_id,
+                     m.version)
                 for m in rows]
 
     def open_article(self, article_id: Optional[int], mention_id: Optional[int] = None) -> None:
