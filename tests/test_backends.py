@@ -161,7 +161,7 @@ def test_a_foreign_server_database_is_left_untouched(pg):
 def test_password_never_shown(pg_server):
     from sqlalchemy.engine import make_url
 
-    from desktop import db_postgres
+    from desktop.db import postgres as db_postgres
 
     url = make_url(pg_server).set(password="s3cret-Pw", port=1).render_as_string(hide_password=False)
     assert "s3cret-Pw" not in display_name(url)
@@ -278,8 +278,8 @@ def test_a_setup_transaction_waits_for_another_writer_where_an_ordinary_one_give
     import threading
     import time
 
-    from desktop import db as dbmod
-    from desktop import db_postgres
+    from desktop.db import sqlite as dbmod  # where the busy timeout is read
+    from desktop.db import postgres as db_postgres
 
     monkeypatch.setattr(dbmod, "BUSY_TIMEOUT_MS", 200)
     monkeypatch.setattr(db_postgres, "LOCK_TIMEOUT", "200ms")

@@ -102,7 +102,7 @@ def test_damaged_file_is_never_overwritten(tmp_path):
 
 
 def test_locked_database_is_one_clear_error(tmp_path, monkeypatch):
-    import desktop.db as dbmod
+    import desktop.db.sqlite as dbmod  # where the busy timeout is read
 
     path = tmp_path / "locked.db"
     Database(path).close()

@@ -1,5 +1,7 @@
-"""The PostgreSQL backend of :mod:`desktop.db` (team mode).  Only ``desktop.db`` imports this
-module (an import-linter contract says so): the rest of Curate never learns which backend runs.
+"""The PostgreSQL backend of the database package (team mode): the server's engine, write
+lock, schema version, search index and change signal.  Only modules of :mod:`desktop.db`
+import this module or psycopg (an import-linter contract says so): the rest of Curate never
+learns which backend runs.
 
 Connecting follows libpq's conventions: ``postgresql://user@host:port/dbname[?sslmode=...]``,
 with the password from ``~/.pgpass`` or ``PGPASSWORD``.  A password typed into the URL is
