@@ -69,6 +69,7 @@ def _curator(target: str, user: str, actions: int, seed: int, out) -> None:
         mids = list(s.exec(select(Mention.id)))
         aids = list(s.exec(select(Article.id)))
     done, lat, refused = [], [], 0
+    began = time.time()  # after the process started and opened the database
     for _ in range(actions):
         kind = rnd.random()
         mid = rnd.choice(mids)
@@ -92,8 +93,9 @@ def _curator(target: str, user: str, actions: int, seed: int, out) -> None:
         lat.append(time.perf_counter() - t0)
         if ch.history_id is not None:
             done.append(ch.history_id)
+    ended = time.time()
     db.close()
-    out.put({"user": user, "done": done, "lat": lat, "refused": refused})
+    out.put({"user": user, "done": done, "lat": lat, "refused": refused, "began": began, "ended": ended})
 
 
 def _watch_latency(target: str, samples: int = 10) -> list[float]:
@@ -161,8 +163,18 @@ def _audit(target: str, results: list[dict]) -> dict:
     return {"lost": lost, "duplicated": duplicated, "rows_not_as_last_action": mismatched}
 
 
+def _load() -> float:
+    """The 1-minute load average (the machine may be shared: reported beside every timing)."""
+    import os
+
+    return round(os.getloadavg()[0], 2)
+
+
 def run(target: str, curators: int, actions: int, articles: int, label: str) -> dict:
+    t_setup = time.perf_counter()
     _setup(target, articles)
+    setup_s = round(time.perf_counter() - t_setup, 1)
+    load_before = _load()
     ctx = mp.get_context("spawn")
     q = ctx.Queue()
     procs = [ctx.Process(target=_curator, args=(target, f"curator{i}", actions, i, q)) for i in range(curators)]
@@ -173,12 +185,17 @@ def run(target: str, curators: int, actions: int, articles: int, label: str) -> 
     for p in procs:
         p.join()
     wall = time.perf_counter() - t0
+    load_after = _load()
+    # throughput over the time the curators were acting (process start-up and imports left out)
+    acting = max(r["ended"] for r in results) - min(r["began"] for r in results)
     lat = sorted(x for r in results for x in r["lat"])
     n = len(lat)
     res = {
         "backend": label, "curators": curators, "actions": n,
         "refused": sum(r["refused"] for r in results),
-        "actions_per_s": round(n / wall, 1), "wall_s": round(wall, 1),
+        "actions_per_s": round(n / acting, 1), "acting_s": round(acting, 1), "wall_s": round(wall, 1),
+        "setup_s": setup_s,
+        "articles": articles, "load_before": load_before, "load_after": load_after,
         "p50_ms": round(statistics.median(lat) * 1000, 1),
         "p95_ms": round(lat[int(0.95 * (n - 1))] * 1000, 1),
         **_audit(target, results),
@@ -222,12 +239,14 @@ def main() -> int:
         if base is not None:
             pgs.stop(base)
     print(json.dumps(rows, indent=2))
-    print("| backend | curators | actions | actions/s | p50 | p95 | lost | duplicated | rows ≠ last action | watcher p50 / max |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| backend | curators | actions | actions/s | p50 | p95 | lost | duplicated | rows ≠ last action "
+          "| refused | watcher p50 / max | load avg (1 min) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         print(f"| {r['backend']} | {r['curators']} | {r['actions']} | {r['actions_per_s']} | {r['p50_ms']} ms | "
               f"{r['p95_ms']} ms | {r['lost']} | {r['duplicated']} | {r['rows_not_as_last_action']} | "
-              f"{r['watcher_p50_ms']} / {r['watcher_max_ms']} ms |")
+              f"{r['refused']} | {r['watcher_p50_ms']} / {r['watcher_max_ms']} ms | "
+              f"{r['load_before']} → {r['load_after']} |")
     return 0
 
 

@@ -12,7 +12,8 @@ mention added as confirmed and linked to its entity (found in the KB by name and
 created), the detector's other suggestions rejected, the article marked done — through the same core functions the window calls
 (``desktop.curation``); then the other articles are imported and detected (``detect_articles``,
 with auto-linking) and scored: exact span + type for detection; for linking, the share of the
-correctly found mentions (DATE aside) whose entity is the gold one.  Two runs per k: string
+correctly found mentions (DATE aside) whose entity is the gold one (in brackets: of those whose
+gold entity is in the knowledge base at all, i.e. was curated or is a starter entity).  Two runs per k: string
 learning only, and string learning + the model (``desktop.detection.learning.store.train`` after
 curating; the model makes suggestions only when it beat the rules-and-gazetteer detector held
 out).  ``--speed``: training on ~2,000 confirmed mentions (every gold set, repeated), tagging a
@@ -121,9 +122,10 @@ def run(docs: list[dict], k: int, model: bool, show: bool = False) -> dict:
         t0 = time.perf_counter()
         detect_articles(db, ids)
         detect_s = time.perf_counter() - t0
-        tp = fp = fn = linked_ok = found_linkable = 0
+        tp = fp = fn = linked_ok = found_linkable = known_ok = found_known = 0
         with db.session() as s:
             names = {e.id: (e.name, e.type) for e in s.exec(select(Entity))}
+            known = set(names.values())
             for aid, d in zip(ids, rest):
                 got = {(m.start, m.end, m.type): m for m in s.exec(select(Mention).where(Mention.article_id == aid))}
                 want = {(g["start"], g["end"], g["type"]): g for g in d["mentions"]}
@@ -136,11 +138,14 @@ def run(docs: list[dict], k: int, model: bool, show: bool = False) -> dict:
                         continue
                     found_linkable += 1
                     m = got[key]
+                    in_kb = (g["entity"], g["type"]) in known
+                    found_known += in_kb
                     if m.entity_id is not None and names.get(m.entity_id) == (g["entity"], g["type"]):
                         linked_ok += 1
+                        known_ok += 1
                     elif show:
                         print(f"  LINK {d['name']} {key[2]:6} {g['text']!r} -> {names.get(m.entity_id)} "
-                              f"(want {g['entity']!r}, {m.source})")
+                              f"(want {g['entity']!r}{'' if in_kb else ', not in the KB'}, {m.source})")
                 if show:
                     for key in sorted(got.keys() - want.keys()):
                         print(f"  FP {d['name']} {key[2]:6} {d['text'][key[0]:key[1]]!r} ({got[key].source})")
@@ -152,21 +157,24 @@ def run(docs: list[dict], k: int, model: bool, show: bool = False) -> dict:
     f1 = 2 * p * r / (p + r) if p + r else 0.0
     return {"k": k, "model": model, "p": p, "r": r, "f1": f1,
             "linked": linked_ok / found_linkable if found_linkable else 0.0, "test_articles": len(rest),
+            "linked_known": known_ok / found_known if found_known else 0.0,
             "active": bool(trained and trained.active), "detect_s": detect_s,
-            "eval": trained.evaluation.get("model", {}).get("all", {}).get("f1") if trained else None,
+            "eval": (trained.evaluation.get("combined") or trained.evaluation.get("model", {})).get("all", {}).get("f1")
+            if trained else None,
             "eval_base": trained.evaluation.get("baseline", {}).get("all", {}).get("f1") if trained else None}
 
 
 def table(results: list[dict]) -> str:
     lines = ["| curated k | scored articles | strings: P | R | F1 | linked | strings + model: P | R | F1 | linked "
-             "| model active (held-out F1 model / rules) |",
+             "| model active (held-out F1 rules + model / rules) |",
              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     by = {(r["k"], r["model"]): r for r in results}
     for k in sorted({r["k"] for r in results}):
         a, b = by.get((k, False)), by.get((k, True))
         cells = [str(k), str(a["test_articles"])]
         for r in (a, b):
-            cells += [f"{r['p']:.2f}", f"{r['r']:.2f}", f"**{r['f1']:.2f}**", f"{r['linked']:.0%}"] if r else ["–"] * 4
+            cells += [f"{r['p']:.2f}", f"{r['r']:.2f}", f"**{r['f1']:.2f}**",
+                      f"{r['linked']:.0%} ({r['linked_known']:.0%})"] if r else ["–"] * 4
         ev = f"{b['active']} ({b['eval']:.2f} / {b['eval_base']:.2f})" if b and b["eval"] is not None \
             else "–"
         lines.append("| " + " | ".join(cells + [ev]) + " |")
@@ -305,7 +313,7 @@ def main(argv=None) -> int:
             r["active"] = f"{sum(x['active'] for x in runs)}/{len(runs)}"
             results.append(r)
             print(f"k={k:2} model={'yes' if model else 'no ':3} P={r['p']:.2f} R={r['r']:.2f} F1={r['f1']:.2f} "
-                  f"linked={r['linked']:.0%} active={r['active']} eval={r['eval']} base={r['eval_base']}", flush=True)
+                  f"linked={r['linked']:.0%} (of those in the KB {r['linked_known']:.0%}) active={r['active']} eval={r['eval']} base={r['eval_base']}", flush=True)
     print()
     print(table(results))
     if args.plot and plot(results, Path(args.plot), f"Learning curve, topic '{args.topic}' ({len(docs)} articles)"):

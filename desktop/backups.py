@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from desktop.db import Database, DatabaseError, _connect_ro, sqlite_file_state
+from desktop.db import Database, DatabaseError, _connect_ro, display_name, is_server_url, sqlite_file_state
 
 KEEP_RECENT = 12
 KEEP_DAILY_DAYS = 7
@@ -48,7 +48,16 @@ class BackupInfo:
     problem: Optional[str] = None
 
 
+def _refuse_server(db_path: str | os.PathLike) -> None:
+    """Automatic backups are files beside a SQLite file; a server database has none."""
+    if is_server_url(str(db_path)):
+        raise DatabaseError(f"{display_name(db_path)}: a server database has no automatic backups; "
+                            "back it up with `curate backup FILE` (a snapshot Curate opens) or pg_dump "
+                            "(see docs/team.md)")
+
+
 def backup_dir(db_path: str | os.PathLike) -> Path:
+    _refuse_server(db_path)
     return Path(db_path).resolve().parent / "backups"
 
 
@@ -126,7 +135,9 @@ def thin(db_path, *, now: Optional[_dt.datetime] = None) -> list[Path]:
 
 
 def list_backups(db_path) -> list[BackupInfo]:
-    """The backups of a database, newest first, with their article and mention counts."""
+    """The backups of a database, newest first, with their article and mention counts.  A
+    server database is refused in one line (its backups are ``curate backup`` snapshots)."""
+    _refuse_server(db_path)
     out = []
     for at, f in _backup_files(db_path):
         info = BackupInfo(path=f, at=at)

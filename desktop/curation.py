@@ -246,12 +246,14 @@ def confirm_all(db: Database, article_id: int) -> Changes:
         return Changes.from_tracker(t, count=n, entry=entry)
 
 
-def set_article_status(db: Database, article_id: int, status: str) -> Changes[Article]:
+def set_article_status(db: Database, article_id: int, status: str, *,
+                       seen_version: Optional[int] = None) -> Changes[Article]:
     if status not in ARTICLE_STATUSES:
         raise CurateError(f"unknown article status {status!r} (one of {', '.join(ARTICLE_STATUSES)})")
     with db.transaction() as s:
         art = require(s, Article, article_id)
         t = Tracker(s)
+        t.expect(art, seen_version)
         t.update(art, status=status)
         entry = t.record("article_status", f"Mark ‘{_short(art.title)}’ {status.replace('_', ' ')}", article_id)
         return Changes.from_tracker(t, value=art, entry=entry)

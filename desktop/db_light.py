@@ -20,11 +20,12 @@ from urllib.parse import quote
 from desktop.schema import SCHEMA_VERSION
 
 #: the columns of desktop.queries.ArticleRow, in order
-ROW_FIELDS = ("id", "title", "source", "language", "status", "imported_at", "suggested", "confirmed", "rejected")
+ROW_FIELDS = ("id", "title", "source", "language", "status", "imported_at", "suggested", "confirmed", "rejected",
+              "assigned_to")
 
 _LIST = """
 SELECT a.id, a.title, a.source, a.language, a.status, a.imported_at,
-       coalesce(c.suggested, 0), coalesce(c.confirmed, 0), coalesce(c.rejected, 0)
+       coalesce(c.suggested, 0), coalesce(c.confirmed, 0), coalesce(c.rejected, 0), a.assigned_to
 FROM article a LEFT OUTER JOIN (
     SELECT article_id AS aid,
            sum(CASE WHEN status = 'suggested' THEN 1 ELSE 0 END) AS suggested,
@@ -79,4 +80,5 @@ def list_articles(path: Path, status: Optional[str] = None, language: Optional[s
         return None
     finally:
         con.close()
-    return [(i, t, src, lang, st, _iso(imp), int(s), int(c), int(r)) for i, t, src, lang, st, imp, s, c, r in rows]
+    return [(i, t, src, lang, st, _iso(imp), int(s), int(c), int(r), who)
+            for i, t, src, lang, st, imp, s, c, r, who in rows]

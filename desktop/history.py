@@ -233,6 +233,20 @@ def last_change(session: Session, table: str, row_id: int, after_id: int = 0) ->
     return ""
 
 
+def _touched_since(session: Session, entry: History) -> dict[tuple[str, int], str]:
+    """`` by bob at 2026-12-01 20:14`` (the latest) for every (table, id) that a history row
+    after ``entry`` changed, leaving out the undos and redos of ``entry`` itself (they put back
+    only what it did) — one read of the history, however many rows are asked about."""
+    out: dict[tuple[str, int], str] = {}
+    q = (select(History).where(History.id > entry.id)
+         .where((History.target_id.is_(None)) | (History.target_id != entry.id))  # type: ignore[union-attr]
+         .order_by(History.id))
+    for h in session.exec(q):
+        for ch in json.loads(h.changes or "[]"):
+            out[(ch.get("table"), ch.get("id"))] = f" by {h.user or 'someone'} at {h.at:%Y-%m-%d %H:%M}"
+    return out
+
+
 # -- undo / redo ------------------------------------------------------------------------------------
 
 
@@ -269,11 +283,14 @@ def _apply(t: Tracker, entry: History, *, reverse: bool) -> None:
         if target is None:
             before = len(t.changes)
             t.delete(obj)  # type: ignore[arg-type]
+            touched = None
             for extra in t.changes[before:-1]:
                 # what refers to the row goes with it: fine for rows nobody curated since (an
                 # auto-link by detection), refused for a row an action after this one wrote (a
                 # colleague's alias of a new entity), so the whole undo rolls back
-                who = last_change(s, extra["table"], extra["id"], entry.id)
+                if touched is None:
+                    touched = _touched_since(s, entry)
+                who = touched.get((extra["table"], extra["id"]))
                 if who:
                     raise ConflictError(
                         f"cannot {verb} ‘{entry.summary}’: {extra['table']} {extra['id']} was changed{who} since"

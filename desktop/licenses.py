@@ -45,6 +45,18 @@ COMPONENTS: tuple[Component, ...] = (
               "the generated place gazetteer (resources/gazetteer/geonames.tsv) uses GeoNames data, "
               "https://www.geonames.org/ (selected and filtered)"),
     Component("Python", "PSF-2.0", "licenses/Python-PSF.txt", "the interpreter inside the bundle"),
+    Component("psycopg 3 and psycopg-binary", "LGPL-3.0-only", "licenses/LGPL-3.0.txt",
+              "the PostgreSQL driver (team mode); how its conditions are met and what its binary wheel "
+              "bundles: psycopg-binary-NOTICE.txt"),
+    Component("psycopg-binary: notice", "LGPL-3.0-only; bundled libraries under their own licences",
+              "licenses/psycopg-binary-NOTICE.txt",
+              "replacing psycopg; libpq, OpenSSL, Kerberos, OpenLDAP, Cyrus SASL, keyutils, libxcrypt"),
+    Component("libpq (PostgreSQL client library, in psycopg-binary)", "PostgreSQL License",
+              "licenses/PostgreSQL-libpq.txt", "connects to the team server"),
+    Component("OpenSSL 3 (in psycopg-binary)", "Apache-2.0", "licenses/Apache-2.0.txt",
+              "TLS for libpq's connections (sslmode)"),
+    Component("keyutils and libxcrypt (in psycopg-binary)", "LGPL-2.1-or-later", "licenses/LGPL-2.1.txt",
+              "libraries libpq's Kerberos support loads"),
     Component("Python packages (SQLModel, SQLAlchemy, RapidFuzz, regex and more)",
               "MIT, BSD, Apache-2.0 and others", "licenses/THIRD-PARTY-NOTICES.txt",
               "every Python package in the bundle (SQLModel, SQLAlchemy, pydantic, regex, appdirs, "

@@ -16,6 +16,7 @@ from desktop.db import Database
 from desktop.models import Alias, Article, Entity, EntityType, History, Mention
 
 SORT_COLUMNS = ("id", "title", "language", "status", "suggested", "confirmed", "imported_at")
+_IN_CHUNK = 900  # ids per IN (...) list: under SQLite's variable limit
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class ArticleRow:
     suggested: int
     confirmed: int
     rejected: int
+    assigned_to: Optional[str] = None  # the curator it was given to (team mode)
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ class ArticleFilter:
     status: Optional[str] = None
     language: Optional[str] = None
     search: Optional[str] = None  # full-text query (see Database.search)
+    assigned_to: Optional[str] = None  # only the articles given to this curator ("Mine")
 
 
 def _filtered_ids_stmt(db: Database, flt: ArticleFilter):
@@ -44,6 +47,8 @@ def _filtered_ids_stmt(db: Database, flt: ArticleFilter):
         stmt = stmt.where(Article.status == flt.status)
     if flt.language:
         stmt = stmt.where(Article.language == flt.language)
+    if flt.assigned_to:
+        stmt = stmt.where(Article.assigned_to == flt.assigned_to)
     if flt.search and flt.search.strip():
         ids = db.search_ids(flt.search)
         stmt = stmt.where(Article.id.in_(ids))  # type: ignore[union-attr]
@@ -77,6 +82,16 @@ def article_ids(db: Database, flt: ArticleFilter = ArticleFilter(), sort: str = 
         return list(s.exec(base.order_by(*order)))
 
 
+def matching(db: Database, flt: ArticleFilter, ids) -> set[int]:
+    """Which of ``ids`` the filter lets through (e.g. whether new articles belong in a list)."""
+    ids = sorted(set(ids))
+    out: set[int] = set()
+    with db.session() as s:
+        for i in range(0, len(ids), _IN_CHUNK):
+            out.update(s.exec(_filtered_ids_stmt(db, flt).where(Article.id.in_(ids[i:i + _IN_CHUNK]))))  # type: ignore[union-attr]
+    return out
+
+
 def article_rows(db: Database, ids: list[int]) -> list[ArticleRow]:
     """Light rows (no text) for the given ids, in the same order."""
     if not ids:
@@ -86,19 +101,27 @@ def article_rows(db: Database, ids: list[int]) -> list[ArticleRow]:
         select(
             Article.id, Article.title, Article.source, Article.language, Article.status, Article.imported_at,
             func.coalesce(counts.c.suggested, 0), func.coalesce(counts.c.confirmed, 0),
-            func.coalesce(counts.c.rejected, 0),
+            func.coalesce(counts.c.rejected, 0), Article.assigned_to,
         )
         .outerjoin(counts, counts.c.aid == Article.id)
         .where(Article.id.in_(ids))  # type: ignore[union-attr]
     )
     with db.session() as s:
         rows = {r[0]: ArticleRow(r[0], r[1], r[2], r[3], r[4], r[5].isoformat(timespec="seconds") if r[5] else "",
-                                 int(r[6]), int(r[7]), int(r[8])) for r in s.exec(stmt)}
+                                 int(r[6]), int(r[7]), int(r[8]), r[9]) for r in s.exec(stmt)}
     return [rows[i] for i in ids if i in rows]
 
 
 def list_articles(db: Database, flt: ArticleFilter = ArticleFilter()) -> list[ArticleRow]:
     return article_rows(db, article_ids(db, flt))
+
+
+def curators(db: Database) -> list[str]:
+    """Everyone who has curated or been given articles here (names for "Assign to…")."""
+    with db.session() as s:
+        names = set(s.exec(select(History.user).distinct()).all())
+        names |= set(s.exec(select(Article.assigned_to).distinct()).all())
+    return sorted(n for n in names if n)
 
 
 def article(db: Database, article_id: int) -> Optional[Article]:
@@ -215,7 +238,6 @@ def kb_signature(s) -> tuple:
 #: past this many articles a bulk job's change is "everything": a full reload is cheaper than
 #: refreshing each row, and the id sets would be large
 CHANGED_ARTICLES_LIMIT = 2000
-_IN_CHUNK = 900  # ids per IN (...) list: under SQLite's variable limit
 
 
 @dataclass(frozen=True)

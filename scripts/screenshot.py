@@ -9,6 +9,7 @@ offscreen when there is no display:
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import tempfile
@@ -23,6 +24,13 @@ def main(out: Path, size: tuple[int, int] = (1280, 720)) -> int:
     with tempfile.TemporaryDirectory(prefix="curate-shot-") as tmp:
         # a clean home so the user's own settings don't change the picture
         os.environ.update(HOME=tmp, XDG_CONFIG_HOME=str(Path(tmp) / "config"), XDG_DATA_HOME=str(Path(tmp) / "data"))
+        if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+            # Qt's offscreen screen is 800×800 unless told otherwise, and the window fits its screen
+            screen = Path(tmp) / "screen.json"
+            screen.write_text(json.dumps({"screens": [{"name": "shot", "x": 0, "y": 0, "width": size[0],
+                                                       "height": size[1], "logicalDpi": 96, "logicalBaseDpi": 96,
+                                                       "dpr": 1.0}]}), encoding="utf-8")
+            os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={screen}"
 
         from desktop import curation, queries
         from desktop.db import Database
@@ -44,8 +52,8 @@ def main(out: Path, size: tuple[int, int] = (1280, 720)) -> int:
         for m in suggested[:2]:
             curation.confirm(db, m.id)
         window = MainWindow(db, Settings(Path(tmp) / "settings.ini"))
-        window.resize(*size)
         window.show()
+        window.resize(*size)
         window.open_article(aid)
         window.text_pane.setFocus()
         rest = [m for m in queries.mentions(db, aid) if m.status == "suggested"]

@@ -230,3 +230,109 @@ def test_read_only_role_browses_and_gets_a_clear_message_on_writes(pg, tmp_path)
         pg.drop(url)
         with pg.connect() as c:
             c.execute("DROP ROLE IF EXISTS curate_reader")
+
+
+OPENER = """
+import json, sys, time
+from desktop.seeds import open_or_create
+time.sleep(max(0.0, float(sys.argv[2]) - time.time()))
+db, created = open_or_create(sys.argv[1], with_seeds=False)
+print(json.dumps({"created": created, "version": db.schema_version()}))
+db.close()
+"""
+
+
+def test_three_processes_opening_one_new_database_at_once(any_target):
+    """Three processes open the same new database (a missing file; an empty server database) at
+    the same moment: one creates the schema and seeds the starter knowledge base, the others
+    wait for it and find it done — none fails on a lock or takes the half-made schema for a
+    foreign database, and nothing is seeded twice."""
+    import json
+    import subprocess
+    import sys
+    import time
+
+    from desktop.detection.service import bundled_entities
+    from desktop.models import Entity
+
+    start = time.time() + 4
+    procs = [subprocess.Popen([sys.executable, "-c", OPENER, str(any_target), str(start)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    outs = [p.communicate(timeout=600) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [e[-2000:] for _, e in outs]
+    reports = [json.loads(o.strip().splitlines()[-1]) for o, _ in outs]
+    assert all(r["version"] == SCHEMA_VERSION for r in reports)
+    db = Database(any_target)
+    with db.session() as s:
+        names = [(e.name, e.type) for e in s.exec(select(Entity))]
+    assert len(names) == len(set(names)) == len({(v["name"], v["type"]) for v in bundled_entities().values()})
+    assert db.check() == []
+    db.close()
+
+
+def test_a_setup_transaction_waits_for_another_writer_where_an_ordinary_one_gives_up(any_target, monkeypatch):
+    """Database.patient: while another connection holds the write lock for a second, an ordinary
+    write (its wait cut to 0.2 s here) fails with one line, a setup write waits and commits, and
+    after the block writes give up as quickly as before."""
+    import contextlib
+    import threading
+    import time
+
+    from desktop import db as dbmod
+    from desktop import db_postgres
+
+    monkeypatch.setattr(dbmod, "BUSY_TIMEOUT_MS", 200)
+    monkeypatch.setattr(db_postgres, "LOCK_TIMEOUT", "200ms")
+    Database(any_target).close()
+    db = Database(any_target)
+
+    @contextlib.contextmanager
+    def lock_held(for_s):
+        held, release = threading.Event(), threading.Event()
+
+        def hold():
+            if db.server:
+                import psycopg
+
+                with psycopg.connect(any_target, autocommit=True) as c:
+                    c.execute(f"SELECT pg_advisory_lock({db_postgres.WRITE_LOCK_KEY})")
+                    held.set()
+                    release.wait(for_s)
+                    c.execute(f"SELECT pg_advisory_unlock({db_postgres.WRITE_LOCK_KEY})")
+            else:
+                c = sqlite3.connect(any_target, isolation_level=None)
+                c.execute("BEGIN IMMEDIATE")
+                held.set()
+                release.wait(for_s)
+                c.execute("ROLLBACK")
+                c.close()
+
+        th = threading.Thread(target=hold)
+        th.start()
+        assert held.wait(10)
+        try:
+            yield
+        finally:
+            release.set()
+            th.join()
+
+    with lock_held(1.0):
+        with pytest.raises(DatabaseError, match="locked|busy"):
+            _write(db, "first")
+        t0 = time.monotonic()
+        with db.patient(10_000):
+            _write(db, "second")
+        assert time.monotonic() - t0 >= 0.5  # it waited for the other writer
+    with lock_held(5.0):
+        t0 = time.monotonic()
+        with pytest.raises(DatabaseError, match="locked|busy"):
+            _write(db, "third")
+        assert time.monotonic() - t0 < 3  # the ordinary wait is back
+    with db.session() as s:
+        assert [a.title for a in s.exec(select(Article))] == ["second"]
+    db.close()
+
+
+def _write(db, title):
+    with db.transaction() as s:
+        s.add(Article(title=title, text=title, content_hash=title, language="en"))

@@ -104,3 +104,33 @@ def test_long_cli_import_makes_a_backup(db, tmp_path, monkeypatch, capsys):
     (tmp_path / "a.txt").write_text("Dhaka news", encoding="utf-8")
     assert cli.main(["--db", db.path, "import", "--no-detect", str(tmp_path / "a.txt")]) == 0
     assert len(backups.list_backups(db.path)) == 1
+
+
+def test_backups_of_a_server_database_are_one_clear_line(pg, tmp_path, monkeypatch, capsys):
+    """`curate backups` on a server: one line pointing to `curate backup` snapshots; nothing is
+    created where a SQLite file's backup folder would be, no password is shown."""
+    from sqlalchemy.engine import make_url
+
+    url = pg.create()
+    try:
+        Database(url).close()
+        with_password = make_url(url).set(password="s3cret-pw").render_as_string(hide_password=False)
+        here = tmp_path / "cwd"
+        here.mkdir()
+        monkeypatch.chdir(here)
+        assert cli.main(["--db", with_password, "backups"]) == 1
+        err = capsys.readouterr().err.strip()
+        assert len(err.splitlines()) == 1 and "curate backup" in err and "s3cret-pw" not in err, err
+        assert list(here.iterdir()) == []
+        db = Database(url)
+        try:
+            with pytest.raises(DatabaseError, match="no automatic backups"):
+                backups.make_backup(db)
+            assert backups.auto_backup(db, force=True) is None
+        finally:
+            db.close()
+        # `curate backup FILE` is the way: a SQLite snapshot
+        assert cli.main(["--db", url, "backup", str(tmp_path / "snap.db")]) == 0
+        assert _articles(tmp_path / "snap.db") == 0
+    finally:
+        pg.drop(url)

@@ -194,3 +194,74 @@ def test_indic_name_before_a_kind_of_place_word_is_a_place(det, text, name):
 ])
 def test_modifiers_before_a_kind_of_place_word_are_not_places(det, text):
     assert found(det, text, "LOC") == []
+
+
+# -- named meetings, offices before a name, common nouns that end a name --------------------------
+
+
+@pytest.fixture(scope="module")
+def det_meetings():
+    return Detector([GazetteerEntry("তিস্তা", "LOC", 1), GazetteerEntry("तीस्ता", "LOC", 1),
+                     GazetteerEntry("ঢাকা", "LOC", 2), GazetteerEntry("ব্র্যাক", "ORG", 3)])
+
+
+@pytest.mark.parametrize("text, name", [
+    ("তিস্তা সংলাপ ২০২৪ে ঢাকায় বিশেষজ্ঞরা আলোচনা করেন।", "তিস্তা সংলাপ ২০২৪"),   # a known place, a year with a case ending
+    ("ढाका में हुए तीस्ता संवाद 2024 में चर्चा हुई।", "तीस्ता संवाद 2024"),
+    ("Experts met for the Raisina Dialogue 2024 in Delhi.", "Raisina Dialogue 2024"),
+    ("He spoke at the Dhaka Conference on climate.", "Dhaka Conference"),
+])
+def test_a_named_dialogue_or_conference_is_an_event(det_meetings, text, name):
+    assert (name, "EVENT") in found(det_meetings, text)
+
+
+@pytest.mark.parametrize("text", [
+    "সাংবাদিক সম্মেলনে তিনি বলেন।",          # a press conference: a common noun before the word
+    "दोनों देशों के बीच संवाद जारी है।",
+    "আলোচনা ও সংলাপ চলবে।",
+])
+def test_a_meeting_word_after_a_common_word_is_no_event(det_meetings, text):
+    assert not found(det_meetings, text, "EVENT")
+
+
+@pytest.mark.parametrize("text, name", [
+    ("জেলা প্রশাসক সাইদুল আরিফ জানান, ক্ষতি কাটেনি।", "সাইদুল আরিফ"),
+    ("कूचबिहार के जिलाधिकारी शमा परवीन ने कहा।", "शमा परवीन"),
+    ("गोलकीपर मितुल मारमा ने दो शॉट रोके।", "मितुल मारमा"),
+    ("Goalkeeper Mitul Marma saved two kicks.", "Mitul Marma"),
+    ("সভাপতি তাবিথ আউয়াল বিজয়ীদের হাতে ট্রফি তুলে দেন।", "তাবিথ আউয়াল"),   # a plural noun ends the name
+    ("Fazlur Rashid, director general of the board, said so.", "Fazlur Rashid"),
+    ("Rajesh Kumar Sinha of the Central Water Commission also attended.", "Rajesh Kumar Sinha"),
+])
+def test_persons_after_offices(det_meetings, text, name):
+    assert (name, "PERSON") in found(det_meetings, text)
+
+
+def test_locative_and_plural_words_are_not_names_before_a_keyword(det_meetings):
+    assert not found(det_meetings, "বিজয়ীদের হাতে ট্রফি তুলে দেন।", "EVENT")
+    assert not found(det_meetings, "বিশেষজ্ঞরা নদী ব্যবস্থাপনা নিয়ে বলেন।", "LOC")
+    # only a lower-case office after the comma shows a person (a capitalised word may start a name)
+    assert not found(det_meetings, "Fazlur Rashid, Director of the Board, spoke.", "PERSON")
+
+
+@pytest.mark.parametrize("text, name", [
+    ("যৌথ নদী কমিশনের বৈঠক হবে।", "যৌথ নদী কমিশন"),                         # a generic modifier stays in
+    ("দুর্যোগ ব্যবস্থাপনা ও ত্রাণ মন্ত্রণালয় চাল দিয়েছে।", "দুর্যোগ ব্যবস্থাপনা ও ত্রাণ মন্ত্রণালয়"),
+])
+def test_indic_organisations_keep_their_modifiers(det_meetings, text, name):
+    assert (name, "ORG") in found(det_meetings, text)
+
+
+@pytest.mark.parametrize("text, wrong", [
+    ("ব্র্যাক ও রেড ক্রিসেন্ট সোসাইটি ত্রাণ দিচ্ছে।", "ব্র্যাক ও রেড ক্রিসেন্ট সোসাইটি"),   # two names
+    ("অর্থনৈতিক এবং নিরাপত্তা সংস্থা গড়া হবে।", "অর্থনৈতিক এবং নিরাপত্তা সংস্থা"),        # two adjectives
+])
+def test_a_connector_does_not_join_two_names_or_a_description(det_meetings, text, wrong):
+    assert wrong not in [t for t, _ in found(det_meetings, text)]
+
+
+def test_of_an_organisation_needs_name_words_before_it(det_meetings):
+    # a title or an organisation word before "of the <organisation>" is no person
+    for text in ("Chief Minister of the Central Water Commission spoke.", "The Ministry of the Central Water Commission said.",
+                 "He met the Rajesh Kumar of the Central Water Commission."):
+        assert not found(det_meetings, text, "PERSON"), text

@@ -225,3 +225,18 @@ def test_undo_of_create_entity_refuses_while_a_colleague_linked_a_mention(anydb,
     assert history.undo(anydb).action == "create_entity"
     with anydb.session() as s:
         assert s.get(Entity, ent.id) is None
+
+
+def test_a_new_entity_with_auto_links_undoes_and_redoes_again_and_again(anydb, art):
+    """Its own undo and redo rows touch the auto-link too; they never block the next undo."""
+    ent = curation.create_entity(anydb, "Rajnath Singh", "PERSON").value
+    with anydb.transaction() as s:  # an auto-link, written as detection writes them (no history)
+        s.add(Mention(article_id=art, start=49, end=62, text=TEXT[49:62], type="PERSON", status="suggested",
+                      source="gazetteer", entity_id=ent.id))
+    with anydb.session() as s:
+        auto = s.exec(select(Mention).where(Mention.start == 49)).one()
+    for _ in range(3):
+        assert history.undo(anydb).action == "create_entity"
+        assert _m(anydb, auto.id).entity_id is None
+        assert history.redo(anydb).action == "create_entity"
+        assert _m(anydb, auto.id).entity_id == ent.id

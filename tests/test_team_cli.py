@@ -215,3 +215,39 @@ def test_undo_refused_after_a_colleagues_change_in_another_process(any_target, t
     assert curate(any_target, "undo", user="bob").returncode == 0
     history.set_user(None)
     db.close()
+
+
+def test_undo_of_a_new_entity_refused_after_a_colleague_added_an_alias_in_another_process(any_target):
+    """Alice creates an entity; Bob, in his own process, adds an alias to it; Alice's `curate
+    undo` is refused in one line naming Bob, takes nothing of his, and --skip goes on."""
+    Database(any_target).close()
+    script = (
+        "import sys\n"
+        "from desktop import curation, history, kb\n"
+        "from desktop.db import Database\n"
+        "history.set_user(sys.argv[2]); db = Database(sys.argv[1])\n"
+        "if sys.argv[2] == 'alice': print(curation.create_entity(db, 'Rajnath Singh', 'PERSON').value.id)\n"
+        "else: print(kb.add_alias(db, int(sys.argv[3]), 'R. Singh').value.id)\n"
+    )
+
+    def run(user, *extra):
+        r = subprocess.run([sys.executable, "-c", script, str(any_target), user, *extra], capture_output=True,
+                           text=True, timeout=300)
+        assert r.returncode == 0, r.stderr
+        return int(r.stdout.strip().splitlines()[-1])
+
+    ent = run("alice")
+    alias = run("bob", str(ent))
+    r = curate(any_target, "undo", user="alice")
+    assert r.returncode == 1 and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert f"alias {alias} was changed by bob at" in r.stderr
+    from desktop.models import Alias, Entity
+
+    db = Database(any_target)
+    with db.session() as s:
+        assert s.get(Entity, ent) is not None and s.get(Alias, alias) is not None
+    assert curate(any_target, "undo", "--skip", user="alice").returncode == 0
+    assert curate(any_target, "undo", user="bob").returncode == 0  # bob's own alias: his to undo
+    with db.session() as s:
+        assert s.get(Alias, alias) is None and s.get(Entity, ent) is not None
+    db.close()

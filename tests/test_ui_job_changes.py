@@ -91,3 +91,45 @@ def test_a_new_entity_shown_renamed_rebuilds_the_view(qtbot, seeded, tmp_path):
     w.run_action(lambda db: kb.edit_entity(db, span.entity_id, name=span.entity + " (renamed)"))
     assert rebuilt == [aid]
     assert w.text_pane.span(span.id).entity == span.entity + " (renamed)"
+
+
+def test_the_list_reloads_only_for_articles_that_belong_in_it(qtbot, seeded, tmp_path):
+    w = make_window(qtbot, seeded, tmp_path / "s.ini")
+    w.articles.language_filter.setCurrentIndex(w.articles.language_filter.findData("hi"))
+    listed = list(w.articles.ids)
+    reloads = []
+    w.article_model.reloaded.connect(lambda: reloads.append(1))
+    other = next(a for a in queries.article_ids(seeded) if a not in listed)
+    mid = queries.mentions(seeded, other)[0].id
+    w.run_action(lambda db: curation.reject(db, mid))  # an article the filter leaves out
+    assert reloads == [] and w.articles.ids == listed
+    f = tmp_path / "hi.txt"
+    f.write_text("नई दिल्ली में बैठक\n\nभारत और कज़ाख़स्तान के मंत्री नई दिल्ली में मिले।\n", encoding="utf-8")
+    w.jobs.import_paths([str(f)])
+    qtbot.waitUntil(lambda: not w.runner.busy and bool(reloads), timeout=60000)
+    assert len(w.articles.ids) == len(listed) + 1  # the new Hindi article joined the list
+
+
+def test_changed_since_on_both_backends(any_seeded):
+    """The read behind it: what a detection run and an import wrote after the mark, on SQLite
+    and PostgreSQL (the time comparison included)."""
+    from desktop.detection.service import detect_articles
+    from desktop.importing import Draft, import_drafts
+
+    db = any_seeded
+    a, b, gone = _shared_link(db)
+    kept = next(m for m in queries.mentions(db, b) if m.id != gone.id)
+    curation.delete_mention(db, gone.id)
+    before = queries.mark(db)
+    detect_articles(db, [b])
+    rows = queries.changed_since(db, before, [b])
+    again = next(m for m in queries.mentions(db, b) if (m.start, m.end, m.type) == (gone.start, gone.end, gone.type))
+    assert rows.articles == {b} and again.id in rows.mentions and kept.id not in rows.mentions, rows
+    assert gone.entity_id in rows.entities and not rows.entity_types and not rows.everything
+    curation.confirm(db, kept.id)  # a later change of an older mention in that article: seen by time
+    assert kept.id in queries.changed_since(db, before, [b]).mentions
+    before = queries.mark(db)
+    (new,) = import_drafts(db, [Draft(text="Astana hosted the talks.", title="Talks", source="x")]).article_ids
+    ent = curation.create_entity(db, "Talks Committee", "ORG").id
+    rows = queries.changed_since(db, before)
+    assert rows.articles == {new} and ent in rows.entities and rows.aliases, rows

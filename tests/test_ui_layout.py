@@ -50,6 +50,7 @@ def every_control_seen(r):
     area's fold or off the screen); so does the Relations tab, with the knowledge base open too."""
     assert set(r["unseen_in_docks"]) >= {"KbBrowser", "HistoryDock", "LearningDock"}, r
     assert all(v == [] for v in r["unseen_in_docks"].values()), r["unseen_in_docks"]
+    assert r["unseen_with_kb_and_history"] == [] and r["fits_with_kb_and_history"], r  # both open at once
     assert r["unseen_in_relations"] == [] and r["unseen_in_relations_with_kb"] == [], r
     assert r["relation_rows"] >= 3 and r["relation_rows_with_kb"] >= 3, r
 
@@ -69,3 +70,4 @@ def test_a_4k_screen_at_200_percent(tmp_path, seeded):
     r = probe(tmp_path, seeded, 3840, 2160, dpr=2.0)
     assert r["dpr"] == 2.0 and r["fits"] and r["fits_with_kb"], r
     assert r["mention_rows"] >= 5 and r["toolbar_hidden"] == [], r
+    every_control_seen(r)

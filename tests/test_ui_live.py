@@ -69,3 +69,32 @@ def test_window_says_who_is_curating_the_open_article(qtbot, anydb, tmp_path):
         live.stop()
     finally:
         history.set_user(None)
+
+
+def test_a_colleagues_import_shows_without_rebuilding_the_open_article(qtbot, any_seeded, tmp_path):
+    """An import from another process writes no history: the window still learns exactly what
+    came in (the new article and its mentions) and leaves the open article alone."""
+    from desktop import queries
+    from desktop.ui.live import attach
+
+    db = any_seeded
+    w = make_window(qtbot, db, tmp_path / "settings.ini")
+    aid = w.articles.ids[0]
+    before = set(w.articles.ids)
+    live = attach(w)
+    w.open_article(aid)
+    published, rebuilt = [], []
+    w.ops.changed.connect(lambda ch, who: who is live and published.append(ch))
+    w.view.refresh_article = lambda: rebuilt.append(w.view.article_id)
+    f = tmp_path / "talks.txt"
+    f.write_text("Talks in Astana\n\nIndia and Kazakhstan met in Astana on Monday.\n", encoding="utf-8")
+    env = dict(os.environ, CURATE_DB=db.path, CURATE_USER="bob")
+    subprocess.run([sys.executable, "-m", "desktop", "import", str(f)], env=env, check=True,
+                   capture_output=True, timeout=120)
+    qtbot.waitUntil(lambda: len(w.articles.ids) == len(before) + 1, timeout=8000)
+    (new,) = set(queries.article_ids(db)) - before
+    ch = next(c for c in published if new in c.articles)
+    assert not ch.everything and ch.articles == {new}, ch
+    assert ch.mentions and ch.mentions == {m.id for m in queries.mentions(db, new)}
+    assert rebuilt == [] and w.article_id == aid
+    live.stop()

@@ -99,6 +99,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("mark_in_progress", "Mark article in &progress", ("Ctrl+Shift+D",), "Article", group="Curation"),
     ActionSpec("next_article", "Ne&xt article", ("Ctrl+PgDown", "]"), "Article", group="Navigation"),
     ActionSpec("prev_article", "Pre&vious article", ("Ctrl+PgUp", "["), "Article", group="Navigation"),
+    ActionSpec("assign", "A&ssign to…", (), "Article",
+               "Give this article, or every article in the list, to a curator (team mode)", group="Work"),
     ActionSpec("detect_article", "&Detect in this article", ("Ctrl+R",), "Article", group="Work"),
     ActionSpec("detect_all", "Detect in &all articles", ("Ctrl+Shift+R",), "Article", group="Work"),
     # View

@@ -11,13 +11,15 @@ from typing import Optional
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableView, QToolButton, QVBoxLayout,
+    QWidget,
 )
 
 from desktop import models, queries
 from desktop.changes import Changes
 from desktop.db import Database
 from desktop.errors import CurateError
+from desktop.history import current_user
 from desktop.language import packs
 from desktop.queries import ArticleFilter
 
@@ -50,6 +52,11 @@ class ArticleList(QWidget):
         self.language_filter = QComboBox(self)
         for key, label in LANGUAGES:
             self.language_filter.addItem(label, key)
+        self.mine = QToolButton(self)
+        self.mine.setObjectName("mineFilter")
+        self.mine.setText("Mine")
+        self.mine.setCheckable(True)
+        self.mine.setToolTip("Only the articles given to you (Article → Assign to…)")
         self.model = ArticleModel(db, self)
         v = self.view = QTableView(self)
         v.setObjectName("articleList")
@@ -83,9 +90,11 @@ class ArticleList(QWidget):
         self.search_edit.returnPressed.connect(self.apply_filter)
         self.status_filter.currentIndexChanged.connect(lambda _i: self.apply_filter())
         self.language_filter.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        self.mine.toggled.connect(lambda _on: self.apply_filter())
         filters = QHBoxLayout()
-        filters.addWidget(self.status_filter)
-        filters.addWidget(self.language_filter)
+        filters.addWidget(self.status_filter, 1)
+        filters.addWidget(self.language_filter, 1)
+        filters.addWidget(self.mine)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 0, 4)
         lay.addWidget(self.search_edit)
@@ -103,7 +112,8 @@ class ArticleList(QWidget):
     def current_filter(self) -> ArticleFilter:
         return ArticleFilter(status=self.status_filter.currentData() or None,
                              language=self.language_filter.currentData() or None,
-                             search=self.search_edit.text().strip() or None)
+                             search=self.search_edit.text().strip() or None,
+                             assigned_to=current_user() if self.mine.isChecked() else None)
 
     def search_terms(self) -> str:
         return self.search_edit.text().strip()
@@ -180,7 +190,8 @@ class ArticleList(QWidget):
     # -- following changes -------------------------------------------------------------------------
 
     def on_changes(self, changes: Changes, _initiator=None) -> None:
-        if changes.everything or any(self.model.row_of(a) is None for a in changes.articles):
+        unlisted = [a for a in changes.articles if self.model.row_of(a) is None]
+        if changes.everything or (unlisted and queries.matching(self.db, self.model.filter, unlisted)):
             self.model.reload()  # articles the list does not hold yet (imported, or now in its filter)
             return
         for aid in changes.articles:

@@ -148,7 +148,8 @@ class ArticleModel(QAbstractTableModel):
         snippet = self.snippets.get(row.id, "")
         if role == Qt.ItemDataRole.ToolTipRole:
             return (f"{snippet}\n\n" if snippet else "") + \
-                f"{row.title}\n{row.source}\nimported {row.imported_at}\nrejected: {row.rejected}"
+                f"{row.title}\n{row.source}\nimported {row.imported_at}\nrejected: {row.rejected}" + \
+                (f"\nassigned to {row.assigned_to}" if row.assigned_to else "")
         value = getattr(row, col)
         if col == "title" and snippet:  # while searching, each hit says where the words are
             return f"{value} — {snippet}"

@@ -37,6 +37,7 @@ class ArticleView(QObject):
         self.ops = ops
         self.message = message
         self.article_id: Optional[int] = None
+        self.article_version: Optional[int] = None  # the article row as shown (team mode: status actions check it)
         self.article_text = ""
         self.types: list[Any] = []
         self.colours: dict[str, str] = {}
@@ -97,13 +98,14 @@ class ArticleView(QObject):
         rows = queries.mentions(self.db, article_id)
         names = queries.entity_names(self.db, {m.entity_id for m in rows if m.entity_id is not None})
         return [Span(m.id, m.start, m.end, m.text, m.type, m.status, m.source, float(m.confidence or 0.0),
-                     names.get(m.entity_id, "") if m.entity_id is not None else "", m.value, m.entity_id)
+                     names.get(m.entity_id, "") if m.entity_id is not None else "", m.value, m.entity_id,
+                     m.version)
                 for m in rows]
 
     def open_article(self, article_id: Optional[int], mention_id: Optional[int] = None) -> None:
         art = queries.article(self.db, article_id) if article_id is not None else None
         if art is None:
-            self.article_id, self.article_text = None, ""
+            self.article_id, self.article_text, self.article_version = None, "", None
             self.text_pane.clear_article()
             self.panel.set_spans([], self.colours)
             self.title_label.setText("<i>No article — import files with File → Import or drop them here</i>")
@@ -124,6 +126,7 @@ class ArticleView(QObject):
         art = art or (queries.article(self.db, self.article_id) if self.article_id else None)
         if art is None:
             return
+        self.article_version = art.version
         status = art.status.replace("_", " ")
         self.title_label.setText(f"<b style='font-size:large'>{html.escape(art.title or '(untitled)')}</b><br>"
                                  f"<small>#{art.id} · {html.escape(art.language)} · {status} · "

@@ -12,7 +12,7 @@ from typing import Callable, Optional
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication, QComboBox, QInputDialog, QLineEdit, QMessageBox, QWidget
 
-from desktop import boundaries, curation, history, kb, queries
+from desktop import boundaries, curation, history, kb, queries, team
 from desktop.changes import Changes
 from desktop.errors import CurateError
 from desktop.text import grapheme_boundaries, snap_selection
@@ -38,6 +38,8 @@ class CurationActions(QObject):
         super().__init__(parent)
         self.ops, self.view, self.articles, self.message = ops, view, articles, message
         self.window = parent
+        #: J/K go least certain first (the learning dock's choice; the window sets this)
+        self.least_certain_first: Callable[[], bool] = lambda: False
         self._bounds: Optional[list[int]] = None
         self._bounds_of: Optional[int] = None
 
@@ -58,7 +60,7 @@ class CurationActions(QObject):
             ("deselect", self.deselect), ("confirm_all", self.confirm_all), ("mark_done", self.mark_done),
             ("mark_in_progress", self.mark_in_progress), ("next_article", lambda: self.step_article(+1)),
             ("prev_article", lambda: self.step_article(-1)), ("undo", lambda: self.undo_redo(history.undo, "undo")),
-            ("redo", lambda: self.undo_redo(history.redo, "redo")),
+            ("redo", lambda: self.undo_redo(history.redo, "redo")), ("assign", self.ask_assign),
         ):
             actions.bind(name, handler)
         for n in range(1, TYPE_KEYS + 1):
@@ -66,8 +68,19 @@ class CurationActions(QObject):
 
     # -- helpers -----------------------------------------------------------------------------------
 
-    def run(self, op) -> Optional[Changes]:
-        return self.ops.run(op, initiator=self)
+    def run(self, op, mention_id: Optional[int] = None) -> Optional[Changes]:
+        """Run ``op`` on the open article; if a colleague changed its rows first (team mode),
+        the refusal is shown and the article re-read."""
+        aid = self.view.article_id
+        stale = Changes(articles=frozenset() if aid is None else frozenset({aid}),
+                        mentions=frozenset() if mention_id is None else frozenset({mention_id}))
+        return self.ops.run(op, initiator=self, stale=stale)
+
+    def seen(self, mention_id: Optional[int]) -> Optional[int]:
+        """The version of the mention as the window shows it (the core refuses the action if
+        the row has moved on since)."""
+        s = self.view.text_pane.span(mention_id)
+        return s.version if s is not None else None
 
     @property
     def db(self):
@@ -87,7 +100,8 @@ class CurationActions(QObject):
             self.articles.view.setFocus()
             return
         mid = self.need_mention()
-        ch = self.run(lambda db: curation.confirm(db, mid)) if mid is not None else None
+        v = self.seen(mid)
+        ch = self.run(lambda db: curation.confirm(db, mid, seen_version=v), mid) if mid is not None else None
         if ch is not None:
             self._advance_after(mid)
             if ch.value.entity_id is not None:
@@ -112,7 +126,8 @@ class CurationActions(QObject):
 
     def reject(self) -> None:
         mid = self.need_mention()
-        if mid is not None and self.run(lambda db: curation.reject(db, mid)):
+        v = self.seen(mid)
+        if mid is not None and self.run(lambda db: curation.reject(db, mid, seen_version=v), mid):
             self._advance_after(mid)
 
     def _advance_after(self, mid: int) -> None:
@@ -125,7 +140,8 @@ class CurationActions(QObject):
     def delete_mention(self) -> None:
         mid = self.need_mention()
         if mid is not None:
-            self.run(lambda db: curation.delete_mention(db, mid))
+            v = self.seen(mid)
+            self.run(lambda db: curation.delete_mention(db, mid, seen_version=v), mid)
 
     def set_type_key(self, n: int) -> None:
         types = self.view.types
@@ -137,7 +153,8 @@ class CurationActions(QObject):
             return
         mid = self.need_mention()
         if mid is not None:
-            self.run(lambda db: curation.set_type(db, mid, type_name))
+            v = self.seen(mid)
+            self.run(lambda db: curation.set_type(db, mid, type_name, seen_version=v), mid)
 
     def add_from_selection_as_current(self) -> None:
         s = self.view.text_pane.span(self.view.selected_mention)
@@ -194,7 +211,8 @@ class CurationActions(QObject):
             self.ops.fail("Select the new extent of the mention in the text first", self)
             return
         start, end = snap_selection(self.view.article_text, *sel)
-        if start < end and self.run(lambda db: curation.set_span(db, mid, start, end)):
+        v = self.seen(mid)
+        if start < end and self.run(lambda db: curation.set_span(db, mid, start, end, seen_version=v), mid):
             self.view.text_pane.clear_selection()
 
     def _grapheme_bounds(self) -> list[int]:
@@ -210,7 +228,7 @@ class CurationActions(QObject):
         start, end = boundaries.move_edge(self.view.article_text, self._grapheme_bounds(), s.start, s.end,
                                           edge, forward, word=word)
         if (start, end) != (s.start, s.end):
-            self.run(lambda db: curation.set_span(db, s.id, start, end))
+            self.run(lambda db: curation.set_span(db, s.id, start, end, seen_version=s.version), s.id)
 
     # -- moving around -----------------------------------------------------------------------------
 
@@ -219,8 +237,7 @@ class CurationActions(QObject):
         spans = [s for s in pane.visible_spans() if not suggestions_only or s.status == "suggested"]
         if not spans:
             return None
-        dock = getattr(self.window, "learning_dock", None)
-        if suggestions_only and dock is not None and dock.least_certain.isChecked():
+        if suggestions_only and self.least_certain_first():
             from desktop.ui.learning_view import neighbour
 
             return neighbour(spans, mid, direction)
@@ -288,7 +305,8 @@ class CurationActions(QObject):
                 return
             if answer == CONFIRM_ALL and self.run(lambda db: curation.confirm_all(db, aid)) is None:
                 return
-        if not self.run(lambda db: curation.set_article_status(db, aid, "done")):
+        v = self.view.article_version
+        if not self.run(lambda db: curation.set_article_status(db, aid, "done", seen_version=v)):
             return
         nxt = self.articles.next_unfinished(aid)
         if nxt is None:
@@ -302,7 +320,8 @@ class CurationActions(QObject):
     def mark_in_progress(self) -> None:
         aid = self.view.article_id
         if aid is not None:
-            self.run(lambda db: curation.set_article_status(db, aid, "in_progress"))
+            v = self.view.article_version
+            self.run(lambda db: curation.set_article_status(db, aid, "in_progress", seen_version=v))
 
     def step_article(self, step: int) -> None:
         aid, at_end = self.articles.neighbour(step)
@@ -312,6 +331,28 @@ class CurationActions(QObject):
             self.message("Last article" if step > 0 else "First article")
             return
         self.window.open_article(aid)
+
+    def ask_assign(self) -> None:
+        from .assign import AssignDialog
+
+        aid = self.view.article_id
+        art = queries.article(self.db, aid) if aid is not None else None
+        dlg = AssignDialog(queries.curators(self.db), art.title if art else None, len(self.articles.ids), self.window)
+        if dlg.exec():
+            name, listed = dlg.values()
+            self.assign(name, list(self.articles.ids) if listed else ([aid] if aid is not None else []))
+
+    def assign(self, to: str, ids: list[int]) -> Optional[Changes]:
+        """Give ``ids`` to ``to`` (empty: nobody), one undoable action."""
+        if not ids:
+            self.ops.fail("No article to assign", self)
+            return None
+        ch = self.run(lambda db: Changes(articles=frozenset(team.assign(db, to, ids)), history=True))
+        if ch is not None:
+            if self.articles.mine.isChecked():  # given away (or to me): "Mine" lists them anew
+                self.articles.model.reload()
+            self.message(f"Gave {queries.plural(len(ch.articles), 'article')} to {to or 'nobody'} — Ctrl+Z undoes")
+        return ch
 
     def update_undo_labels(self, actions: Actions) -> None:
         """"Undo <action>" / "Redo <action>" from the history (the tool bar keeps a short label)."""

@@ -369,11 +369,18 @@ class LinkPanel(QWidget):
     def link_selected(self) -> bool:
         return self.link_candidate(self.candidates.currentIndex().row())
 
+    def _stale(self) -> Changes:
+        """What to re-read when a colleague changed the mention first: it and its article."""
+        m = self._mention
+        return Changes(articles=frozenset({m.article_id}), mentions=frozenset({m.id})) if m is not None else Changes()
+
     def link_to(self, entity_id: int) -> bool:
         mid = self.mention_id
         if mid is None:
             return False
-        if self.ops.run(lambda db: curation.link(db, mid, entity_id), initiator=self) is None:
+        v = self._mention.version if self._mention is not None else None  # as the curator saw it
+        if self.ops.run(lambda db: curation.link(db, mid, entity_id, seen_version=v), initiator=self,
+                        stale=self._stale()) is None:
             return False
         self._after_link(mid)
         return True
@@ -382,7 +389,9 @@ class LinkPanel(QWidget):
         mid = self.mention_id
         if mid is None or self.current_entity_id() is None:
             return False
-        if self.ops.run(lambda db: curation.link(db, mid, None), initiator=self) is None:
+        v = self._mention.version if self._mention is not None else None
+        if self.ops.run(lambda db: curation.link(db, mid, None, seen_version=v), initiator=self,
+                        stale=self._stale()) is None:
             return False
         show_message(self.message, "")
         return True

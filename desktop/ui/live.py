@@ -15,7 +15,8 @@ from typing import Any, Optional
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QLabel
 
-from desktop import team
+from desktop import queries, team
+from desktop.changes import Changes
 from desktop.errors import CurateError
 from desktop.team import Watcher
 
@@ -48,8 +49,10 @@ class LiveView(QObject):
         self.beat = 0.0
         self.lock_note = ""
         self.seen_aid: Optional[int] = None
+        self.mark: Optional[queries.Mark] = None  # where the data stood at the last change seen
         try:  # from now on: what changes after the window has read its state
             self.db, self.watcher = window.db, Watcher(window.db)
+            self.mark = queries.mark(window.db)
         except Exception:  # noqa: BLE001 - unreachable now: the first tick shows the banner
             self.watcher = None
 
@@ -63,7 +66,10 @@ class LiveView(QObject):
             if self.watcher is None or self.db is not db:  # first tick, or another database opened
                 self.close_watcher()
                 self.db, self.watcher = db, Watcher(db)
+                self.mark = queries.mark(db)
             changes = self.watcher.poll(0)
+            if changes is not None:
+                changes = self._precise(db, changes)
         except (CurateError, OSError, Exception) as exc:  # noqa: BLE001 - any failure: the server is away
             self._set_lost(True, str(exc))
             self.close_watcher()
@@ -75,12 +81,26 @@ class LiveView(QObject):
             if changes.summary:
                 self.window.show_message(changes.summary)
 
+    def _precise(self, db, changes: Changes) -> Changes:
+        """A colleague's import or detection run writes no history, so the watcher can only say
+        "everything"; what it added since the last change seen is read instead (new articles,
+        their mentions, new entities), so only those are re-read here too."""
+        before, self.mark = self.mark, queries.mark(db)
+        if not changes.everything or before is None:
+            return changes
+        rows = queries.changed_since(db, before)
+        if rows.everything:
+            return changes
+        return Changes(articles=rows.articles, mentions=rows.mentions, entities=rows.entities,
+                       aliases=rows.aliases, relations=rows.relations, entity_types=rows.entity_types,
+                       relation_types=rows.relation_types, summary=changes.summary)
+
     def _soft_lock(self, db) -> None:
         """Hold a soft lock on the open article (renewed every HEARTBEAT_S) and say when a
         colleague holds it ("alice is curating this article"); viewing is never refused."""
         import time
 
-        aid = getattr(self.window, "article_id", None)
+        aid = self.window.article_id
         if db.read_only:
             return
         if aid == self.locked and self.lock_db is db and time.monotonic() - self.beat < team.HEARTBEAT_S:

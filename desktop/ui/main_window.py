@@ -90,6 +90,7 @@ class MainWindow(QMainWindow):
         self.view.reload_types()
         self._stats_timer = QTimer(self, singleShot=True, interval=200, timeout=self._update_stats)
         self.learning_dock = install_learning(self)  # learning statistics; trains after N confirmations
+        self.curation.least_certain_first = self.learning_dock.least_certain.isChecked
         self._restore_settings()
         self._update_undo_labels()
         self._update_stats()
@@ -133,6 +134,9 @@ class MainWindow(QMainWindow):
                     self.type_menu = menu.addMenu("Set &type")
                     for n in range(1, TYPE_KEYS + 1):
                         self.type_menu.addAction(self.actions[type_action_name(n)])
+
+        self.article_view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.article_view.addAction(self.actions["assign"])  # right-click an article: Assign to…
 
     def _build_toolbar(self) -> None:
         tb = self.addToolBar("Curation")
@@ -275,8 +279,7 @@ class MainWindow(QMainWindow):
             s.max_file_size_mb = max_file_size_mb
         if train_every is not None:
             s.train_every = train_every
-            if getattr(self, "learning_dock", None) is not None:
-                self.learning_dock.show_every()
+            self.learning_dock.show_every()
         s.autolink_threshold = autolink_threshold
         applied = s.apply_autolink_threshold()
         self.text_pane.set_font_size(font_size)

@@ -9,7 +9,11 @@ is quick, on the worker thread (:mod:`desktop.ui.worker`) when it can be slow �
   the same signal);
 * on a :class:`~desktop.errors.CurateError`, emits ``failed(message, initiator)``: the window
   shows it in the status bar, and the panel that started the action next to its controls.  No
-  caller catches a CurateError itself.
+  caller catches a CurateError itself;
+* when the refusal is a :class:`~desktop.history.StaleError` (team mode: a colleague changed the
+  rows since the curator read them), it also publishes ``stale`` — what the caller showed, by
+  default everything — so the window shows the rows as they are now; the caller's ``stale`` is
+  published after any other refusal too (the rows may be gone: a colleague deleted them).
 
 Any other exception is a bug: it reaches the application's exception hook (a dialog and the log).
 """
@@ -20,9 +24,10 @@ from typing import Any, Callable, Optional
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop.changes import Changes
+from desktop.changes import EVERYTHING, Changes
 from desktop.db import Database
 from desktop.errors import CurateError
+from desktop.history import StaleError
 
 from .worker import Job, JobRunner
 
@@ -45,33 +50,41 @@ class Ops(QObject):
         self.db = db
 
     def run(self, op: Op, *, initiator: Any = None, success: Optional[Callable[[Changes], None]] = None,
-            background: str = "") -> Optional[Changes]:
+            background: str = "", stale: Optional[Changes] = None) -> Optional[Changes]:
         """Run ``op(db)``.  ``success`` is called with its Changes after the panels refreshed.
         With ``background`` (the job's name) it runs on the worker thread and this returns None;
-        without, it returns the Changes (None when the core refused)."""
+        without, it returns the Changes (None when the core refused).  ``stale``: what to
+        re-read when a colleague changed the rows first (the article the action was on)."""
         if background and self.runner is not None:
-            self._run_in_background(op, initiator, success, background)
+            self._run_in_background(op, initiator, success, background, stale)
             return None
         try:
             changes = op(self.db)
         except CurateError as exc:
-            self.fail(str(exc), initiator)
+            self._refused(exc, initiator, stale)
             return None
         self._succeeded(changes, initiator, success)
         return changes
 
-    def _run_in_background(self, op: Op, initiator: Any, success, name: str) -> None:
+    def _refused(self, exc: CurateError, initiator: Any, stale: Optional[Changes]) -> None:
+        self.fail(str(exc), initiator)
+        if isinstance(exc, StaleError):
+            self.publish(stale if stale is not None else EVERYTHING, None)
+        elif stale is not None:  # any refusal re-reads the rows it was on: they may be gone
+            self.publish(stale, None)  # (a colleague deleted the mention)
+
+    def _run_in_background(self, op: Op, initiator: Any, success, name: str, stale: Optional[Changes]) -> None:
         if self.runner.busy:
             self.fail("Another job is running; wait for it or cancel it", initiator)
             return
         job = Job(name, self.db.path, lambda db, _progress, _cancel: op(db))
         job.signals.finished.connect(lambda changes: self._succeeded(changes, initiator, success))
-        job.signals.failed.connect(lambda exc, tb: self._background_failed(exc, tb, initiator))
+        job.signals.failed.connect(lambda exc, tb: self._background_failed(exc, tb, initiator, stale))
         self.runner.start(job)
 
-    def _background_failed(self, exc: BaseException, tb: str, initiator: Any) -> None:
+    def _background_failed(self, exc: BaseException, tb: str, initiator: Any, stale: Optional[Changes]) -> None:
         if isinstance(exc, CurateError):
-            self.fail(str(exc), initiator)
+            self._refused(exc, initiator, stale)
         else:  # a bug on the worker thread: the same dialog as one on the UI thread
             from .errors import show_error
 

@@ -42,6 +42,8 @@ class Span:
     entity: str = ""
     value: Optional[str] = None
     entity_id: Optional[int] = None
+    #: the row version read (team mode: an action on it is refused if a colleague changed it since)
+    version: Optional[int] = None
 
 
 def blend(base: QColor, colour: QColor, amount: float) -> QColor:

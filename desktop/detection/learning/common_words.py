@@ -3,7 +3,8 @@
 Each language pack's ``common_words.txt`` (``resources/languages/bn/``, ``…/hi/``) lists
 ordinary words (from the Hunspell dictionaries Debian ships as hunspell-bn and hunspell-hi) that the detector finds as a
 place only because they look like a place's name (মানুষ ~ Manaus, আদান in আদান-প্রদান ~ Adana,
-वर्ष).  Such a candidate from the starter lists (source ``gazetteer``) is kept only with a second
+वर्ष).  Such a candidate from the starter lists (source ``gazetteer``), or from the model, which
+learns from the lists' features, is kept only with a second
 signal: a kind-of-place word right after it (জেলা, नदी, district), or a capital in Latin script.
 A KB link the curator confirmed makes the word a learned alias, which this filter never drops.
 """
@@ -29,7 +30,7 @@ class CommonWordFilter:
         self.place_words = place_words
 
     def needs_signal(self, c: Candidate) -> bool:
-        return c.type == "LOC" and c.source == "gazetteer" and fold(c.text) in self.words
+        return c.type == "LOC" and c.source in ("gazetteer", "model") and fold(c.text) in self.words
 
     def has_signal(self, text: str, c: Candidate) -> bool:
         if c.text[:1].isascii() and c.text[:1].isupper():

@@ -138,11 +138,17 @@ def split(docs: Sequence[Doc], folds: int = 5) -> list[tuple[list[Doc], list[Doc
             for f in range(k)]
 
 
-def evaluate(docs: Sequence[Doc], k: Knowledge, baseline: Baseline, *, folds: int = 1) -> dict:
+#: (tagger, text, the baseline's candidates) -> the suggestions when the model joins the rules
+Combine = Callable[["Tagger", str, Sequence[Candidate]], Sequence[Candidate]]
+
+
+def evaluate(docs: Sequence[Doc], k: Knowledge, baseline: Baseline, *, folds: int = 1,
+             combine: Combine | None = None) -> dict:
     """Held-out evaluation: the model trained on the other articles against the baseline detector
     on the same held-out articles.  ``folds=1`` runs one 80/20 split (the first fold of five);
-    more runs that many folds and adds their counts."""
-    model_pred, base_pred, gold = [], [], []
+    more runs that many folds and adds their counts.  With ``combine``, also the rules with the
+    model joined as detection uses it (its spans added, its vetoes applied): ``"combined"``."""
+    model_pred, base_pred, comb_pred, gold = [], [], [], []
     parts = split(docs, 5)[:folds] if folds >= 1 else split(docs, 5)
     for n, (tr, te) in enumerate(parts):
         data = train(tr, k, baseline)
@@ -153,11 +159,18 @@ def evaluate(docs: Sequence[Doc], k: Knowledge, baseline: Baseline, *, folds: in
             base_pred += [(key, c.start, c.end, c.type) for c in base]
             if tagger is not None:
                 model_pred += [(key, c.start, c.end, c.type) for c in tagger.tag(d.text, k, baseline, base)]
+                if combine is not None:
+                    comb_pred += [(key, c.start, c.end, c.type) for c in combine(tagger, d.text, base)]
+            elif combine is not None:
+                comb_pred += [(key, c.start, c.end, c.type) for c in base]
             gold += [(key, s, e, t) for s, e, t in d.spans]
     flat = lambda xs: [((a, s), e, t) for a, s, e, t in xs]  # noqa: E731  (score's (start, end, type))
-    return {
+    out = {
         "model": score(flat(model_pred), flat(gold)),
         "baseline": score(flat(base_pred), flat(gold)),
         "held_out_mentions": len(gold),
         "held_out_types": dict(Counter(t for *_, t in gold)),
     }
+    if combine is not None:
+        out["combined"] = score(flat(comb_pred), flat(gold))
+    return out

@@ -6,7 +6,10 @@
   a learned surface that itself carries a case ending is learned as its stem.
 * **Other scripts.**  Every learned surface is also indexed by the per-word cross-script keys of
   the linker (:func:`desktop.language.keys.phonetic_key`: romanised, reduced to a consonant
-  skeleton), so confirming সাকিব আল হাসান suggests साकिब अल हसन and Shakib Al Hasan.  Only words of
+  skeleton), so confirming সাকিব আল হাসান suggests साकिब अल हसन and Shakib Al Hasan; a generic word
+  of a name is keyed by its meaning (``glosses.tsv`` of the language packs), so confirming Joint
+  Rivers Commission suggests যৌথ নদী কমিশন and संयुक्त नदी आयोग, word for word.  In a name of two
+  words or more one word may be a letter off (বাংলাদেশ ~ बांग्लादेश, আউয়াল ~ Awal).  Only words of
   another script are compared (the same script is found exactly), a Latin word must start with
   a capital, and a key must have three letters or more.
 * **Numbered events.**  A learned EVENT name followed by a year or number (X-2019, X – 2019,
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable
 
 import regex
@@ -36,10 +40,35 @@ from desktop.language.fold import NormView, fold
 from desktop.detection.learning.tokens import _split_ending, script
 
 #: a year or number joined to an event name: "-2019", " – 2019", " 2019", "-২০১৯"
-_NUMBER_AFTER = regex.compile(r"(?:\s*[-‐-―]\s*|\s)(\p{Nd}{1,4})(?!\p{L}|\p{M}|\p{Nd})")
+_NUMBER_AFTER = regex.compile(r"(?:\s*[-‐-―]\s*|\s)(\p{Nd}{1,4})(?!\p{Nd})")
+_WORD_GOES_ON = regex.compile(r"\p{L}|\p{M}")
 _NUMBER_TAIL = regex.compile(r"^(.*?\S)(?:\s*[-‐-―]\s*|\s)\p{Nd}{1,4}$")
 _MIN_KEY = 3
 _WORD = regex.compile(r"[\p{L}\p{M}\p{N}\u200c\u200d]+")
+
+
+@lru_cache(maxsize=1)
+def glosses() -> dict[str, str]:
+    """Folded word -> "=concept" from the packs' ``glosses.tsv`` (কমিশন, आयोग, Commission ->
+    "=commission"): generic words of names, translated rather than transliterated."""
+    from desktop.language.data import read_rows
+    from desktop.paths import resource
+
+    out: dict[str, str] = {}
+    for path in sorted(resource("languages").glob("*/glosses.tsv")):
+        for row in read_rows(path):
+            if len(row) >= 2 and row[0] and row[1]:
+                out.setdefault(fold(row[1]), "=" + row[0])
+    return out
+
+
+@lru_cache(maxsize=65536)
+def word_key(word: str) -> str:
+    """A word's cross-script key: its gloss concept when it has one, else the linker's
+    phonetic key (a romanised consonant skeleton)."""
+    from desktop.language.keys import phonetic_key
+
+    return glosses().get(fold(word)) or phonetic_key(word)
 
 
 @dataclass
@@ -87,6 +116,19 @@ class RejectedContexts:
     def __contains__(self, ctx: tuple[str, str, str]) -> bool:
         before, surface, after = ctx
         return (before, surface) in self.before or (surface, after) in self.after
+
+
+def _near(a: str, b: str) -> bool:
+    """Two phonetic keys one letter apart (an insertion, deletion or substitution), the longer of
+    three letters or more: transliterations differ that much (বাংলাদেশ bnlds ~ बांग्लादेश bnglds,
+    আউয়াল al ~ Awal abl).  Gloss concepts (``=…``) must match exactly."""
+    if a == b or a.startswith("=") or b.startswith("=") or abs(len(a) - len(b)) > 1 or max(len(a), len(b)) < 3:
+        return a == b
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    if len(a) > len(b):
+        a, b = b, a
+    return any(b[:i] + b[i + 1:] == a for i in range(len(b)))
 
 
 class SurfaceLearner:
@@ -149,24 +191,24 @@ class SurfaceLearner:
 
     def _cross_index(self) -> dict[str, list[tuple[tuple[str, ...], str, str]]]:
         """first word's key -> [(all words' keys, script of the surface, folded surface)]."""
-        from desktop.language.keys import phonetic_key
-
         out: dict[str, list] = defaultdict(list)
         for k, lab in self.labels.items():
             words = [w for w in _WORD.findall(lab.surface) if any(ch.isalpha() for ch in w)]
             if not words or len(words) > 6:
                 continue
-            keys = tuple(phonetic_key(w) for w in words)
+            keys = tuple(word_key(w) for w in words)
             if not all(keys) or len("".join(keys)) < _MIN_KEY:
                 continue
+            if len(keys) == 1 and keys[0].startswith("="):
+                continue  # one generic word (Police ~ পুলিশ) names nothing by itself
             out[keys[0]].append((keys, script(words[0]), k))
+            if len(keys) >= 2:   # the first word may be spelled a little differently (see _near)
+                out["\x00" + keys[1]].append((keys, script(words[0]), k))
         return out
 
     def _cross_hits(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, learned key) where a run of words of another script has the same keys;
         a Bengali word may carry a case ending (the span ends before it)."""
-        from desktop.language.keys import phonetic_key
-
         if not self._cross:
             return []
         words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text) if any(ch.isalpha() for ch in m.group())]
@@ -177,7 +219,7 @@ class SurfaceLearner:
             if got is None:
                 w = words[i][2]
                 n = _split_ending(w)
-                got = memo[i] = (phonetic_key(w),) + ((phonetic_key(w[:-n]),) if n else ())
+                got = memo[i] = (word_key(w),) + ((word_key(w[:-n]),) if n else ())
             return got
 
         out = []
@@ -185,19 +227,24 @@ class SurfaceLearner:
             sc = script(w)
             if sc == "lat" and not w[:1].isupper():
                 continue
-            for k0 in keys(i):
-                for wkeys, src_script, surface in self._cross.get(k0, ()):
-                    if src_script == sc or i + len(wkeys) > len(words):
-                        continue
-                    end = self._match(words, i, wkeys, sc, keys)
-                    if end is not None:
-                        out.append((start, end, surface))
+            looked = [k for k0 in keys(i) for k in self._cross.get(k0, ())]
+            if i + 1 < len(words):
+                looked += [k for k1 in keys(i + 1) for k in self._cross.get("\x00" + k1, ())]
+            for wkeys, src_script, surface in dict.fromkeys(looked):
+                if src_script == sc or i + len(wkeys) > len(words):
+                    continue
+                end = self._match(words, i, wkeys, sc, keys)
+                if end is not None:
+                    out.append((start, end, surface))
         return out
 
     @staticmethod
     def _match(words, i: int, wkeys: tuple[str, ...], sc: str, keys) -> int | None:
-        """End offset when words[i:] continue with ``wkeys`` (the first already matched)."""
+        """End offset when words[i:] continue with ``wkeys``.  In a name of two words or more, one
+        word's key may be one letter off (:func:`_near`) when the others match exactly."""
         end = None
+        fuzzy = len(wkeys) < 2
+        exact_len = 0
         for j, want in enumerate(wkeys):
             s, e, w = words[i + j]
             if j and (script(w) != sc or (sc == "lat" and not w[:1].isupper()) or s - words[i + j - 1][1] > 2):
@@ -207,11 +254,25 @@ class SurfaceLearner:
                 end = e - _split_ending(w)
             elif want == ks[0]:
                 end = e
+            elif not fuzzy and len(ks) > 1 and _near(want, ks[1]):
+                fuzzy, end = True, e - _split_ending(w)
+                continue
+            elif not fuzzy and _near(want, ks[0]):
+                fuzzy, end = True, e
+                continue
             else:
                 return None
-        return end
+            exact_len += len(want)
+        return end if exact_len >= _MIN_KEY else None
 
     # -- suggestions -------------------------------------------------------------------------
+
+    @staticmethod
+    def _number_ends(text: str, e: int) -> bool:
+        """The number ends a word there, or only a case ending follows (সংলাপ ২০২৪ে)."""
+        from desktop.detection.gazetteer import ends_before_suffix
+
+        return not _WORD_GOES_ON.match(text, e) or ends_before_suffix(text, e, lexicon())
 
     def suggest(self, text: str) -> list[Candidate]:
         """Learned candidates in ``text`` (may overlap each other; the caller resolves)."""
@@ -226,11 +287,13 @@ class SurfaceLearner:
                 found.append((a, b, norm[s:e]))
         found += self._cross_hits(text)
         out = []
+        seen: set[tuple[int, int, str]] = set()
         for a, b, key in dict.fromkeys(found):
             typ, conf, eid = self.best[key]
-            if typ == "EVENT" and (m := _NUMBER_AFTER.match(text, b)):
+            if typ == "EVENT" and (m := _NUMBER_AFTER.match(text, b)) and self._number_ends(text, m.end()):
                 b = m.end()
-            if context_key(text, a, b) in self.rejected_contexts:
+            if context_key(text, a, b) in self.rejected_contexts or (a, b, typ) in seen:
                 continue
+            seen.add((a, b, typ))
             out.append(Candidate(a, b, text[a:b], typ, "learned", conf, None, eid))
         return out

@@ -1,6 +1,7 @@
 """English persons: two or three capitalised words right before a verb of saying ("Ravi Kumar
 said"), right after one and followed by punctuation or a lower-case word ("said Ravi Kumar,"),
-or before ", who" / ", whose" / a lower-case office (", director general of").  Never after "the", never with a known name, a title or an
+or before ", who" / ", whose" / a lower-case office (", director general of"), or before "of the"
+and an organisation's name.  Never after "the", never with a known name, a title or an
 organisation word.  The persons found here, and the known persons the spelling variants found,
 are remembered for the rest of the article (:mod:`.memory`).
 """
@@ -12,6 +13,7 @@ from desktop.detection.suggest import Context, Raw
 from desktop.language.lexicon import Lexicon
 
 name = "english_persons"
+_OF_THE = " of the "
 
 
 def suggest(ctx: Context, lex: Lexicon) -> list[Raw]:
@@ -29,8 +31,27 @@ def suggest(ctx: Context, lex: Lexicon) -> list[Raw]:
                 r = _person_before_comma(cctx, s - 2)
                 if r:
                     found.append(r)
+    found += _person_of_org(ctx, lex, cctx)
     ctx.memory += person_memory(ctx.norm, ctx.step_output.get("variants", []) + found)
     return found
+
+
+def _person_of_org(ctx: Context, lex: Lexicon, cctx: CueContext | None) -> list[Raw]:
+    """"Rajesh Kumar Sinha of the Central Water Commission": two or three capitalised words right
+    before "of the" and an organisation's name (found by the lists or the rules before this
+    step).  The words must not be a title, an organisation word or part of a longer capitalised
+    run (:func:`_person_ok`)."""
+    norm = ctx.norm
+    starts = [r.start for r in ctx.raws if r.type == "ORG" and norm.startswith(_OF_THE, r.start - len(_OF_THE))]
+    if not starts:
+        return []
+    cctx = cctx or CueContext(norm, ctx.text, ctx.view, ctx.raws, lex)
+    out = []
+    for s in starts:
+        toks, _ = _name_run(cctx, s - len(_OF_THE) + 1, forward=False)   # from "of"
+        if 2 <= len(toks) <= 3 and _person_ok(cctx, toks[-1][0], toks[0][1]):
+            out.append(Raw(toks[-1][0], toks[0][1], "PERSON", "rule", 0.65))
+    return out
 
 
 def _capital_near(norm: str, text: str, view, s: int, e: int) -> tuple[bool, bool]:

@@ -94,7 +94,7 @@ def _indic_orgs(lex: Lexicon, norm, words: Words, raws, title_spans) -> list[Raw
                 # not two names (সেনাবাহিনী এবং ... বাহিনী: a head word before the connector) nor two
                 # adjectives (অর্থনৈতিক এবং নিরাপত্তা সংস্থা: a description)
                 if t0 is not None and t0[1] < t[0] and not norm[t0[1]:t[0]].strip(" \t") and modifier(t0) \
-                        and w0 not in lex.org_weak and w0 not in lex.org_keywords and places.get(t0[0]) != t0[1] \
+                        and w0 not in lex.org_weak and w0 not in lex.org_keywords and t0[0] not in known_starts \
                         and not w0.endswith(adj_endings):
                     mods += [t, t0]
                     pos = t0[0]
