@@ -118,9 +118,13 @@ def find_entities(db: Database, text: str = "", type: Optional[str] = None, limi
         if type:
             q = q.where(Entity.type == type)
         if key:
-            like = f"%{key.replace('%', '').replace('_', '')}%"
-            sub = select(Alias.entity_id).where(Alias.key.like(like))  # type: ignore[attr-defined]
-            q = q.where(or_(func.lower(Entity.name).like(like), Entity.id.in_(sub)))  # type: ignore[union-attr]
+            # the text is literal: %, _ and \ are escaped with one explicit escape character, since
+            # PostgreSQL's LIKE treats a backslash as an escape by default and SQLite's does not
+            literal = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            like = f"%{literal}%"
+            sub = select(Alias.entity_id).where(Alias.key.like(like, escape="\\"))  # type: ignore[attr-defined]
+            q = q.where(or_(func.lower(Entity.name).like(like, escape="\\"),  # type: ignore[union-attr]
+                            Entity.id.in_(sub)))  # type: ignore[union-attr]
         ids = list(s.exec(q.limit(limit)))
         if key:
             types = [type] if type else [t.name for t in s.exec(select(EntityType).order_by(EntityType.position))]

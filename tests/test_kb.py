@@ -389,3 +389,21 @@ def test_a_long_kb_import_commits_in_parts_each_undoable(db, tmp_path, monkeypat
     history.undo(db)  # the newest part only
     with db.session() as s:
         assert len(s.exec(select(Entity).where(Entity.name.like("Zzyxville %"))).all()) == 4
+
+
+def test_find_entities_takes_the_text_literally_on_both_backends(anydb):
+    """%, _ and a backslash in the filter box are characters, not patterns, on SQLite and PostgreSQL."""
+    from desktop import curation
+
+    for name in ("x\\y", "xy", "a_b", "axb", "50% Club", "500 Club"):
+        curation.create_entity(anydb, name, "ORG")
+
+    def found(text):
+        return {r.name for r in kb.find_entities(anydb, text, type="ORG")} & {
+            "x\\y", "xy", "a_b", "axb", "50% Club", "500 Club"}
+
+    # as patterns, each of these would match every name (or, for the backslash, none on PostgreSQL)
+    assert found("%") == {"50% Club"}
+    assert found("_") == {"a_b"}
+    assert found("\\") == {"x\\y"}
+    assert kb.find_entities(anydb, "x\\y", type="ORG")[0].name == "x\\y"

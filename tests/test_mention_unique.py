@@ -1,5 +1,6 @@
 """Schema 8: one mention per (article, start, end, type), on both backends."""
 import pytest
+from sqlmodel import select
 
 from desktop import curation
 from desktop.db import SCHEMA_VERSION
@@ -31,7 +32,7 @@ def test_writer_skips_a_duplicate_suggestion(anydb):
         assert anydb.insert_rows(s, Mention.__table__, cols, [row, (aid, 10, 15, "Delhi", "LOC")],
                                  skip_conflicts=True, constants=K) == 1
     with anydb.session() as s:
-        assert s.query(Mention).count() == 2
+        assert len(s.exec(select(Mention)).all()) == 2
 
 
 def test_a_span_edit_onto_another_mention_is_refused_in_one_line(anydb):
