@@ -231,7 +231,7 @@ def link(db: Database, mention_id: int, entity_id: Optional[int], *,
         return Changes.from_tracker(t, value=m, entry=entry)
 
 
-def expect_all(t: Tracker, model: type, seen_versions: Optional[Mapping[int, int]],
+def expect_all(t: Tracker, model: type, seen_versions: Optional[Mapping[int, Optional[int]]],
                shown: str = "the article") -> None:
     """:meth:`Tracker.expect` for several rows of ``model`` (id -> version the curator saw); a
     row deleted since is refused too, naming who deleted it.  None: no check."""
@@ -246,7 +246,7 @@ def expect_all(t: Tracker, model: type, seen_versions: Optional[Mapping[int, int
 
 
 def confirm_all(db: Database, article_id: int, *,
-                seen_versions: Optional[Mapping[int, int]] = None) -> Changes:
+                seen_versions: Optional[Mapping[int, Optional[int]]] = None) -> Changes:
     """Confirm every suggestion in the article; ``count`` says how many.
 
     ``seen_versions`` (mention id -> version, the suggestions the curator saw): if a colleague

@@ -288,7 +288,7 @@ def remove_alias(db: Database, alias_id: int, *, seen_version: Optional[int] = N
 
 
 def merge(db: Database, survivor_id: int, other_id: int, *,
-          seen_versions: Optional[Mapping[int, int]] = None) -> Changes[Entity]:
+          seen_versions: Optional[Mapping[int, Optional[int]]] = None) -> Changes[Entity]:
     """Merge ``other`` into ``survivor``: its mentions and aliases move (an alias the survivor
     already has is dropped), its name becomes an alias, an external id or description the
     survivor lacks is taken over, and ``other`` is deleted.  ``seen_versions``: entity id ->
@@ -328,7 +328,7 @@ def merge(db: Database, survivor_id: int, other_id: int, *,
 
 
 def split(db: Database, entity_id: int, alias_ids: Iterable[int], name: Optional[str] = None, *,
-          seen_versions: Optional[Mapping[int, int]] = None) -> Changes[Entity]:
+          seen_versions: Optional[Mapping[int, Optional[int]]] = None) -> Changes[Entity]:
     """Move the given aliases to a new entity of the same type (named ``name``, else after the
     first of them) with the mentions whose surface matches one of them.  ``seen_versions``:
     alias id -> version as the curator saw the aliases; refused if a colleague changed or
