@@ -906,7 +906,7 @@ def _to_v3(c) -> None:
     c.exec_driver_sql("DROP INDEX IF EXISTS ix_mention_type")
 
 
-#: Tables whose ids are never reused (issue 11: an undo record names rows by id).
+#: Tables whose ids are never reused (an undo record names rows by id).
 NEVER_REUSED = ("entity", "alias", "mention", "relation")
 #: Tables with a row version (``version``), bumped by every tracked change (no lost update).
 VERSIONED = ("article", "entity", "alias", "mention", "relation")

@@ -140,7 +140,7 @@ class Settings:
 
     @property
     def train_every(self) -> int:
-        """Learning: train the model in the background after this many new confirmations (issue 12)."""
+        """Learning: train the model in the background after this many new confirmations."""
         from desktop.detection.learning.store import EVERY
 
         return max(MIN_TRAIN_EVERY, min(MAX_TRAIN_EVERY, self._get(KEY_TRAIN_EVERY, EVERY, int)))
