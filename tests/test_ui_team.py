@@ -211,3 +211,23 @@ def test_confirm_all_after_a_colleague_retyped_a_suggestion_is_refused_and_rerea
     assert queries.mention(anydb, m1).status == "confirmed" and len(errors) == 1
     assert (queries.mention(anydb, m2).type, queries.mention(anydb, m2).status) == ("ORG", "confirmed")
     assert "Confirmed 1 suggestion" in w.statusBar().currentMessage()
+
+
+def test_mark_done_leaves_a_suggestion_a_colleague_added_meanwhile_for_review(qtbot, db, tmp_path, monkeypatch):
+    from desktop.ui import curation_actions
+
+    (aid,) = add_articles(db, TEXT)
+    m1 = suggest(db, aid, TEXT, "Rahim Uddin")
+    w = make_window(qtbot, db, tmp_path / "s.ini")
+    w.open_article(aid)
+    try:
+        history.set_user("bob")
+        m2 = suggest(db, aid, TEXT, "Karim Ahmed")                     # bob's detection, unseen here
+    finally:
+        history.set_user(None)
+    monkeypatch.setattr(w.curation, "ask_unreviewed", lambda n: curation_actions.CONFIRM_ALL)
+    w.actions["mark_done"].trigger()
+    assert queries.mention(db, m1).status == "confirmed"
+    assert queries.mention(db, m2).status == "suggested"               # never confirmed unseen
+    assert queries.article(db, aid).status != "done" and w.article_id == aid
+    assert "1 suggestion added since you opened the article was left" in w.statusBar().currentMessage()

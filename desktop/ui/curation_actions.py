@@ -309,10 +309,15 @@ class CurationActions(QObject):
             answer = self.ask_unreviewed(n)
             if answer == CANCEL:
                 return
-            seen = self.shown_suggestions()
-            if answer == CONFIRM_ALL and self.run(
-                    lambda db: curation.confirm_all(db, aid, seen_versions=seen)) is None:
-                return
+            if answer == CONFIRM_ALL:
+                seen = self.shown_suggestions()
+                ch = self.run(lambda db: curation.confirm_all(db, aid, seen_versions=seen))
+                if ch is None:
+                    return
+                if ch.notes:  # suggestions a colleague added meanwhile: review them before done
+                    self.message("; ".join([f"Confirmed {queries.plural(ch.count or 0, 'suggestion')}",
+                                            *ch.notes, "the article stays open"]))
+                    return
         v = self.view.article_version
         if not self.run(lambda db: curation.set_article_status(db, aid, "done", seen_version=v)):
             return
