@@ -386,3 +386,15 @@ def test_confirm_all_leaves_suggestions_added_since_for_the_curator(anydb, art, 
     assert ch.count == 1 and "1 suggestion added since" in ch.notes[0]
     assert (_m(anydb, s1.id).status, _m(anydb, s2.id).status) == ("confirmed", "suggested")
     assert curation.confirm_all(anydb, art).count == 1               # the command line: all of them
+
+
+def test_confirm_all_after_a_colleague_deleted_a_suggestion_is_refused(anydb, art, as_user):
+    as_user("alice")
+    s1 = curation.add_mention(anydb, art, 0, 7, "PERSON", status="suggested").value
+    s2 = curation.add_mention(anydb, art, 18, 22, "PERSON", status="suggested").value
+    as_user("bob")
+    curation.delete_mention(anydb, s2.id)
+    as_user("alice")
+    with pytest.raises(history.StaleError, match=rf"mention {s2.id} was deleted by bob at .* nothing was saved"):
+        curation.confirm_all(anydb, art, seen_versions={s1.id: s1.version, s2.id: s2.version})
+    assert _m(anydb, s1.id).status == "suggested"
