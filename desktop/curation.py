@@ -6,7 +6,7 @@ entities.  Offsets are code points into the article text.
 
 from __future__ import annotations
 
-from typing import Iterable, Optional, TypeVar
+from typing import Iterable, Mapping, Optional, TypeVar
 
 from sqlmodel import Session, select
 
@@ -14,7 +14,7 @@ from desktop import text as textmod
 from desktop.changes import Changes
 from desktop.db import Database
 from desktop.errors import CurateError
-from desktop.history import Tracker
+from desktop.history import StaleError, Tracker, last_change
 from desktop.models import ARTICLE_STATUSES, MENTION_STATUSES, Alias, Article, Entity, EntityType, Mention
 
 
@@ -231,19 +231,49 @@ def link(db: Database, mention_id: int, entity_id: Optional[int], *,
         return Changes.from_tracker(t, value=m, entry=entry)
 
 
-def confirm_all(db: Database, article_id: int) -> Changes:
-    """Confirm every suggestion in the article; ``count`` says how many."""
+def expect_all(t: Tracker, model: type, seen_versions: Optional[Mapping[int, Optional[int]]],
+               shown: str = "the article") -> None:
+    """:meth:`Tracker.expect` for several rows of ``model`` (id -> version the curator saw); a
+    row deleted since is refused too, naming who deleted it.  None: no check."""
+    for row_id, version in (seen_versions or {}).items():
+        obj = t.session.get(model, row_id)
+        if obj is None:
+            table = model.__tablename__  # type: ignore[attr-defined]
+            who = last_change(t.session, table, row_id)
+            raise StaleError(f"{table} {row_id} was deleted{who} since you saw it; "
+                             f"nothing was saved ({shown} was reloaded)")
+        t.expect(obj, version, shown)
+
+
+def confirm_all(db: Database, article_id: int, *,
+                seen_versions: Optional[Mapping[int, Optional[int]]] = None) -> Changes:
+    """Confirm every suggestion in the article; ``count`` says how many.
+
+    ``seen_versions`` (mention id -> version, the suggestions the curator saw): if a colleague
+    changed or deleted any of them since, the whole action is refused (StaleError) and nothing
+    is confirmed — "all" means all of what the curator looked at, so a colleague's retype is
+    never confirmed unseen.  Suggestions that appeared since (a colleague's detection run) are
+    left suggested and the notes say how many.  None: every current suggestion (the command
+    line)."""
     with db.transaction() as s:
         art = require(s, Article, article_id)
         t = Tracker(s)
+        expect_all(t, Mention, seen_versions)
         n = 0
-        for m in s.exec(select(Mention).where(Mention.article_id == article_id, Mention.status == "suggested")):
+        unseen = 0
+        for m in s.exec(select(Mention).where(Mention.article_id == article_id, Mention.status == "suggested")
+                        .order_by(Mention.start, Mention.id)):
+            if seen_versions is not None and m.id not in seen_versions:
+                unseen += 1
+                continue
             t.update(m, status="confirmed")
             _learn_alias(t, m)
             n += 1
         _touch_article(t, art)
         entry = t.record("confirm_all", f"Confirm all {n} suggestion{'s' if n != 1 else ''}", article_id)
-        return Changes.from_tracker(t, count=n, entry=entry)
+        notes = [f"{unseen} suggestion{'s' if unseen != 1 else ''} added since you opened the article "
+                 f"{'were' if unseen != 1 else 'was'} left for you to review"] if unseen else []
+        return Changes.from_tracker(t, count=n, entry=entry, notes=notes)
 
 
 def set_article_status(db: Database, article_id: int, status: str, *,

@@ -131,14 +131,15 @@ class Tracker:
         self.user = user or current_user()
         self.changes: list[dict[str, Any]] = []
 
-    def expect(self, obj: SQLModel, seen_version: Optional[int]) -> None:
+    def expect(self, obj: SQLModel, seen_version: Optional[int], shown: str = "the article") -> None:
         """Refuse (:class:`StaleError`) when ``obj`` changed since the curator saw it at
-        ``seen_version`` (None: no check, e.g. a command-line action on the current state)."""
+        ``seen_version`` (None: no check, e.g. a command-line action on the current state).
+        ``shown``: what the window re-reads on the refusal, for the message."""
         if seen_version is None or getattr(obj, "version", None) in (None, seen_version):
             return
         who = last_change(self.session, _table_of(obj), obj.id)  # type: ignore[attr-defined]
         raise StaleError(f"{_table_of(obj)} {obj.id} was changed{who} since you saw it; "  # type: ignore[attr-defined]
-                         "nothing was saved (the article was reloaded)")
+                         f"nothing was saved ({shown} was reloaded)")
 
     def insert(self, obj: SQLModel) -> SQLModel:
         self.session.add(obj)

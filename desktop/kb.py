@@ -17,7 +17,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Optional, Sequence
+from typing import Iterable, Mapping, Optional, Sequence
 
 from sqlmodel import Session, func, or_, select
 
@@ -26,7 +26,7 @@ from desktop.changes import Changes
 from desktop.db import Database
 from desktop import fileio
 from desktop.errors import CurateError, InputError
-from desktop.curation import check_type, require
+from desktop.curation import check_type, expect_all, require
 from desktop.formats import join_aliases, split_aliases, validate_qid  # noqa: F401 (validate_qid re-exported)
 from desktop.history import Tracker, action
 from desktop.language import keys
@@ -37,6 +37,7 @@ QID = re.compile(r"^Q[1-9]\d*$")
 CSV_COLUMNS = ["name", "type", "aliases", "external_id", "description"]
 JSON_LANGUAGES = language_codes()
 _UNSET = object()
+_SHOWN = "the knowledge base"  # what the window re-reads when an edit is refused as stale
 
 
 _short = textmod.short
@@ -61,6 +62,11 @@ def _new_alias(t: Tracker, entity_id: int, text: str, source: str, language: Opt
                           language=language or textmod.script_of(text), source=source))
 
 
+def _expect(t: Tracker, model: type, row_id: int, seen_version: Optional[int]) -> None:
+    """Refuse when the row changed (or was deleted) since the curator saw it at ``seen_version``."""
+    expect_all(t, model, None if seen_version is None else {row_id: seen_version}, _SHOWN)
+
+
 # -- reading -------------------------------------------------------------------------------------
 
 
@@ -73,6 +79,8 @@ class EntityRow:
     description: str
     alias_count: int
     mention_count: int
+    #: the row version read (an edit given it is refused if a colleague changed the entity since)
+    version: int = 0
 
 
 @dataclass(frozen=True)
@@ -102,7 +110,8 @@ def _rows(s: Session, ids: Sequence[int]) -> list[EntityRow]:
     mc = dict(s.exec(select(Mention.entity_id, func.count(Mention.id))
                      .where(Mention.entity_id.in_(ids), Mention.status != "rejected")  # type: ignore[union-attr]
                      .group_by(Mention.entity_id)).all())
-    return [EntityRow(e.id, e.name, e.type, e.external_id, e.description, ac.get(e.id, 0), mc.get(e.id, 0))
+    return [EntityRow(e.id, e.name, e.type, e.external_id, e.description, ac.get(e.id, 0), mc.get(e.id, 0),
+                      e.version or 0)
             for i in ids if (e := ents.get(i)) is not None]
 
 
@@ -199,14 +208,18 @@ def entity_mentions(db: Database, entity_id: int) -> list[EntityMention]:
 
 
 def edit_entity(db: Database, entity_id: int, *, name: Optional[str] = None, type: Optional[str] = None,
-                description: Optional[str] = None, external_id=_UNSET) -> Changes[Entity]:
+                description: Optional[str] = None, external_id=_UNSET,
+                seen_version: Optional[int] = None) -> Changes[Entity]:
     """Change an entity's name, type, description or external id (``None``/'' clears it).
     A new name is also kept as an alias (an alias that differs from it only in case takes the new
     spelling: ‘GENEVA’ renamed ‘Geneva’ no longer matches in capitals only); a new type is given
-    to the mentions linked to it, so links keep agreeing with types."""
+    to the mentions linked to it, so links keep agreeing with types.  ``seen_version``: the
+    entity's version as the curator saw it; refused (StaleError, nothing saved) if a colleague
+    changed it since (None: no check)."""
     with db.transaction() as s:
-        ent = require(s, Entity, entity_id)
         t = Tracker(s)
+        _expect(t, Entity, entity_id, seen_version)
+        ent = require(s, Entity, entity_id)
         fields: dict = {}
         if name is not None:
             name = textmod.clean_text(name)
@@ -243,8 +256,8 @@ def _name_alias(t: Tracker, entity_id: int, name: str) -> None:
         t.update(same, text=name, source="curator", language=textmod.script_of(name))
 
 
-def rename_entity(db: Database, entity_id: int, name: str) -> Changes[Entity]:
-    return edit_entity(db, entity_id, name=name)
+def rename_entity(db: Database, entity_id: int, name: str, *, seen_version: Optional[int] = None) -> Changes[Entity]:
+    return edit_entity(db, entity_id, name=name, seen_version=seen_version)
 
 
 def add_alias(db: Database, entity_id: int, text: str, language: Optional[str] = None) -> Changes[Alias]:
@@ -259,25 +272,31 @@ def add_alias(db: Database, entity_id: int, text: str, language: Optional[str] =
         return Changes.from_tracker(t, value=a, entry=entry)
 
 
-def remove_alias(db: Database, alias_id: int) -> Changes[Alias]:
+def remove_alias(db: Database, alias_id: int, *, seen_version: Optional[int] = None) -> Changes[Alias]:
+    """Remove an alias; ``seen_version`` (the alias's, as shown) refuses it if a colleague
+    changed the alias since (moved it by a split or merge, retyped its spelling)."""
     with db.transaction() as s:
+        t = Tracker(s)
+        _expect(t, Alias, alias_id, seen_version)
         a = s.get(Alias, alias_id)
         if a is None:
             raise CurateError(f"alias {alias_id} does not exist")
         ent = require(s, Entity, a.entity_id)
-        t = Tracker(s)
         t.delete(a)
         entry = t.record("kb_alias", f"Remove alias ‘{_short(a.text)}’ from ‘{_short(ent.name)}’")
         return Changes.from_tracker(t, value=a, entry=entry)
 
 
-def merge(db: Database, survivor_id: int, other_id: int) -> Changes[Entity]:
+def merge(db: Database, survivor_id: int, other_id: int, *,
+          seen_versions: Optional[Mapping[int, Optional[int]]] = None) -> Changes[Entity]:
     """Merge ``other`` into ``survivor``: its mentions and aliases move (an alias the survivor
     already has is dropped), its name becomes an alias, an external id or description the
-    survivor lacks is taken over, and ``other`` is deleted."""
+    survivor lacks is taken over, and ``other`` is deleted.  ``seen_versions``: entity id ->
+    version as the curator saw the two; refused if a colleague changed either since."""
     if survivor_id == other_id:
         raise CurateError("cannot merge an entity with itself")
     with db.transaction() as s:
+        expect_all(Tracker(s), Entity, seen_versions, _SHOWN)  # first: "deleted by bob" beats "does not exist"
         keep = require(s, Entity, survivor_id)
         other = require(s, Entity, other_id)
         if keep.type != other.type:
@@ -308,13 +327,17 @@ def merge(db: Database, survivor_id: int, other_id: int) -> Changes[Entity]:
         return Changes.from_tracker(t, value=keep, entry=entry)
 
 
-def split(db: Database, entity_id: int, alias_ids: Iterable[int], name: Optional[str] = None) -> Changes[Entity]:
+def split(db: Database, entity_id: int, alias_ids: Iterable[int], name: Optional[str] = None, *,
+          seen_versions: Optional[Mapping[int, Optional[int]]] = None) -> Changes[Entity]:
     """Move the given aliases to a new entity of the same type (named ``name``, else after the
-    first of them) with the mentions whose surface matches one of them."""
+    first of them) with the mentions whose surface matches one of them.  ``seen_versions``:
+    alias id -> version as the curator saw the aliases; refused if a colleague changed or
+    removed one since."""
     alias_ids = list(dict.fromkeys(alias_ids))
     if not alias_ids:
         raise CurateError("choose the aliases to split off")
     with db.transaction() as s:
+        expect_all(Tracker(s), Alias, seen_versions, _SHOWN)
         ent = require(s, Entity, entity_id)
         own = {a.id: a for a in _aliases(s, entity_id)}
         missing = [i for i in alias_ids if i not in own]
@@ -337,12 +360,14 @@ def split(db: Database, entity_id: int, alias_ids: Iterable[int], name: Optional
         return Changes.from_tracker(t, value=new, entry=entry)
 
 
-def delete_entity(db: Database, entity_id: int) -> Changes[Entity]:
+def delete_entity(db: Database, entity_id: int, *, seen_version: Optional[int] = None) -> Changes[Entity]:
     """Delete an entity with its aliases, unlinking its mentions (every row is recorded, so
-    undo restores all).  ``count``: how many mentions were unlinked."""
+    undo restores all).  ``count``: how many mentions were unlinked.  ``seen_version``: refused
+    if a colleague changed the entity since the curator saw it."""
     with db.transaction() as s:
-        ent = require(s, Entity, entity_id)
         t = Tracker(s)
+        _expect(t, Entity, entity_id, seen_version)
+        ent = require(s, Entity, entity_id)
         n = 0
         for m in s.exec(select(Mention).where(Mention.entity_id == entity_id)):
             t.update(m, entity_id=None)

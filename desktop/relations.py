@@ -37,6 +37,8 @@ class RelationRow:
     tail_mention_id: int
     tail_text: str
     tail_type: str
+    #: the row version read (a delete given it is refused if a colleague changed it since)
+    version: int = 0
 
 
 def relation_types(db: Database) -> list[RelationType]:
@@ -83,12 +85,15 @@ def add_relation(db: Database, head_mention_id: int, tail_mention_id: int, type:
         return Changes.from_tracker(t, value=rel, entry=entry)
 
 
-def delete_relation(db: Database, relation_id: int) -> Changes[Relation]:
+def delete_relation(db: Database, relation_id: int, *, seen_version: Optional[int] = None) -> Changes[Relation]:
+    """Delete a relation; ``seen_version`` (as the curator saw it) refuses it if a colleague
+    changed it since (None: no check)."""
     with db.transaction() as s:
         t = Tracker(s)
         rel = s.get(Relation, relation_id)
         if rel is None:
             raise CurateError(f"relation {relation_id} does not exist")
+        t.expect(rel, seen_version)
         head = s.get(Mention, rel.head_mention_id)
         tail = s.get(Mention, rel.tail_mention_id)
         t.delete(rel)
@@ -106,7 +111,8 @@ def relations_for_article(db: Database, article_id: int) -> list[RelationRow]:
         for r in rels:
             h, t = ms.get(r.head_mention_id), ms.get(r.tail_mention_id)
             out.append(RelationRow(r.id, r.article_id, r.type, r.head_mention_id, h.text if h else "",
-                                   h.type if h else "", r.tail_mention_id, t.text if t else "", t.type if t else ""))
+                                   h.type if h else "", r.tail_mention_id, t.text if t else "", t.type if t else "",
+                                   r.version or 0))
         return out
 
 

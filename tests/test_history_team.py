@@ -6,7 +6,7 @@ import json
 import pytest
 from sqlmodel import select
 
-from desktop import curation, history, relations
+from desktop import curation, history, kb, relations
 from desktop.errors import ConflictError
 from desktop.importing import Draft, import_drafts
 from desktop.models import Article, Entity, History, Mention, Relation
@@ -240,3 +240,161 @@ def test_a_new_entity_with_auto_links_undoes_and_redoes_again_and_again(anydb, a
         assert _m(anydb, auto.id).entity_id is None
         assert history.redo(anydb).action == "create_entity"
         assert _m(anydb, auto.id).entity_id == ent.id
+
+
+# -- every curation action checks the rows the curator saw -----------------------------------------
+
+
+def _entity(db, eid):
+    with db.session() as s:
+        return s.get(Entity, eid)
+
+
+def _snapshot_kb(db):
+    from desktop.models import Alias
+    with db.session() as s:
+        return (sorted((e.id, e.name, e.version) for e in s.exec(select(Entity))),
+                sorted((a.id, a.entity_id, a.text, a.version) for a in s.exec(select(Alias))))
+
+
+@pytest.fixture
+def two_entities(anydb, as_user):
+    """alice creates ‘Rajnath Singh’ (with the alias ‘Rajnath’) and ‘R. Singh’, as she sees them."""
+    as_user("alice")
+    a = curation.create_entity(anydb, "Rajnath Singh", "PERSON", aliases=["Rajnath"]).value
+    b = curation.create_entity(anydb, "R. Singh", "PERSON").value
+    return a, b
+
+
+def _kb_actions(a, b, seen_a, seen_b, alias):
+    """Each KB edit alice may try, given what she saw (entity versions, her alias' version)."""
+    return {
+        "rename": lambda db: kb.rename_entity(db, a.id, "Rajnath S.", seen_version=seen_a),
+        "edit": lambda db: kb.edit_entity(db, a.id, description="minister", seen_version=seen_a),
+        "delete": lambda db: kb.delete_entity(db, a.id, seen_version=seen_a),
+        "merge": lambda db: kb.merge(db, a.id, b.id, seen_versions={a.id: seen_a, b.id: seen_b}),
+        "remove_alias": lambda db: kb.remove_alias(db, alias.id, seen_version=alias.version),
+        "split": lambda db: kb.split(db, a.id, [alias.id], "Rajnath", seen_versions={alias.id: alias.version}),
+    }
+
+
+@pytest.mark.parametrize("name,colleague", [
+    ("rename", "entity"), ("edit", "entity"), ("delete", "entity"), ("merge", "entity"), ("merge", "other"),
+    ("remove_alias", "alias"), ("split", "alias")])
+def test_a_kb_edit_on_a_row_a_colleague_changed_is_refused(anydb, art, as_user, two_entities, name, colleague):
+    from desktop.models import Alias
+    a, b = two_entities
+    with anydb.session() as s:
+        alias = s.exec(select(Alias).where(Alias.entity_id == a.id, Alias.text == "Rajnath")).one()
+    seen_a, seen_b = a.version, b.version
+    older = curation.add_mention(anydb, art, 32, 37, "LOC").value    # alice's older action
+    as_user("bob")
+    if colleague == "entity":
+        kb.rename_entity(anydb, a.id, "Rajnath Singh (politician)")
+    elif colleague == "other":
+        kb.edit_entity(anydb, b.id, description="another one")
+    else:
+        with anydb.transaction() as s:                               # bob respells the alias
+            t = history.Tracker(s)
+            t.update(s.get(Alias, alias.id), text="RAJNATH")
+            t.record("kb_alias", "Respell alias")
+    before = _snapshot_kb(anydb)
+    as_user("alice")
+    with pytest.raises(history.StaleError,
+                       match=r"(entity|alias) \d+ was changed by bob at \d{4}-\d\d-\d\d \d\d:\d\d since you saw it;"
+                             r" nothing was saved \(the knowledge base was reloaded\)"):
+        _kb_actions(a, b, seen_a, seen_b, alias)[name](anydb)
+    assert _snapshot_kb(anydb) == before                             # nothing applied
+    assert history.undo(anydb).summary.startswith("Add LOC")         # her older undo still works
+    assert _m(anydb, older.id) is None
+
+
+@pytest.mark.parametrize("name", ["rename", "edit", "delete", "merge", "remove_alias", "split"])
+def test_a_kb_edit_on_the_rows_as_seen_goes_through(anydb, art, as_user, two_entities, name):
+    from desktop.models import Alias
+    a, b = two_entities
+    with anydb.session() as s:
+        alias = s.exec(select(Alias).where(Alias.entity_id == a.id, Alias.text == "Rajnath")).one()
+    as_user("bob")
+    kb.add_alias(anydb, b.id, "Singh ji")                            # a colleague's unrelated edit
+    as_user("alice")
+    _kb_actions(a, b, a.version, b.version, alias)[name](anydb)
+    undone = history.undo(anydb)
+    assert undone.user == "alice" and undone.action.startswith("kb_")
+
+
+def test_merge_is_refused_when_the_other_entity_was_deleted_by_a_colleague(anydb, as_user, two_entities):
+    a, b = two_entities
+    as_user("bob")
+    kb.delete_entity(anydb, b.id)
+    as_user("alice")
+    with pytest.raises(history.StaleError, match=r"entity \d+ was deleted by bob"):
+        kb.merge(anydb, a.id, b.id, seen_versions={a.id: a.version, b.id: b.version})
+    assert _entity(anydb, a.id).name == "Rajnath Singh"
+
+
+def test_deleting_a_relation_a_colleague_changed_is_refused(anydb, art, as_user):
+    as_user("alice")
+    h = curation.add_mention(anydb, art, 0, 7, "PERSON").value
+    t = curation.add_mention(anydb, art, 18, 22, "PERSON").value
+    rel = relations.add_relation(anydb, h.id, t.id, "met").value    # a seeded relation type
+    seen = next(r for r in relations.relations_for_article(anydb, art) if r.id == rel.id).version
+    older = curation.add_mention(anydb, art, 32, 37, "LOC").value    # alice's older action
+    as_user("bob")
+    with anydb.transaction() as s:                                   # bob retypes the relation
+        tr = history.Tracker(s)
+        tr.update(s.get(Relation, rel.id), type="member_of")
+        tr.record("relation_type", "Retype relation", art)
+    as_user("alice")
+    with pytest.raises(history.StaleError, match=rf"relation {rel.id} was changed by bob at .* nothing was saved"):
+        relations.delete_relation(anydb, rel.id, seen_version=seen)
+    with anydb.session() as s:
+        assert s.get(Relation, rel.id).type == "member_of"              # bob's relation stays
+    assert history.undo(anydb).summary.startswith("Add LOC")         # her older undo still works
+    assert _m(anydb, older.id) is None
+    fresh = next(r for r in relations.relations_for_article(anydb, art) if r.id == rel.id).version
+    relations.delete_relation(anydb, rel.id, seen_version=fresh)     # as she sees it now: deleted
+    with anydb.session() as s:
+        assert s.get(Relation, rel.id) is None
+
+
+def test_confirm_all_after_a_colleague_retyped_a_suggestion_is_refused(anydb, art, as_user):
+    as_user("alice")
+    s1 = curation.add_mention(anydb, art, 0, 7, "PERSON", status="suggested").value
+    s2 = curation.add_mention(anydb, art, 18, 22, "PERSON", status="suggested").value
+    seen = {s1.id: s1.version, s2.id: s2.version}
+    older = curation.add_mention(anydb, art, 32, 37, "LOC").value    # alice's older action
+    as_user("bob")
+    curation.set_type(anydb, s2.id, "ORG")                           # bob retypes one (and confirms it)
+    as_user("alice")
+    with pytest.raises(history.StaleError, match=rf"mention {s2.id} was changed by bob at .* nothing was saved"):
+        curation.confirm_all(anydb, art, seen_versions=seen)
+    assert _m(anydb, s1.id).status == "suggested"                    # nothing applied
+    assert (_m(anydb, s2.id).type, _m(anydb, s2.id).status) == ("ORG", "confirmed")
+    assert history.undo(anydb).summary.startswith("Add LOC")         # her older undo still works
+    assert _m(anydb, older.id) is None
+
+
+def test_confirm_all_leaves_suggestions_added_since_for_the_curator(anydb, art, as_user):
+    as_user("alice")
+    s1 = curation.add_mention(anydb, art, 0, 7, "PERSON", status="suggested").value
+    seen = {s1.id: s1.version}
+    as_user("bob")
+    s2 = curation.add_mention(anydb, art, 18, 22, "PERSON", status="suggested").value
+    as_user("alice")
+    ch = curation.confirm_all(anydb, art, seen_versions=seen)
+    assert ch.count == 1 and "1 suggestion added since" in ch.notes[0]
+    assert (_m(anydb, s1.id).status, _m(anydb, s2.id).status) == ("confirmed", "suggested")
+    assert curation.confirm_all(anydb, art).count == 1               # the command line: all of them
+
+
+def test_confirm_all_after_a_colleague_deleted_a_suggestion_is_refused(anydb, art, as_user):
+    as_user("alice")
+    s1 = curation.add_mention(anydb, art, 0, 7, "PERSON", status="suggested").value
+    s2 = curation.add_mention(anydb, art, 18, 22, "PERSON", status="suggested").value
+    as_user("bob")
+    curation.delete_mention(anydb, s2.id)
+    as_user("alice")
+    with pytest.raises(history.StaleError, match=rf"mention {s2.id} was deleted by bob at .* nothing was saved"):
+        curation.confirm_all(anydb, art, seen_versions={s1.id: s1.version, s2.id: s2.version})
+    assert _m(anydb, s1.id).status == "suggested"

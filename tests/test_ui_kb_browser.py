@@ -324,3 +324,77 @@ def test_entity_actions_are_a_compact_icon_row_above_the_table(browser):
         centre = b.mapTo(browser, b.rect().center()).y()
         assert centre < table_top and abs(centre - filter_row) <= b.height() // 2, (b.toolTip(), centre, filter_row)
     assert [b.accessibleName() for b in buttons] == ["New entity…", "Rename…", "Merge…", "Split aliases…", "Delete…"]
+
+
+def test_rename_after_a_colleagues_rename_is_refused_said_once_and_reread(browser, seeded, twins, qtbot,
+                                                                           monkeypatch):
+    """bob renames the entity from another process after the browser showed it; the curator's
+    rename of what they saw is refused, nothing is saved, the message names bob, the browser
+    shows bob's name — and a rename on that goes through."""
+    import os
+    import subprocess
+    import sys
+
+    browser.select_entity(twins["e1"])
+    shown = browser._current_row()
+    assert shown.name == "Velmira Ostrakova"
+    script = ("import os, sys; from desktop.db import Database; from desktop import kb; "
+              "kb.rename_entity(Database(os.environ['CURATE_DB']), int(sys.argv[1]), sys.argv[2])")
+    env = dict(os.environ, CURATE_DB=seeded.path, CURATE_USER="bob")
+    subprocess.run([sys.executable, "-c", script, str(twins["e1"]), "Velmira Ostrakova-Lind"], env=env,
+                   check=True, capture_output=True, timeout=120)
+    errors = []
+    browser.ops.failed.connect(lambda text, _who: errors.append(text))
+    undo_before = history.peek(seeded)[0]
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("V. Ostrakova", True)))
+    qtbot.mouseClick(browser.rename_button, Qt.MouseButton.LeftButton)
+    assert len(errors) == 1 and "changed by bob" in errors[0] and "nothing was saved" in errors[0], errors
+    assert browser.message.text() == errors[0]
+    now = queries.entity(seeded, twins["e1"])
+    assert now.name == "Velmira Ostrakova-Lind"                        # bob's choice stands
+    assert history.peek(seeded)[0] == undo_before                      # nothing recorded for the curator
+    row = browser._current_row()                                       # re-read at once
+    assert (row.id, row.name, row.version) == (twins["e1"], now.name, now.version)
+    assert browser.editor.name_edit.text() == now.name and browser.editor.entity_version == now.version
+    with qtbot.waitSignal(browser.ops.changed):                        # on what it shows now: applied
+        qtbot.mouseClick(browser.rename_button, Qt.MouseButton.LeftButton)
+    assert queries.entity(seeded, twins["e1"]).name == "V. Ostrakova" and len(errors) == 1
+
+
+def test_editor_save_and_alias_removal_check_what_they_showed(browser, seeded, twins):
+    from desktop.models import Alias
+
+    browser.select_entity(twins["e1"])
+    ed = browser.editor
+    alias_id = next(i for items in ed.alias_items().values() for i, t in items if t == "Ostrakova")
+    errors = []
+    browser.ops.failed.connect(lambda text, _who: errors.append(text))
+
+    def as_bob(change):
+        try:
+            history.set_user("bob")
+            change()
+        finally:
+            history.set_user(None)
+
+    as_bob(lambda: kb.edit_entity(seeded, twins["e1"], description="a chemist"))
+    ed.description_edit.setText("a physicist")
+    assert not ed.save()
+    assert len(errors) == 1 and "entity" in errors[0] and "changed by bob" in errors[0]
+    assert queries.entity(seeded, twins["e1"]).description == "a chemist"
+    assert ed.description_edit.text() == "a chemist"                   # re-read
+
+    def respell():
+        with seeded.transaction() as s:
+            t = history.Tracker(s)
+            t.update(s.get(Alias, alias_id), text="OSTRAKOVA")
+            t.record("kb_alias", "Respell alias")
+
+    as_bob(respell)
+    ed.select_aliases([alias_id])
+    assert ed.remove_selected_aliases() == 0
+    assert len(errors) == 2 and f"alias {alias_id} was changed by bob" in errors[1]
+    assert alias_id in [i for items in ed.alias_items().values() for i, _ in items]
+    ed.select_aliases([alias_id])                                      # on what it shows now: removed
+    assert ed.remove_selected_aliases() == 1
+    assert alias_id not in [i for items in ed.alias_items().values() for i, _ in items]

@@ -151,3 +151,30 @@ def test_delete_key_in_the_list_wins_over_the_window_shortcut(qtbot, seeded):
     qtbot.keyClick(p.table, Qt.Key.Key_Delete)
     assert relations.relations_for_article(seeded, ids[0]) == []
     assert fired == []
+
+
+def test_deleting_a_relation_a_colleague_changed_is_refused_and_rereads(panel, seeded, qtbot):
+    from desktop.models import Relation
+
+    aid, (person, org) = _article_with(seeded, "PERSON", "ORG")
+    rid = relations.add_relation(seeded, person.id, org.id, "member_of").id
+    panel.set_article(aid)
+    panel.table.selectRow(0)
+    assert panel.selected_relation_id() == rid
+    try:
+        history.set_user("bob")
+        with seeded.transaction() as s:                                 # bob retypes it meanwhile
+            t = history.Tracker(s)
+            t.update(s.get(Relation, rid), type="participant_in")
+            t.record("relation_type", "Retype relation", aid)
+    finally:
+        history.set_user(None)
+    errors = []
+    panel.ops.failed.connect(lambda text, _who: errors.append(text))
+    qtbot.mouseClick(panel.delete_button, Qt.MouseButton.LeftButton)
+    assert len(errors) == 1 and f"relation {rid} was changed by bob" in errors[0], errors
+    assert [r.type for r in relations.relations_for_article(seeded, aid)] == ["participant_in"]
+    assert panel.model.index(0, 1).data() == "participant in"           # re-read at once
+    panel.table.selectRow(0)
+    qtbot.mouseClick(panel.delete_button, Qt.MouseButton.LeftButton)    # on what it shows now
+    assert relations.relations_for_article(seeded, aid) == [] and len(errors) == 1

@@ -182,3 +182,52 @@ def test_ops_rereads_what_a_refused_action_was_on(qtbot, db):
     ops.run(refuse(CurateError("mention 3 does not exist")), stale=mine)
     ops.run(refuse(CurateError("unknown entity type 'X'")))
     assert seen == [(mine, None)] and failed[-1] == "unknown entity type 'X'"
+
+
+def test_confirm_all_after_a_colleague_retyped_a_suggestion_is_refused_and_rereads(qtbot, anydb, any_target,
+                                                                                    tmp_path):
+    """bob retypes one of the two suggestions from another process after the window showed
+    them; Confirm all on what the curator saw is refused as a whole, said once, and the article
+    re-read — then Confirm all confirms what is left."""
+    (aid,) = add_articles(anydb, TEXT)
+    m1 = suggest(anydb, aid, TEXT, "Rahim Uddin")
+    m2 = suggest(anydb, aid, TEXT, "Karim Ahmed")
+    w = make_window(qtbot, anydb, tmp_path / "s.ini")
+    w.open_article(aid)
+    assert [w.text_pane.span(m).status for m in (m1, m2)] == ["suggested", "suggested"]
+    env = dict(os.environ, CURATE_DB=any_target, CURATE_USER="bob")
+    subprocess.run([sys.executable, "-m", "desktop", "mention", "type", str(m2), "ORG"], env=env, check=True,
+                   capture_output=True, timeout=120)
+    errors = _errors(w)
+    undo_before = history.peek(anydb)[0]
+    w.actions["confirm_all"].trigger()
+    assert len(errors) == 1 and f"mention {m2} was changed by bob" in errors[0] and "nothing was saved" in errors[0]
+    assert w.statusBar().currentMessage() == errors[0]
+    assert queries.mention(anydb, m1).status == "suggested"            # nothing applied
+    assert history.peek(anydb)[0] == undo_before
+    shown = w.text_pane.span(m2)
+    assert (shown.type, shown.status) == ("ORG", "confirmed")          # re-read at once
+    w.actions["confirm_all"].trigger()                                 # on what it shows now
+    assert queries.mention(anydb, m1).status == "confirmed" and len(errors) == 1
+    assert (queries.mention(anydb, m2).type, queries.mention(anydb, m2).status) == ("ORG", "confirmed")
+    assert "Confirmed 1 suggestion" in w.statusBar().currentMessage()
+
+
+def test_mark_done_leaves_a_suggestion_a_colleague_added_meanwhile_for_review(qtbot, db, tmp_path, monkeypatch):
+    from desktop.ui import curation_actions
+
+    (aid,) = add_articles(db, TEXT)
+    m1 = suggest(db, aid, TEXT, "Rahim Uddin")
+    w = make_window(qtbot, db, tmp_path / "s.ini")
+    w.open_article(aid)
+    try:
+        history.set_user("bob")
+        m2 = suggest(db, aid, TEXT, "Karim Ahmed")                     # bob's detection, unseen here
+    finally:
+        history.set_user(None)
+    monkeypatch.setattr(w.curation, "ask_unreviewed", lambda n: curation_actions.CONFIRM_ALL)
+    w.actions["mark_done"].trigger()
+    assert queries.mention(db, m1).status == "confirmed"
+    assert queries.mention(db, m2).status == "suggested"               # never confirmed unseen
+    assert queries.article(db, aid).status != "done" and w.article_id == aid
+    assert "1 suggestion added since you opened the article was left" in w.statusBar().currentMessage()

@@ -273,11 +273,17 @@ class CurationActions(QObject):
 
     # -- articles ----------------------------------------------------------------------------------
 
+    def shown_suggestions(self) -> dict[int, Optional[int]]:
+        """The suggestions the text pane shows, id -> version: Confirm all confirms these and
+        is refused if a colleague changed one since (the article is then re-read)."""
+        return {s.id: s.version for s in self.view.text_pane.spans if s.status == "suggested"}
+
     def confirm_all(self) -> None:
         aid = self.view.article_id
-        ch = self.run(lambda db: curation.confirm_all(db, aid)) if aid is not None else None
+        seen = self.shown_suggestions()
+        ch = self.run(lambda db: curation.confirm_all(db, aid, seen_versions=seen)) if aid is not None else None
         if ch is not None:
-            self.message(f"Confirmed {queries.plural(ch.count or 0, 'suggestion')}")
+            self.message("; ".join([f"Confirmed {queries.plural(ch.count or 0, 'suggestion')}", *ch.notes]))
 
     def ask_unreviewed(self, n: int) -> str:
         """Ask what to do with ``n`` suggestions nobody decided: CONFIRM_ALL, LEAVE or CANCEL."""
@@ -303,8 +309,15 @@ class CurationActions(QObject):
             answer = self.ask_unreviewed(n)
             if answer == CANCEL:
                 return
-            if answer == CONFIRM_ALL and self.run(lambda db: curation.confirm_all(db, aid)) is None:
-                return
+            if answer == CONFIRM_ALL:
+                seen = self.shown_suggestions()
+                ch = self.run(lambda db: curation.confirm_all(db, aid, seen_versions=seen))
+                if ch is None:
+                    return
+                if ch.notes:  # suggestions a colleague added meanwhile: review them before done
+                    self.message("; ".join([f"Confirmed {queries.plural(ch.count or 0, 'suggestion')}",
+                                            *ch.notes, "the article stays open"]))
+                    return
         v = self.view.article_version
         if not self.run(lambda db: curation.set_article_status(db, aid, "done", seen_version=v)):
             return

@@ -35,6 +35,8 @@ from desktop.ui.operations import Ops
 ERROR_STYLE = "color: #d64541;"
 SCRIPT_LABELS = (*packs.names().items(), ("other", "Other scripts"))
 ALIAS_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+#: the alias row's version as shown (an edit is refused if a colleague changed it since)
+ALIAS_VERSION_ROLE = Qt.ItemDataRole.UserRole + 2
 FILTER_DELAY_MS = 150
 FIND_LIMIT = 2000  # rows listed; select_entity filters by name to reach one beyond them
 
@@ -235,6 +237,8 @@ class EntityEditor(QWidget):
         self.ops.changed.connect(self._on_changes)
         self.entity_id: Optional[int] = None
         self._loaded: dict = {}
+        #: the entity's version as shown: a save is refused if a colleague changed it since
+        self.entity_version: Optional[int] = None
 
         self.name_edit = QLineEdit()
         self.type_combo = QComboBox()
@@ -338,6 +342,7 @@ class EntityEditor(QWidget):
             self.entity_id = None
         self._loaded = ({"name": ent.name, "type": ent.type, "description": ent.description or "",
                          "external_id": ent.external_id or ""} if ent else {})
+        self.entity_version = ent.version if ent else None
         self.name_edit.setText(self._loaded.get("name", ""))
         self._load_types(self._loaded.get("type", ""))
         self.qid_edit.setText(self._loaded.get("external_id", ""))
@@ -366,6 +371,7 @@ class EntityEditor(QWidget):
             for a in als:
                 item = QStandardItem(a.text)
                 item.setData(a.id, ALIAS_ID_ROLE)
+                item.setData(a.version, ALIAS_VERSION_ROLE)
                 item.setToolTip(f"{a.text} · {a.language or '?'} · {a.source}")
                 src = QStandardItem(a.source)
                 src.setData(a.id, ALIAS_ID_ROLE)
@@ -393,6 +399,17 @@ class EntityEditor(QWidget):
                 child = head.child(i, 0)
                 if child.data(ALIAS_ID_ROLE) in wanted:
                     sel.select(child.index(), sel.SelectionFlag.Select | sel.SelectionFlag.Rows)
+
+    def alias_versions(self, alias_ids: Sequence[int]) -> dict[int, Optional[int]]:
+        """alias id -> the version the tree shows (for the core's stale check)."""
+        out: dict[int, Optional[int]] = {}
+        for r in range(self.alias_model.rowCount()):
+            head = self.alias_model.item(r, 0)
+            for i in range(head.rowCount()):
+                child = head.child(i, 0)
+                if child.data(ALIAS_ID_ROLE) in alias_ids:
+                    out[child.data(ALIAS_ID_ROLE)] = child.data(ALIAS_VERSION_ROLE)
+        return out
 
     def selected_alias_ids(self) -> list[int]:
         ids = []
@@ -441,8 +458,8 @@ class EntityEditor(QWidget):
         fields = self.pending_changes()
         if not fields:
             return True
-        eid = self.entity_id
-        if self.ops.run(lambda db: kb.edit_entity(db, eid, **fields), initiator=self) is None:
+        eid, seen = self.entity_id, self.entity_version
+        if self.ops.run(lambda db: kb.edit_entity(db, eid, **fields, seen_version=seen), initiator=self) is None:
             return False
         show_message(self.message, "Saved.", error=False)
         return True
@@ -464,8 +481,10 @@ class EntityEditor(QWidget):
             show_message(self.message, "Select the aliases to remove.")
             return 0
         done = 0
+        seen = self.alias_versions(ids)
         for aid in ids:
-            if self.ops.run(lambda db, aid=aid: kb.remove_alias(db, aid), initiator=self) is None:
+            if self.ops.run(lambda db, aid=aid: kb.remove_alias(db, aid, seen_version=seen.get(aid)),
+                            initiator=self) is None:
                 break
             done += 1
         return done
@@ -780,8 +799,14 @@ class KbBrowser(QDockWidget):
         return ch.id
 
     def _current_row(self) -> Optional[kb.EntityRow]:
-        eid = self.current_entity_id()
-        return kb.entity_row(self.db, eid) if eid is not None else None
+        """The current entity as the table shows it (its ``version`` is what the curator saw)."""
+        idx = self.table.currentIndex()
+        return self.model.entity_at(idx.row()) if idx.isValid() else None
+
+    def _shown_row(self, entity_id: int) -> Optional[kb.EntityRow]:
+        """``entity_id`` as the table shows it, else as it is now (picked in a dialog just now)."""
+        row = self.model.row_of(entity_id)
+        return self.model.entity_at(row) if row >= 0 else kb.entity_row(self.db, entity_id)
 
     def rename_current(self) -> bool:
         row = self._current_row()
@@ -790,7 +815,8 @@ class KbBrowser(QDockWidget):
         name, ok = QInputDialog.getText(self, "Rename entity", "New name:", QLineEdit.EchoMode.Normal, row.name)
         if not ok or not name.strip() or name.strip() == row.name:
             return False
-        if self.ops.run(lambda db: kb.rename_entity(db, row.id, name), initiator=self) is None:
+        if self.ops.run(lambda db: kb.rename_entity(db, row.id, name, seen_version=row.version),
+                        initiator=self) is None:
             return False
         show_message(self.message, "")
         self._after_edit(row.id)
@@ -809,9 +835,9 @@ class KbBrowser(QDockWidget):
         if not ids or len(ids) > 2:
             self._error("Select one entity (then pick the other) or two entities to merge.")
             return False
-        keep = kb.entity_row(self.db, ids[0])
-        other_id = ids[1] if len(ids) == 2 else self._pick_merge_target(keep)
-        other = kb.entity_row(self.db, other_id) if other_id is not None else None
+        keep = self._shown_row(ids[0])
+        other_id = ids[1] if len(ids) == 2 else (self._pick_merge_target(keep) if keep is not None else None)
+        other = self._shown_row(other_id) if other_id is not None else None
         if keep is None or other is None:
             return False
         answer = QMessageBox.question(
@@ -821,7 +847,8 @@ class KbBrowser(QDockWidget):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes)
         if answer != QMessageBox.StandardButton.Yes:
             return False
-        if self.ops.run(lambda db: kb.merge(db, keep.id, other.id), initiator=self) is None:
+        seen = {keep.id: keep.version, other.id: other.version}
+        if self.ops.run(lambda db: kb.merge(db, keep.id, other.id, seen_versions=seen), initiator=self) is None:
             return False
         show_message(self.message, f"Merged ‘{other.name}’ into ‘{keep.name}’.", error=False)
         self._after_edit(keep.id)
@@ -839,7 +866,9 @@ class KbBrowser(QDockWidget):
                                         QLineEdit.EchoMode.Normal, first)
         if not ok:
             return None
-        new = self.ops.run(lambda db: kb.split(db, eid, alias_ids, name.strip() or None), initiator=self)
+        seen = self.editor.alias_versions(alias_ids)
+        new = self.ops.run(lambda db: kb.split(db, eid, alias_ids, name.strip() or None, seen_versions=seen),
+                           initiator=self)
         if new is None:
             return None
         show_message(self.message, f"Split ‘{new.value.name}’ off.", error=False)
@@ -858,7 +887,8 @@ class KbBrowser(QDockWidget):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
             return False
-        if self.ops.run(lambda db: kb.delete_entity(db, row.id), initiator=self) is None:
+        if self.ops.run(lambda db: kb.delete_entity(db, row.id, seen_version=row.version),
+                        initiator=self) is None:
             return False
         show_message(self.message, f"Deleted ‘{row.name}’.", error=False)
         self._after_edit()

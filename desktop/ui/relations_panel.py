@@ -236,10 +236,16 @@ class RelationsPanel(QWidget):
         return rel.id
 
     def delete_selected(self) -> bool:
-        rid = self.selected_relation_id()
-        if rid is None:
+        """Delete the selected relation as the table shows it: refused if a colleague changed it
+        since (the article's relations are then re-read)."""
+        rows = self.table.selectionModel().selectedRows()
+        r = self.model.relation_at(rows[0].row()) if rows else None
+        if r is None:
             return False
-        if self.ops.run(lambda db: relations.delete_relation(db, rid), initiator=self) is None:
+        rid, seen = r.id, r.version
+        stale = Changes(articles=frozenset({r.article_id}), relations=frozenset({rid}))
+        if self.ops.run(lambda db: relations.delete_relation(db, rid, seen_version=seen), initiator=self,
+                        stale=stale) is None:
             return False
         show_message(self.message, "")
         return True
