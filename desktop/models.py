@@ -147,7 +147,7 @@ class Mention(SQLModel, table=True):
     __tablename__ = "mention"
 
     id: Optional[int] = Field(default=None, primary_key=True)
-    # no index of its own: ix_mention_article_span starts with article_id
+    # no index of its own: uq_mention_article_span_type starts with article_id
     article_id: int = Field(
         sa_column=Column(Integer, ForeignKey("article.id", ondelete="CASCADE"), nullable=False)
     )
@@ -174,8 +174,8 @@ class Mention(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("start >= 0 AND start < \"end\"", name="ck_mention_span"),
         CheckConstraint(f"status IN ({_sql_list(MENTION_STATUSES)})", name="ck_mention_status"),
-        Index("ix_mention_article_span", "article_id", "start", "end"),
-        # two detection runs never duplicate a suggestion (schema 8; writers skip conflicts)
+        # two detection runs never duplicate a suggestion (schema 8; writers skip conflicts); also
+        # the index of reads by article and by span (its leading columns)
         Index("uq_mention_article_span_type", "article_id", "start", "end", "type", unique=True),
         {"sqlite_autoincrement": True},
     )

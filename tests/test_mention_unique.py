@@ -43,3 +43,51 @@ def test_a_span_edit_onto_another_mention_is_refused_in_one_line(anydb):
         curation.set_span(anydb, b.id, 0, 5)
     assert "already" in str(e.value) and "\n" not in str(e.value)
     assert curation.set_span(anydb, a.id, 0, 5).value.start == 0  # unchanged span: allowed
+
+
+def _mention_indexes(db) -> set[str]:
+    with db.engine.connect() as c:
+        if db.server:
+            return set(c.exec_driver_sql("SELECT indexname FROM pg_indexes WHERE tablename = 'mention'").scalars())
+        return set(c.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'index' "
+                                     "AND tbl_name = 'mention'").scalars())
+
+
+def test_migration_to_v9_drops_the_span_index_the_unique_one_repeats(any_target):
+    """Schema 9: (article_id, start, end) was indexed twice, once alone and once as the leading
+    columns of the unique (article, span, type) index; a schema-8 database loses the first, keeps
+    its mentions, and reads by article still go through an index."""
+    from desktop.db import Database
+
+    db = Database(any_target)
+    aid = _article(db)
+    curation.add_mention(db, aid, 0, 5, "LOC")
+    with db.engine.begin() as c:  # back to schema 8: its index, its version
+        c.exec_driver_sql('CREATE INDEX ix_mention_article_span ON mention (article_id, start, "end")')
+        if db.server:
+            c.exec_driver_sql("UPDATE curate_schema SET version = 8")
+        else:
+            c.exec_driver_sql("PRAGMA user_version = 8")
+    db.close()
+
+    db = Database(any_target)
+    try:
+        assert db.schema_version() == SCHEMA_VERSION >= 9
+        names = _mention_indexes(db)
+        assert "ix_mention_article_span" not in names
+        assert "uq_mention_article_span_type" in names
+        with db.session() as s:
+            assert [(m.start, m.end) for m in s.exec(select(Mention).where(Mention.article_id == aid))] == [(0, 5)]
+        if not db.server:
+            with db.engine.connect() as c:
+                plan = " ".join(str(r[-1]) for r in c.exec_driver_sql(
+                    "EXPLAIN QUERY PLAN SELECT id FROM mention WHERE article_id = 1"))
+            assert "uq_mention_article_span_type" in plan  # the unique index serves reads by article
+        assert db.check() == []
+    finally:
+        db.close()
+
+
+def test_a_new_database_has_one_mention_span_index(anydb):
+    assert "ix_mention_article_span" not in _mention_indexes(anydb)
+    assert "uq_mention_article_span_type" in _mention_indexes(anydb)
