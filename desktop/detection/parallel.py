@@ -13,6 +13,7 @@ process.  Below :data:`MIN_ARTICLES` articles a pool does not pay for itself.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -55,6 +56,10 @@ def _init(det, skip) -> None:
     global _DET, _SKIP
     _DET = det
     _SKIP = skip
+    # what the fork inherited (the detector above all) is kept out of the cycle collector: its
+    # full passes would walk it again and again while the worker makes each piece's rows, and
+    # writing their object headers would copy the parent's shared pages into this process
+    gc.freeze()
 
 
 def candidate_rows(cands) -> list[tuple]:
