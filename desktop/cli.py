@@ -193,7 +193,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_kb(args) -> int:
-    from desktop import kb
+    from desktop import kb_files as kb
 
     db = _open(args)
     path = Path(args.file)
