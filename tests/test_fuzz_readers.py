@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from desktop import kb
+from desktop import kb_files as kb
 from desktop.errors import CurateError
 from desktop.importing import SUPPORTED, ImportFailure, import_paths
 

@@ -6,7 +6,7 @@ import json
 import pytest
 from sqlmodel import select
 
-from desktop import curation, history, kb, queries
+from desktop import curation, history, kb, kb_files, queries
 from desktop.errors import CurateError
 from desktop.models import Alias, Entity, History, Mention
 from test_linking_support import make_article, suggest
@@ -192,7 +192,7 @@ def test_csv_round_trip_idempotent_and_formula_safe(world, tmp_path, tmp_path_fa
     kb.edit_entity(db, world["kz"], description="=HYPERLINK(\"x\")")
     kb.add_alias(db, world["kz"], "+Kaz")
     out = tmp_path / "kb.csv"
-    assert kb.export_csv(db, out) == 2
+    assert kb_files.export_csv(db, out) == 2
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
@@ -203,13 +203,13 @@ def test_csv_round_trip_idempotent_and_formula_safe(world, tmp_path, tmp_path_fa
     assert kz_row["external_id"] == "Q232"
 
     fresh = Database(tmp_path_factory.mktemp("fresh") / "c.db")
-    rep = kb.import_csv(fresh, out)
+    rep = kb_files.import_csv(fresh, out)
     assert (rep.created, rep.failed) == (2, [])
     assert _kb_content(fresh) == _kb_content(db)
-    again = kb.import_csv(fresh, out)
+    again = kb_files.import_csv(fresh, out)
     assert (again.created, again.updated, again.aliases_added, again.failed) == (0, 0, 0, [])
     out2 = tmp_path / "kb2.csv"
-    kb.export_csv(fresh, out2)
+    kb_files.export_csv(fresh, out2)
     assert out2.read_bytes() == raw
     fresh.close()
 
@@ -227,7 +227,7 @@ def test_csv_import_merges_known_entities_and_reports_bad_rows(db, tmp_path):
         "KAZIND,EXERCISE,কাজিন্দ,,military exercise\n"               # new type is added
         "a,b,c,d,e,f\n",                                             # too many cells
         encoding="utf-8")
-    rep = kb.import_csv(db, f)
+    rep = kb_files.import_csv(db, f)
     assert rep.created == 2 and rep.aliases_added >= 4  # KAZIND, and a QID-less Kazakhstan kept apart
     assert len(rep.failed) == 4
     assert all(str(f) in msg for msg in rep.failed)
@@ -247,10 +247,10 @@ def test_csv_import_rejects_unusable_files_with_one_line(db, tmp_path, content, 
     f = tmp_path / "bad.csv"
     f.write_bytes(content)
     with pytest.raises(CurateError) as exc:
-        kb.import_csv(db, f)
+        kb_files.import_csv(db, f)
     assert needle in str(exc.value) and "\n" not in str(exc.value)
     with pytest.raises(CurateError):
-        kb.import_csv(db, tmp_path / "missing.csv")
+        kb_files.import_csv(db, tmp_path / "missing.csv")
 
 
 def test_json_round_trip_groups_aliases_by_language(world, tmp_path, tmp_path_factory):
@@ -258,7 +258,7 @@ def test_json_round_trip_groups_aliases_by_language(world, tmp_path, tmp_path_fa
 
     db = world["db"]
     out = tmp_path / "kb.json"
-    assert kb.export_json(db, out) == 2
+    assert kb_files.export_json(db, out) == 2
     doc = json.loads(out.read_text(encoding="utf-8"))
     kz = next(e for e in doc["entities"] if e["name"] == "Kazakhstan")
     assert kz["external_id"] == "Q232"
@@ -266,11 +266,11 @@ def test_json_round_trip_groups_aliases_by_language(world, tmp_path, tmp_path_fa
     qz = next(e for e in doc["entities"] if e["name"] == "Qazaqstan")
     assert qz["aliases"]["hi"] == ["कजाकिस्तान"]
     fresh = Database(tmp_path_factory.mktemp("fresh") / "c.db")
-    rep = kb.import_json(fresh, out)
+    rep = kb_files.import_json(fresh, out)
     assert (rep.created, rep.failed) == (2, [])
-    assert kb.import_json(fresh, out).aliases_added == 0
+    assert kb_files.import_json(fresh, out).aliases_added == 0
     out2 = tmp_path / "kb2.json"
-    kb.export_json(fresh, out2)
+    kb_files.export_json(fresh, out2)
     assert out2.read_text(encoding="utf-8") == out.read_text(encoding="utf-8")
     fresh.close()
 
@@ -283,11 +283,11 @@ def test_json_import_reports_bad_entries(db, tmp_path):
         {"name": "", "type": "LOC"},
         {"name": "X", "type": "LOC", "aliases": 5},
     ]}), encoding="utf-8")
-    rep = kb.import_json(db, f)
+    rep = kb_files.import_json(db, f)
     assert rep.created == 1 and rep.aliases_added == 3 and len(rep.failed) == 3
     f.write_text("{not json", encoding="utf-8")
     with pytest.raises(CurateError):
-        kb.import_json(db, f)
+        kb_files.import_json(db, f)
 
 
 def test_kb_homonyms_descriptions_pipes_and_big_cells(db, tmp_path):
@@ -302,19 +302,19 @@ def test_kb_homonyms_descriptions_pipes_and_big_cells(db, tmp_path):
                  "Amit Shah,PERSON,,http://www.wikidata.org/entity/Q2,cricketer\n"
                  "Big,ORG,,," + big + "\n"
                  'Pipe Org,ORG,"A\\|B|C",wd:Q3,\n', encoding="utf-8")
-    rep = kb.import_csv(db, f)
+    rep = kb_files.import_csv(db, f)
     assert rep.created == 3 and len(rep.failed) == 1 and "131,073 characters" in rep.failed[0]
     with db.session() as s:
         shahs = sorted((e.external_id, e.description) for e in s.exec(_select(_Entity).where(_Entity.name == "Amit Shah")))
     assert shahs == [("Q1", "politician"), ("Q2", "cricketer")]  # homonyms stay apart
     g = tmp_path / "kb2.csv"
     g.write_text("name,type,aliases,external_id,description\nAmit Shah,PERSON,,Q1,home minister\n", encoding="utf-8")
-    rep2 = kb.import_csv(db, g)
+    rep2 = kb_files.import_csv(db, g)
     assert rep2.differences and "keeps its description" in rep2.differences[0]
     out = tmp_path / "out.csv"
-    kb.export_csv(db, out)
+    kb_files.export_csv(db, out)
     other_db = type(db)(tmp_path / "o.db")
-    kb.import_csv(other_db, out)
+    kb_files.import_csv(other_db, out)
     with other_db.session() as s:
         pipe = s.exec(_select(_Entity).where(_Entity.name == "Pipe Org")).one()
         texts = {a.text for a in kb._aliases(s, pipe.id)}
@@ -326,7 +326,7 @@ def test_kb_json_with_lone_surrogate_is_one_failure(db, tmp_path):
     f = tmp_path / "kb.json"
     f.write_text('{"entities": [{"name": "\\ud800x", "type": "PERSON"}]}', encoding="utf-8")
     with pytest.raises(CurateError, match="unpaired surrogate"):
-        kb.import_json(db, f)
+        kb_files.import_json(db, f)
 
 
 def _ents(db):
@@ -343,36 +343,36 @@ FIX = __import__("pathlib").Path(__file__).parent / "fixtures" / "formats"
 
 
 def test_wikidata_query_results_csv_tsv_json(db):
-    rep = kb.import_file(db, FIX / "wdqs-result.csv", type="LOC")
+    rep = kb_files.import_file(db, FIX / "wdqs-result.csv", type="LOC")
     assert rep.created == 2 and len(rep.failed) == 1 and "no label" in rep.failed[0]
     e = _ents(db)
     assert e["Q232"][:3] == ("Kazakhstan", "LOC", "country in Central Asia")
     assert {"Republic of Kazakhstan", "Qazaqstan"} <= e["Q232"][3]
-    rep = kb.import_file(db, FIX / "wdqs-result.tsv")
+    rep = kb_files.import_file(db, FIX / "wdqs-result.tsv")
     assert rep.created == 2 and _ents(db)["Q46217"][:2] == ("শেখ হাসিনা", "PERSON")
-    no_type = kb.import_file(db, FIX / "wdqs-result.json")
+    no_type = kb_files.import_file(db, FIX / "wdqs-result.json")
     assert no_type.created == 0 and "--type" in no_type.failed[0]
-    kb.import_file(db, FIX / "wdqs-result.json", type="LOC")
+    kb_files.import_file(db, FIX / "wdqs-result.json", type="LOC")
     assert {"Dacca", "Jahangirnagar"} <= _ents(db)["Q1354"][3]
 
 
 def test_wikidata_wbgetentities_and_dump_lines(db):
-    rep = kb.import_file(db, FIX / "wbgetentities.json", type="LOC")
+    rep = kb_files.import_file(db, FIX / "wbgetentities.json", type="LOC")
     assert rep.created == 1 and not rep.failed
     name, typ, desc, als = _ents(db)["Q1354"]
     assert (name, desc) == ("Dhaka", "capital of Bangladesh") and {"ঢাকা", "ढाका", "Dacca", "ঢাকা শহর"} <= als
-    rep = kb.import_file(db, FIX / "wikidata-dump.json", type="LOC")
+    rep = kb_files.import_file(db, FIX / "wikidata-dump.json", type="LOC")
     assert rep.created == 2
     e = _ents(db)
     assert "Calcutta" in e["Q1348"][3] and e["Q1156"][0] == "मुंबई"
-    again = kb.import_file(db, FIX / "wikidata-dump.json", type="LOC")
+    again = kb_files.import_file(db, FIX / "wikidata-dump.json", type="LOC")
     assert (again.created, again.aliases_added) == (0, 0)
 
 
 def test_a_long_kb_import_commits_in_parts_each_undoable(db, tmp_path, monkeypatch):
     """A long `kb import` is written in several transactions (so other writers never wait for
     the whole file); each part is its own undoable action, and together they import everything."""
-    monkeypatch.setattr(kb, "KB_IMPORT_BATCH", 2)
+    monkeypatch.setattr(kb_files, "KB_IMPORT_BATCH", 2)
     path = tmp_path / "kb.csv"
     with open(path, "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
@@ -380,7 +380,7 @@ def test_a_long_kb_import_commits_in_parts_each_undoable(db, tmp_path, monkeypat
         for i in range(5):
             w.writerow([f"Zzyxville {i}", "LOC", f"Zzyx {i}", "", ""])
     before = len(history.entries(db))
-    report = kb.import_file(db, path)
+    report = kb_files.import_file(db, path)
     assert report.created == 5 and not report.failed
     rows = history.entries(db)[: len(history.entries(db)) - before]
     assert sorted(h.summary for h in rows) == [f"Import knowledge base kb.csv (part {k} of 3)" for k in (1, 2, 3)]

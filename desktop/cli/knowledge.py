@@ -9,7 +9,7 @@ from desktop.errors import CurateError
 
 
 def cmd_kb(args) -> int:
-    from desktop import kb
+    from desktop import kb_files as kb
 
     db = _open(args)
     path = Path(args.file)
