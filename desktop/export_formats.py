@@ -9,7 +9,7 @@ records are code points; each writer converts at its own boundary (see desktop.f
 from __future__ import annotations
 
 import json
-from typing import Callable, Optional
+from typing import Callable
 
 from sqlmodel import select
 

@@ -21,13 +21,10 @@ a killed export's leftovers are finished or removed by the next one).
 from __future__ import annotations
 
 import csv
-import io
-import json
 import os
 from pathlib import Path
-from typing import Callable, Iterable, Optional
+from typing import Callable, Optional
 
-import regex
 from sqlalchemy import func
 from sqlalchemy.orm import aliased
 from sqlmodel import select
@@ -103,7 +100,7 @@ def export(
         bad = db.damaged_rows()
         if not bad:
             raise
-        more = f" (and more)" if len(bad) >= 20 else ""
+        more = " (and more)" if len(bad) >= 20 else ""
         raise CurateError(
             f"{db.path}: export stopped, no file was changed: damaged rows {'; '.join(bad[:5])}{more}. "
             f"Run: curate recover {db.path} NEW.db"

@@ -15,7 +15,6 @@ import csv
 import hashlib
 import html.parser
 import io
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path

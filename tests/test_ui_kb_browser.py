@@ -6,7 +6,8 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox
 
 from desktop import curation, history, kb, queries
-from desktop.ui.kb_browser import EntityPickerDialog, KbBrowser
+from desktop.ui.entity_dialogs import EntityPickerDialog
+from desktop.ui.kb_browser import KbBrowser
 from test_linking_support import make_article, suggest
 
 # the offscreen platform warns when a top-level window sets size hints; harmless

@@ -24,7 +24,7 @@ from desktop.language import packs
 from desktop.queries import ArticleFilter
 
 from .article_model import ArticleModel
-from .kb_browser import KeyCatcher
+from .key_filters import KeyCatcher
 
 LANGUAGES = (("", "All languages"), *packs.names().items(), (packs.MIXED, "Mixed"))
 ARTICLE_STATUSES = (("", "Any status"), *((s, s.replace("_", " ").capitalize()) for s in models.ARTICLE_STATUSES))

@@ -6,7 +6,7 @@ Keyboard first: with the focus in the panel, keys 1–9 link the n-th candidate,
 selected one; a double-click or the Link button too.  In the candidate list N makes a new entity
 from the mention, U unlinks, / searches the knowledge base.  "Unlink" and "New entity from mention"
 (:func:`desktop.curation.create_entity`, linked at once).  Below, the linked entity's form
-(:class:`desktop.ui.kb_browser.EntityEditor`).
+(:class:`desktop.ui.entity_editor.EntityEditor`).
 
 After a link, the panel offers to link the same surface in other articles
 (:class:`ApplyLinkDialog`: all, or the ones ticked) through
@@ -31,9 +31,11 @@ from desktop import curation, kb, queries
 from desktop.changes import Changes
 from desktop.errors import CurateError
 from desktop.linking.candidates import LinkCandidate, rank
-from desktop.ui.kb_browser import ClaimKeys, EntityEditor, KeyCatcher, message_label, show_message
 from desktop.ui.actions import panel_keys
+from desktop.ui.entity_editor import EntityEditor
+from desktop.ui.key_filters import ClaimKeys, KeyCatcher
 from desktop.ui.operations import Ops
+from desktop.ui.widgets import message_label, show_message
 
 CANDIDATE_LIMIT = 9
 CANDIDATE_ROWS = 4  # rows of the candidate table that always show

@@ -21,8 +21,9 @@ from desktop.ui.rowmodel import RowTableModel
 from desktop import queries, relations
 from desktop.changes import Changes
 from desktop.text import short
-from desktop.ui.kb_browser import KeyCatcher, message_label, show_message
+from desktop.ui.key_filters import KeyCatcher
 from desktop.ui.operations import Ops
+from desktop.ui.widgets import message_label, show_message
 
 LABEL_CHARS = 40
 #: relations the table shows at least (a 1280×720 screen, the knowledge base open below)
