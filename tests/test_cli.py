@@ -158,6 +158,38 @@ def test_module_entry_point_as_a_process(tmp_path):
     assert proc.returncode == 0 and "articles: 0" in proc.stdout and proc.stderr == ""
 
 
+# Runs main() in a fresh interpreter, then names the heavy modules it loaded on the way.
+_COLD_PROBE = """
+import sys
+from desktop.cli import main
+try:
+    code = main(sys.argv[1:])
+except SystemExit as exc:
+    code = exc.code
+heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("sqlmodel", "sqlalchemy", "PySide6")
+               or m == "desktop.detection" or m.startswith("desktop.detection."))
+print("HEAVY:" + " ".join(heavy), file=sys.stderr)
+sys.exit(code)
+"""
+
+
+@pytest.mark.parametrize("command", ["--help", "--version", "list"])
+def test_cold_start_loads_neither_the_database_stack_nor_detection(command, capsys, dbfile, seeds_dir):
+    """`curate --help` / `--version`, and `curate list` on a local file (the plain-sqlite3 path),
+    import no SQLModel/SQLAlchemy, no detection and no Qt: the commands' modules import them only
+    inside the commands that need them."""
+    argv = [command]
+    if command == "list":
+        run(capsys, "--db", dbfile, "import", "--no-detect", str(seeds_dir))
+        argv = ["--db", dbfile, "list"]
+    proc = subprocess.run([sys.executable, "-c", _COLD_PROBE, *argv], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    (heavy,) = [line for line in proc.stderr.splitlines() if line.startswith("HEAVY:")]
+    assert heavy == "HEAVY:"
+    if command == "list":
+        assert len(proc.stdout.splitlines()) == 1 + 5  # the header and the five seed articles
+
+
 def test_kb_built_on_one_machine_links_on_another(capsys, tmp_path, seeds_dir):
     """A curator's knowledge base (CSV and JSON) carries to a fresh database, where detection then
     suggests and links its entities — including spellings the file does not list."""
