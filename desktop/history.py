@@ -62,6 +62,19 @@ def set_user(name: Optional[str]) -> None:
     _USER = (name or "").strip() or None
 
 
+@contextlib.contextmanager
+def acting_as(name: str) -> Iterator[None]:
+    """Run a block as another curator (a colleague in tests and benchmarks; a script acting for
+    someone), then go back to whoever was set before."""
+    global _USER
+    before = _USER
+    set_user(name)
+    try:
+        yield
+    finally:
+        _USER = before
+
+
 def current_user() -> str:
     if _USER:
         return _USER

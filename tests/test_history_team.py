@@ -398,3 +398,13 @@ def test_confirm_all_after_a_colleague_deleted_a_suggestion_is_refused(anydb, ar
     with pytest.raises(history.StaleError, match=rf"mention {s2.id} was deleted by bob at .* nothing was saved"):
         curation.confirm_all(anydb, art, seen_versions={s1.id: s1.version, s2.id: s2.version})
     assert _m(anydb, s1.id).status == "suggested"
+
+
+def test_acting_as_runs_a_block_as_another_curator_and_goes_back(as_user):
+    as_user("alice")
+    with history.acting_as("bob"):
+        assert history.current_user() == "bob"
+    assert history.current_user() == "alice"
+    with pytest.raises(RuntimeError), history.acting_as("carol"):
+        raise RuntimeError("a failing block")
+    assert history.current_user() == "alice"

@@ -372,11 +372,8 @@ def test_editor_save_and_alias_removal_check_what_they_showed(browser, seeded, t
     browser.ops.failed.connect(lambda text, _who: errors.append(text))
 
     def as_bob(change):
-        try:
-            history.set_user("bob")
+        with history.acting_as("bob"):
             change()
-        finally:
-            history.set_user(None)
 
     as_bob(lambda: kb.edit_entity(seeded, twins["e1"], description="a chemist"))
     ed.description_edit.setText("a physicist")

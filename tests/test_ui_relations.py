@@ -161,14 +161,11 @@ def test_deleting_a_relation_a_colleague_changed_is_refused_and_rereads(panel, s
     panel.set_article(aid)
     panel.table.selectRow(0)
     assert panel.selected_relation_id() == rid
-    try:
-        history.set_user("bob")
+    with history.acting_as("bob"):
         with seeded.transaction() as s:                                 # bob retypes it meanwhile
             t = history.Tracker(s)
             t.update(s.get(Relation, rid), type="participant_in")
             t.record("relation_type", "Retype relation", aid)
-    finally:
-        history.set_user(None)
     errors = []
     panel.ops.failed.connect(lambda text, _who: errors.append(text))
     qtbot.mouseClick(panel.delete_button, Qt.MouseButton.LeftButton)

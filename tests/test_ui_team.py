@@ -60,11 +60,8 @@ def test_a_mention_a_colleague_deleted_is_said_and_leaves_the_view(qtbot, db, tm
     w = make_window(qtbot, db, tmp_path / "s.ini")
     w.open_article(aid)
     w.select_mention(mid)
-    try:
-        history.set_user("bob")
+    with history.acting_as("bob"):
         curation.delete_mention(db, mid)
-    finally:
-        history.set_user(None)
     errors = _errors(w)
     w.actions["confirm"].trigger()
     assert errors == [f"mention {mid} does not exist"]
@@ -75,11 +72,8 @@ def test_marking_an_article_a_colleague_just_marked_is_refused(qtbot, db, tmp_pa
     (aid,) = add_articles(db, TEXT)
     w = make_window(qtbot, db, tmp_path / "s.ini")
     w.open_article(aid)
-    try:
-        history.set_user("bob")
+    with history.acting_as("bob"):
         curation.set_article_status(db, aid, "done")
-    finally:
-        history.set_user(None)
     errors = _errors(w)
     w.actions["mark_in_progress"].trigger()
     assert len(errors) == 1 and "changed by bob" in errors[0], errors
@@ -96,11 +90,8 @@ def test_the_link_panel_sends_the_version_it_showed(qtbot, db, tmp_path):
     w = make_window(qtbot, db, tmp_path / "s.ini")
     w.open_article(aid)
     w.select_mention(mid)
-    try:
-        history.set_user("bob")
+    with history.acting_as("bob"):
         curation.reject(db, mid)
-    finally:
-        history.set_user(None)
     errors = _errors(w)
     assert not w.view.link_panel.link_to(ent)
     assert len(errors) == 1 and "changed by bob" in errors[0]
@@ -220,11 +211,8 @@ def test_mark_done_leaves_a_suggestion_a_colleague_added_meanwhile_for_review(qt
     m1 = suggest(db, aid, TEXT, "Rahim Uddin")
     w = make_window(qtbot, db, tmp_path / "s.ini")
     w.open_article(aid)
-    try:
-        history.set_user("bob")
+    with history.acting_as("bob"):
         m2 = suggest(db, aid, TEXT, "Karim Ahmed")                     # bob's detection, unseen here
-    finally:
-        history.set_user(None)
     monkeypatch.setattr(w.curation, "ask_unreviewed", lambda n: curation_actions.CONFIRM_ALL)
     w.actions["mark_done"].trigger()
     assert queries.mention(db, m1).status == "confirmed"
