@@ -385,8 +385,13 @@ def _detect_loop(db, det, ids, report, linker, pool, progress, should_cancel, fr
                 linked, updates = linker.link_batch(s, done, skeys)
                 report.linked += linked
             rows_out = [r for _, _, new in done for r in new]
+            columns = _COLUMNS
+            if linker is not None:  # unlinked ones whose name the KB lacks: a proposed new entity
+                from desktop.linking.proposals import attach
+
+                columns, rows_out = attach(s, linker, columns, rows_out)
             now = utcnow()
-            added = db.insert_rows(s, Mention.__table__, _COLUMNS, rows_out, skip_conflicts=True,
+            added = db.insert_rows(s, Mention.__table__, columns, rows_out, skip_conflicts=True,
                                    constants={"status": "suggested", "created_at": now, "updated_at": now})
             if updates:
                 s.execute(update(Mention), updates)  # bulk UPDATE by primary key

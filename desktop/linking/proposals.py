@@ -1,0 +1,299 @@
+"""Proposed new entities: one proposal for all the mentions of a name the knowledge base lacks.
+
+When detection finds a name that no entity matches (its best linking candidate scores below
+the cross-script level, :data:`PROPOSE_BELOW`), the suggestion gets a **proposal key**, stored on
+the mention (``mention.proposal``, schema 10).  Every mention of the same name carries the same
+key, across articles, scripts and spellings, so a curator creates the entity once
+(:func:`desktop.curation.accept_proposal`) instead of once per mention.  TAC-KBP calls this NIL
+clustering.
+
+The key is the type and, word by word, what the linker compares across scripts
+(:func:`desktop.language.linkkeys.alias_keys`, its name-word keys): the phonetic skeleton of each
+word, a generic word by its meaning instead (``glosses.tsv`` of the language packs: Commission,
+কমিশন, आयोग are one word), titles left out, ``ng`` folded to ``n`` (বাংলাদেশ ``bnlds``,
+बांग्लादेश ``bnglds``).  Measured on the topic gold sets (tests/fixtures/gold/topic_*.txt): equal
+keys group 30 of 36 and 11 of 15 gold entities exactly, and merge none; the tolerance below brings
+that to 31/36 and 13/15, still merging none.  What is left apart is translated rather than
+transliterated (পানি উন্নয়ন বোর্ড / Water Development Board) or a short form (আবাহনী / Abahani
+Limited).
+
+The key is a pure function of the text and type, computed from the linking keys the detection
+workers computed already, so a run in worker processes gives the same keys as one in a single
+process.  One tolerance is added where the keys are written, in article order, so it is as
+deterministic as the rest: a key of two words or more that is one letter off in one word (no
+number in it) from a key already proposed (in the database or earlier in the run) takes that
+key, as the learned surfaces do (:mod:`desktop.detection.learning.surfaces`).  Such keys are
+rarely one name spelt two ways in one script, mostly the same name in two scripts
+(ফেডারেশন ``pdrsn`` / Federation ``pdrtn``).
+
+Mentions carry a proposal only while they are suggested and unlinked (DATE never): linking,
+rejecting, retyping or re-spanning one clears it (:mod:`desktop.curation`, auto-linking).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable, Optional
+
+from sqlalchemy import func, select
+
+from desktop.language import keys as lkeys
+from desktop.language.fold import fold
+from desktop.language.lexicon import lexicon
+from desktop.language.linkkeys import alias_keys, name_tokens
+from desktop.language.packs import pack_rows
+from desktop.models import Mention
+from desktop.text import script_of
+
+#: a mention whose best linking candidate scores below this gets a proposal (the cross-script
+#: level with the number ignored, desktop.linking.candidates: a partial match of one word of a
+#: known name is not evidence that the name is known)
+PROPOSE_BELOW = 0.72
+#: types whose mentions are values, never entities
+UNPROPOSED_TYPES = frozenset({"DATE"})
+
+
+# -- the key of one surface --------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _glosses() -> dict[str, str]:
+    """Folded generic word -> "=concept" (``glosses.tsv`` of every language pack)."""
+    out: dict[str, str] = {}
+    for row in pack_rows("glosses.tsv"):
+        if len(row) >= 2 and row[0] and row[1]:
+            out.setdefault(fold(row[1]), "=" + row[0])
+    return out
+
+
+def _loose(skeleton: str) -> str:
+    return skeleton.replace("ng", "n")
+
+
+def word_keys(text: str, linking_keys: Optional[tuple] = None) -> tuple[str, ...]:
+    """The key of each word of ``text`` but titles: its gloss concept, else its loosened
+    phonetic skeleton.  ``linking_keys``: ``alias_keys(text)`` if known (its name-word keys are
+    the skeletons, so no transliteration runs again)."""
+    k = linking_keys if linking_keys is not None else alias_keys(text)
+    if k is None:
+        return ()
+    skeletons = k[6]
+    words = lkeys.tokens(text)
+    gl = _glosses()
+    if len(words) == len(skeletons):
+        return tuple(gl.get(fold(w)) or _loose(sk) for w, sk in zip(words, skeletons))
+    # a title (or a word the name-word keys leave out for another reason) was dropped: word by word
+    out = []
+    for w in words:
+        g = gl.get(fold(w))
+        if g:
+            out.append(g)
+        elif nt := name_tokens(w):
+            out.append(_loose(nt[0]))
+    return tuple(out)
+
+
+def proposal_key(text: str, type: str, linking_keys: Optional[tuple] = None) -> Optional[str]:
+    """``TYPE:word word…`` (see the module doc), or None when the text has no name word of two
+    letters or more, or the type is a value (DATE)."""
+    if type in UNPROPOSED_TYPES:
+        return None
+    words = word_keys(text, linking_keys)
+    if not words or max(len(w) for w in words) < 2:
+        return None
+    return f"{type}:{' '.join(words)}"
+
+
+def split_key(key: str) -> tuple[str, tuple[str, ...]]:
+    """(type, word keys) of a proposal key."""
+    typ, _, rest = key.partition(":")
+    return typ, tuple(rest.split(" ")) if rest else ()
+
+
+def _one_off(a: str, b: str) -> bool:
+    """Two word skeletons one letter apart (insertion, deletion or substitution), the longer of
+    three letters or more, neither a gloss concept nor holding a digit (2024 and 2025 differ)."""
+    if a == b:
+        return True
+    if a.startswith("=") or b.startswith("=") or abs(len(a) - len(b)) > 1 or max(len(a), len(b)) < 3:
+        return False
+    if any(ch.isdigit() for ch in a + b):
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    if len(a) > len(b):
+        a, b = b, a
+    return any(b[:i] + b[i + 1:] == a for i in range(len(b)))
+
+
+class Keys:
+    """The proposal keys given so far (in the database and in this run), and the tolerance that
+    makes a near-identical new key take an existing one.  Deterministic: the same keys, offered
+    in the same order, give the same result."""
+
+    def __init__(self, existing: Iterable[str] = ()):
+        self.known: set[str] = set()
+        self._by_sig: dict[tuple, str] = {}
+        self._memo: dict[str, str] = {}
+        for k in existing:
+            self._add(k)
+
+    def _sigs(self, key: str):
+        typ, words = split_key(key)
+        if len(words) < 2:
+            return
+        for i in range(len(words)):
+            yield (typ, len(words), i, words[:i] + words[i + 1:]), i, words[i]
+
+    def _add(self, key: str) -> None:
+        if key in self.known:
+            return
+        self.known.add(key)
+        for sig, _i, _w in self._sigs(key):
+            self._by_sig.setdefault(sig, key)
+
+    def canonical(self, key: str) -> str:
+        """The key to store for ``key``: itself, or a known key one letter off in one word."""
+        hit = self._memo.get(key)
+        if hit is not None:
+            return hit
+        out = key
+        if key not in self.known:
+            for sig, i, w in self._sigs(key):
+                other = self._by_sig.get(sig)
+                if other is not None and _one_off(w, split_key(other)[1][i]):
+                    out = other
+                    break
+            else:
+                self._add(key)
+        self._memo[key] = out
+        return out
+
+
+def _existing_keys(s) -> list[str]:
+    """The proposal keys in the database, first given first (through the partial index)."""
+    q = (select(Mention.proposal).where(Mention.proposal.is_not(None))  # type: ignore[union-attr]
+         .group_by(Mention.proposal).order_by(func.min(Mention.id)))
+    return [r[0] for r in s.connection().execute(q)]
+
+
+# -- detection: the keys of new suggestions ----------------------------------------------------------
+
+
+def attach(s, linker, columns: list[str], rows: list[tuple]) -> tuple[list[str], list[tuple]]:
+    """``columns`` + ``proposal`` and the ``rows`` (new suggestions in ``columns`` order, type
+    at index 4, entity last, as detection writes them after ``linker.link_batch``) with the
+    proposal key of each unlinked one whose name the knowledge base lacks (None for the
+    others).  ``s`` holds the batch's write transaction; the keys already given are read once
+    per linker (one detection run)."""
+    if not rows:
+        return columns, rows
+    state = getattr(linker, "_proposal_keys", None)
+    if state is None:
+        state = linker._proposal_keys = Keys(_existing_keys(s))
+    known = getattr(linker, "keys", None) or {}
+    memo = linker.memo
+    idx = linker.idx
+    memo_keys: dict[tuple[str, str], Optional[str]] = {}
+    out = []
+    for r in rows:
+        text, typ = r[3], r[4]
+        key = None
+        if r[-1] is None and typ not in UNPROPOSED_TYPES:
+            tk = (text, typ)
+            if tk in memo_keys:
+                key = memo_keys[tk]
+            else:
+                cands = memo.get(tk)
+                if cands is None and idx is not None:
+                    from desktop.linking.candidates import rank_in_index
+
+                    cands = rank_in_index(idx, text, typ, limit=3, fuzzy=False, keys=known.get(text))
+                if not cands or cands[0].score < PROPOSE_BELOW:
+                    raw = proposal_key(text, typ, known.get(text))
+                    key = state.canonical(raw) if raw is not None else None
+                memo_keys[tk] = key
+        out.append(r + (key,))
+    return [*columns, "proposal"], out
+
+
+# -- reading proposals -------------------------------------------------------------------------------
+
+
+@dataclass
+class Proposal:
+    key: str
+    type: str
+    surfaces: Counter = field(default_factory=Counter)   # surface -> mentions
+    mentions: list[tuple[int, int, int]] = field(default_factory=list)  # (id, article id, version)
+
+    @property
+    def articles(self) -> int:
+        return len({a for _m, a, _v in self.mentions})
+
+    @property
+    def name(self) -> str:
+        return proposed_name(self.surfaces)
+
+
+def _inflected(surface: str) -> bool:
+    """The surface ends in a case ending glued on (কাজাখস্তানের): not the name to give."""
+    lex = lexicon()
+    if not surface or not lex.inflects(surface[-1]):
+        return False
+    # as the detector reads a learned surface: an ending that starts with a vowel sign, after a
+    # letter (a span is widened to whole clusters, which pulls the vowel sign in)
+    for n in (3, 2, 1):
+        tail = surface[-n:]
+        if (len(surface) > n + 1 and fold(tail) in lex.case_endings
+                and unicodedata.category(tail[0]) in ("Mc", "Mn") and surface[-n - 1].isalpha()):
+            return True
+    return False
+
+
+def proposed_name(surfaces: Counter) -> str:
+    """The name for a proposal: its most frequent surface, an uninflected one first; ties go to
+    Latin script (the knowledge base's names are mostly English), then the shorter, then the
+    first in code-point order."""
+    if not surfaces:
+        return ""
+    return min(surfaces, key=lambda t: (_inflected(t), -surfaces[t], script_of(t) != "latin", len(t), t))
+
+
+def _rows(s, where) -> list[tuple]:
+    q = (select(Mention.proposal, Mention.type, Mention.text, Mention.id, Mention.article_id, Mention.version)
+         .where(Mention.proposal.is_not(None), Mention.entity_id.is_(None),  # type: ignore[union-attr]
+                Mention.status != "rejected", *where)
+         .order_by(Mention.id))
+    return s.connection().execute(q).all()
+
+
+def _group(rows) -> dict[str, Proposal]:
+    out: dict[str, Proposal] = {}
+    for key, typ, text, mid, aid, version in rows:
+        p = out.get(key)
+        if p is None:
+            p = out[key] = Proposal(key, typ)
+        p.surfaces[text] += 1
+        p.mentions.append((mid, aid, version))
+    return out
+
+
+def proposals(s, *, min_mentions: int = 1, type: Optional[str] = None) -> list[Proposal]:
+    """Every open proposal (of ``type``, with ``min_mentions`` or more), most mentions first."""
+    where = [Mention.type == type] if type else []
+    found = [p for p in _group(_rows(s, where)).values() if len(p.mentions) >= min_mentions]
+    found.sort(key=lambda p: (-len(p.mentions), -p.articles, p.key))
+    return found
+
+
+def proposal(s, key: str) -> Optional[Proposal]:
+    """The open proposal ``key`` (None when no open mention carries it)."""
+    return _group(_rows(s, [Mention.proposal == key])).get(key)
+
+
+__all__ = ["PROPOSE_BELOW", "Keys", "Proposal", "attach", "proposal", "proposal_key", "proposals",
+           "proposed_name", "split_key", "word_keys"]
