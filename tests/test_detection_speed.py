@@ -51,6 +51,66 @@ def test_parallel_detection_writes_the_same_rows_as_one_process(kb, seeds_dir, t
     assert _rows(serial) == _rows(par)
 
 
+def _copies(kb, seeds_dir, tmp_path):
+    from desktop.importing import Draft, import_drafts
+
+    import_paths(kb, [seeds_dir], detect=False)
+    con = sqlite3.connect(kb.path)
+    texts = [t for (t,) in con.execute("SELECT text FROM article ORDER BY id")]
+    con.close()
+    import_drafts(kb, [Draft(text=t + "\n\nMore news.", title=f"copy {i}") for i, t in enumerate(texts)])
+    return _copy(kb, tmp_path, "serial.db"), _copy(kb, tmp_path, "parallel.db")
+
+
+def test_a_mention_added_while_the_workers_detect_is_respected(kb, seeds_dir, tmp_path, monkeypatch):
+    """The workers filter and link against the mentions an article had when it was sent; one
+    a curator adds meanwhile sends that article back through the parent, so the rows are those
+    of a run that started after the curator's change."""
+    from desktop import curation
+
+    serial, par = _copies(kb, seeds_dir, tmp_path)
+    con = sqlite3.connect(serial.path)
+    aid, text = con.execute("SELECT id, text FROM article ORDER BY id LIMIT 1").fetchone()
+    con.close()
+    # a span the detector suggests (its first suggestion there), confirmed by hand as another type
+    first = service.detect_articles(serial, [aid], workers=0, link=False)
+    con = sqlite3.connect(serial.path)
+    start, end, typ = con.execute('SELECT start, "end", type FROM mention WHERE article_id = ? ORDER BY start LIMIT 1',
+                                  (aid,)).fetchone()
+    con.execute("DELETE FROM mention")
+    con.commit()
+    con.close()
+    assert first.added > 0
+    other = "EVENT" if typ != "EVENT" else "ORG"
+    service._CACHE.clear()
+    before = service.build_detector(serial)  # the detector of a run started before the change
+    curation.add_mention(serial, aid, start, end, other)
+    link_index.invalidate()
+    with monkeypatch.context() as m:
+        m.setattr(service, "build_detector", lambda db: before)
+        service.detect_articles(serial, workers=0)
+
+    original = service._Sent.results
+    calls = []
+
+    def curator_acts_first(self):
+        if not calls:
+            calls.append(curation.add_mention(par, aid, start, end, other))
+        return original(self)
+
+    monkeypatch.setattr(service._Sent, "results", curator_acts_first)
+    service._CACHE.clear()
+    link_index.invalidate()
+    service.detect_articles(par, workers=2)
+    assert calls, "the change was made while the workers held the batch"
+
+    def rows(db):
+        return sorted(r for r in _rows(db))
+
+    assert rows(par) == rows(serial)
+    assert not any(r[0] == aid and r[1] == start and r[2] == end and r[4] == typ for r in _rows(par))
+
+
 def test_link_keys_are_stored_for_the_starter_kb_and_loaded(kb, monkeypatch):
     con = sqlite3.connect(kb.path)
     stored = dict((t, (m, n, r, p)) for t, m, n, r, p in con.execute(
@@ -185,4 +245,76 @@ def test_a_damaged_cache_file_is_rebuilt(kb, monkeypatch, tmp_path):
     service._CACHE.clear()
     det = service.build_detector(kb)
     assert det.detect("Narendra Modi spoke.") and f.read_bytes() != b"not a pickle"
-    assert cache.KEEP >= 1
+    from desktop import pickles
+
+    assert pickles.KEEP >= 1
+
+
+def test_linking_index_is_loaded_from_the_disk_cache_and_a_kb_change_builds_another(kb, monkeypatch, tmp_path):
+    monkeypatch.setenv("CURATE_CACHE_DIR", str(tmp_path / "cache"))
+    link_index.invalidate()
+    with kb.transaction() as s:
+        built = link_index.index_for(s, "cached", persist=True)
+    files = list((tmp_path / "cache" / "linking").glob("*.pickle"))
+    assert len(files) == 1
+    link_index.invalidate()  # a new process: the index comes from the file, not from the keys
+    with monkeypatch.context() as m:
+        m.setattr(link_index.Index, "add", lambda *a, **k: pytest.fail("rebuilt"))
+        with kb.session() as s:
+            loaded = link_index.index_for(s, "cached")
+    assert loaded is not built and loaded.keys_of == built.keys_of and loaded.exact == built.exact
+    from desktop import kb as kbmod
+
+    with kb.session() as s:
+        eid = s.connection().exec_driver_sql("SELECT min(id) FROM entity").scalar()
+    kbmod.add_alias(kb, eid, "Zorbaland Qx")
+    with kb.session() as s:
+        new = link_index.index_for(s, "cached")
+    assert "Zorbaland Qx" in new.keys_of
+    assert len(list((tmp_path / "cache" / "linking").glob("*.pickle"))) == 2
+
+
+def test_a_cached_index_does_not_leave_stale_stored_keys(kb, monkeypatch, tmp_path):
+    """Stored keys of another version are recomputed by the next build that may write, even
+    when the index itself could come from the cache."""
+    monkeypatch.setenv("CURATE_CACHE_DIR", str(tmp_path / "cache"))
+    link_index.invalidate()
+    with kb.transaction() as s:
+        link_index.index_for(s, "stale", persist=True)
+    with kb.transaction() as s:
+        s.connection().exec_driver_sql("UPDATE link_key SET version = 'old'")
+    link_index.invalidate()
+    with kb.transaction() as s:
+        link_index.index_for(s, "stale", persist=True)
+    con = sqlite3.connect(kb.path)
+    versions = {v for (v,) in con.execute("SELECT DISTINCT version FROM link_key")}
+    con.close()
+    assert versions == {link_index.key_version()}
+
+
+def test_parallel_detection_on_each_backend_equals_one_process(anydb, seeds_dir):
+    """The workers read the stored keys through their own connections (to the file, or to the
+    server): the rows are those of one process, on SQLite and on PostgreSQL."""
+    from desktop.detection.service import seed_knowledge_base
+    from desktop.importing import Draft, import_drafts
+
+    seed_knowledge_base(anydb)
+    import_paths(anydb, [seeds_dir], detect=False)
+    with anydb.session() as s:
+        texts = [t for (t,) in s.connection().exec_driver_sql("SELECT text FROM article ORDER BY id")]
+    import_drafts(anydb, [Draft(text=t + "\n\nMore news.", title=f"copy {i}") for i, t in enumerate(texts)])
+
+    def run(workers):
+        with anydb.transaction() as s:
+            s.connection().exec_driver_sql("DELETE FROM mention WHERE status = 'suggested'")
+        service._CACHE.clear()
+        link_index.invalidate()
+        rep = service.detect_articles(anydb, workers=workers)
+        with anydb.session() as s:
+            rows = s.connection().exec_driver_sql(
+                f'SELECT {COLS} FROM mention ORDER BY article_id, start, "end", type').all()
+        return rep, [tuple(r) for r in rows]
+
+    (a, serial), (b, par) = run(0), run(2)  # the second reads the keys the first stored
+    assert a.articles == b.articles == 10 and a.added == b.added > 50 and a.linked == b.linked
+    assert serial == par

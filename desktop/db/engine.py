@@ -194,6 +194,12 @@ class Database:
     def close(self) -> None:
         self.engine.dispose()
 
+    def forked(self) -> None:
+        """Call first in a process forked from the one that opened this database (a detection
+        worker): the connections in the pool are the parent's and stay open for it; this process
+        opens its own when it first reads."""
+        self.engine.dispose(close=False)
+
     def change_signal(self) -> "ChangeSignal":
         """Something that tells when another connection committed a change: LISTEN/NOTIFY on
         the server, ``PRAGMA data_version`` polled on a SQLite file (which also sees another

@@ -11,40 +11,26 @@ by a digest of everything the detector is made of:
 
 So any change to the knowledge base, to what the curator confirmed or rejected, or to the code
 gives another name, and a stale detector is never loaded.  Files live in the per-user cache
-folder (``<cache>/detector/``), written atomically; only the newest few are kept.  A file that
-cannot be read is ignored and replaced.
+folder (``<cache>/detector/``, :mod:`desktop.pickles`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import logging
-import os
-import pickle
 import sys
-import tempfile
 from pathlib import Path
 from typing import Callable, Optional
 
-log = logging.getLogger(__name__)
+from desktop import pickles
 
-#: detectors kept on disk (one per knowledge-base state; the newest are kept)
-KEEP = 3
 FORMAT = "1"
 
 _CODE_DIGEST: Optional[str] = None
 
 
 def cache_dir() -> Path:
-    env = os.environ.get("CURATE_CACHE_DIR")
-    if env:
-        return Path(env) / "detector"
-    import appdirs
-
-    from desktop.paths import APP_AUTHOR, APP_NAME
-
-    return Path(appdirs.user_cache_dir(APP_NAME, APP_AUTHOR)) / "detector"
+    return pickles.cache_dir("detector")
 
 
 def _code_digest() -> str:
@@ -85,38 +71,4 @@ def digest(entries, suppressed) -> str:
 
 def load_or_build(key: str, build: Callable[[], object]):
     """The detector cached under ``key``, else ``build()`` (stored for next time)."""
-    folder = cache_dir()
-    path = folder / f"{key}.pickle"
-    try:
-        with open(path, "rb") as fh:
-            det = pickle.load(fh)
-        with contextlib.suppress(OSError):
-            os.utime(path)  # the newest used are the ones kept
-        return det
-    except FileNotFoundError:
-        pass
-    except Exception as exc:  # noqa: BLE001 - a damaged or foreign-version file: rebuild
-        log.warning("detector cache %s unreadable (%s); rebuilding", path, exc)
-    det = build()
-    _store(folder, path, det)
-    return det
-
-
-def _store(folder: Path, path: Path, det) -> None:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".detector-", suffix=".part")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(det, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-        old = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)[KEEP:]
-        for p in old:
-            with contextlib.suppress(OSError):
-                p.unlink()
-    except OSError as exc:  # a full disk or a read-only cache: detection goes on without it
-        log.warning("detector cache not written (%s)", exc)
+    return pickles.load_or_build("detector", key, build)

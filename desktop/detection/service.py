@@ -34,7 +34,7 @@ from typing import Callable, Iterable, Optional
 from sqlalchemy import func, insert, update
 from sqlmodel import select
 
-from desktop.db import Database, store_link_keys, stored_link_texts
+from desktop.db import Database, save_link_keys, store_link_keys
 from desktop.detection import cache, parallel
 from desktop.detection.detector import Detector
 from desktop.detection.gazetteer import GazetteerEntry
@@ -228,7 +228,7 @@ _COLUMNS = ["article_id", "start", "end", "text", "type", "source", "confidence"
 
 def _new_suggestions(article_id: int, cands: list[tuple], existing) -> list[tuple]:
     """Rows (in ``_COLUMNS`` order) for the candidates (as
-    :func:`desktop.detection.parallel.candidate_rows` gives them) the rules above allow;
+    :meth:`Detector.detect_rows` gives them) the rules above allow;
     ``existing`` as :func:`_existing` gives them."""
     if not existing:
         return [(article_id, *c) for c in cands]
@@ -293,17 +293,25 @@ def detect_articles(
 
     ``workers``: detector processes (:mod:`desktop.detection.parallel`; None chooses by the
     number of articles and cores, 0 or 1 detects in this process).  The result is the same."""
-    det = build_detector(db)
     ids = list(article_ids) if article_ids is not None else _all_ids(db)
+    total = len(ids)
+    n_workers = parallel.workers_for(total, workers)
+    frozen = total >= parallel.MIN_ARTICLES and gc.get_freeze_count() == 0
     report = DetectReport()
     linker = None
-    if link:
-        from desktop.linking.autolink import BatchLinker
+    with _no_gc() if frozen else contextlib.nullcontext():
+        det = build_detector(db)
+        if link:
+            from desktop.linking.autolink import BatchLinker
 
-        linker = BatchLinker(db, link_threshold)
-    total = len(ids)
-    pool = parallel.pool_for(det, total, workers, (lambda: _stored_texts(db)) if link else None)
-    frozen = len(ids) >= parallel.MIN_ARTICLES and gc.get_freeze_count() == 0
+            linker = BatchLinker(db, link_threshold)
+            if n_workers:
+                linker.prepare(db)  # built (or loaded) before the fork: the workers inherit it
+        if frozen:
+            # the detector and the index (a million small objects, no cycles) stay out of the
+            # cycle collector: re-enabling it would walk them all at the next allocation
+            gc.freeze()
+    pool = parallel.Pool(PieceJob(det, db, linker), n_workers) if n_workers else None
     try:
         _detect_loop(db, det, ids, report, linker, pool, progress, should_cancel, frozen)
     finally:
@@ -325,9 +333,33 @@ def detect_articles(
     return report
 
 
-def _stored_texts(db: Database) -> set[str]:
-    with db.session() as s:
-        return stored_link_texts(s.connection())
+class PieceJob:
+    """What a worker process does with a piece of articles, ``[(id, text, its mentions as
+    _existing gives them)]``: detect, keep the candidates those mentions allow
+    (:func:`_new_suggestions`), and link the new ones
+    (:meth:`~desktop.linking.autolink.BatchLinker.link_rows`; the stored keys of their surfaces
+    are read through the worker's own connection).  Returns ``(done, linked, fresh keys)`` with
+    ``done`` as :meth:`~desktop.linking.autolink.BatchLinker.link_batch` takes it; the parent
+    writes it all, after checking that each article's mentions are still the ones sent."""
+
+    def __init__(self, det: Detector, db: Database, linker=None):
+        self.det, self.db, self.linker = det, db, linker
+
+    def in_worker(self) -> None:
+        self.db.forked()
+
+    def __call__(self, piece: list[tuple[int, str, list[tuple]]]):
+        done = [(aid, [e[:7] for e in old], _new_suggestions(aid, self.det.detect_rows(text), old))
+                for aid, text, old in piece]
+        if self.linker is None:
+            return done, [], {}
+        with self.db.session() as s:
+            known, fresh = self.linker.keys_for(s.connection(), done)
+        linked = self.linker.link_rows(done, known)
+        from desktop.linking.proposals import mark
+
+        mark(self.linker, done)  # proposed new entities, ranked with what this process linked with
+        return done, linked, fresh
 
 
 def _next_chunk(db: Database, ids: list[int], start: int) -> tuple[list[int], dict[int, str]]:
@@ -344,13 +376,32 @@ def _next_chunk(db: Database, ids: list[int], start: int) -> tuple[list[int], di
     return ids, texts
 
 
+class _Sent:
+    """A batch handed to the workers: what each article's mentions were when it was sent."""
+
+    def __init__(self, pool, db: Database, chunk: list[int], texts: dict[int, str]):
+        with db.session() as s:
+            existing = _existing(s, chunk)
+        self.seen = {aid: sorted(existing.get(aid, ())) for aid in chunk if aid in texts}
+        self.pending = pool.submit([(aid, texts[aid], existing.get(aid, [])) for aid in chunk if aid in texts])
+
+    def results(self):
+        """{article id: (done item, its link result or None)}, the fresh keys."""
+        by_article: dict[int, tuple] = {}
+        fresh: dict[str, tuple] = {}
+        for done, linked, keys_ in self.pending.get():
+            links = {item[0]: item for item in linked}
+            for item in done:
+                by_article[item[0]] = (item, links.get(item[0]))
+            fresh.update(keys_)
+        return by_article, fresh
+
+
 def _detect_loop(db, det, ids, report, linker, pool, progress, should_cancel, freeze: bool = False) -> None:
     total = len(ids)
     i = 0
     chunk, texts = _next_chunk(db, ids, 0) if ids else ([], {})
-    pending = pool.submit([(a, texts[a]) for a in chunk if a in texts]) if pool else None
-    if pool is not None and linker is not None:
-        linker.prepare(db)  # the linking index is built while the workers detect the first batch
+    sent = _Sent(pool, db, chunk, texts) if pool is not None else None
     while chunk and not report.cancelled:
         if freeze:
             # what exists now (the detector, the linking index, the batches before) stays: kept
@@ -359,13 +410,16 @@ def _detect_loop(db, det, ids, report, linker, pool, progress, should_cancel, fr
             # the caller unfreezes at the end
             gc.freeze()
         nxt, nxt_texts = _next_chunk(db, ids, i + len(chunk)) if i + len(chunk) < total else ([], {})
-        detected, skeys = pending.get() if pending is not None else (None, {})
+        results, fresh = sent.results() if sent is not None else ({}, {})
+        seen = sent.seen if sent is not None else {}
         if pool is not None and nxt:  # the workers detect the next batch while this one is written
-            pending = pool.submit([(a, nxt_texts[a]) for a in nxt if a in nxt_texts])
+            sent = _Sent(pool, db, nxt, nxt_texts)
         with db.transaction() as s:
             present = set(s.exec(select(Article.id).where(Article.id.in_(chunk))).all())
             existing = _existing(s, chunk)
             done: list[tuple[int, list[tuple], list[tuple]]] = []
+            linked: list[tuple] = []  # the workers' links, for the articles taken as they were
+            redo: list[tuple[int, list[tuple], list[tuple]]] = []  # detected or changed since: done here
             for aid in chunk:
                 if should_cancel is not None and should_cancel():
                     report.cancelled = True
@@ -374,16 +428,25 @@ def _detect_loop(db, det, ids, report, linker, pool, progress, should_cancel, fr
                 text = texts.get(aid)
                 if text is None or aid not in present:
                     continue
-                cands = detected[aid] if detected is not None else det.detect_rows(text)
                 old = existing.get(aid, ())
-                done.append((aid, [e[:7] for e in old], _new_suggestions(aid, cands, old)))
+                got = results.get(aid)
+                if got is not None and seen.get(aid) == sorted(old):
+                    done.append(got[0])
+                    if got[1] is not None:
+                        linked.append(got[1])
+                else:  # detected here, or a curator changed the article's mentions meanwhile
+                    item = (aid, [e[:7] for e in old], _new_suggestions(aid, det.detect_rows(text), old))
+                    done.append(item)
+                    redo.append(item)
                 report.articles += 1
                 if progress:
                     progress(i, total)
             updates: list[dict] = []
             if linker is not None:
-                linked, updates = linker.link_batch(s, done, skeys)
-                report.linked += linked
+                if fresh:
+                    save_link_keys(s, fresh)
+                report.linked, updates = _add_links(report.linked, linker.record(linked),
+                                                    linker.link_batch(s, redo) if redo else (0, []))
             rows_out = [r for _, _, new in done for r in new]
             columns = _COLUMNS
             if linker is not None:  # unlinked ones whose name the KB lacks: a proposed new entity
@@ -397,6 +460,14 @@ def _detect_loop(db, det, ids, report, linker, pool, progress, should_cancel, fr
                 s.execute(update(Mention), updates)  # bulk UPDATE by primary key
             report.added += added  # another run's same suggestion is skipped, not repeated
         chunk, texts = nxt, nxt_texts
+
+
+def _add_links(count: int, *parts: tuple[int, list[dict]]) -> tuple[int, list[dict]]:
+    updates: list[dict] = []
+    for n, ups in parts:
+        count += n
+        updates += ups
+    return count, updates
 
 
 def _pending(db: Database, ids: list[int]) -> set[int]:

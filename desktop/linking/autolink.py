@@ -266,7 +266,7 @@ class BatchLinker:
         self.memo: dict = {}
         self.idx = None
         self.articles: set[int] = set()  # the articles linked so far
-        self.keys: Optional[dict] = None  # the last batch's surface keys
+        self.keys: Optional[dict] = None  # the surface keys of the last rows linked
 
     def prepare(self, db: Database) -> None:
         """Build (or load) the linking index now, e.g. while worker processes detect."""
@@ -274,28 +274,19 @@ class BatchLinker:
             with db.transaction() as s:
                 self.idx = index_for(s, self.url, persist=True)
 
-    def link_batch(self, s, articles: list[tuple[int, list[tuple], list[tuple]]],
-                   surface_keys: Optional[dict] = None) -> tuple[int, list[dict]]:
-        """``articles``: (article id, existing mentions as (id, start, end, text, type, status,
-        entity_id), new rows as tuples (article_id, start, end, text, type, ..., entity_id
-        last)).  Sets the entity of new rows (replacing the tuple in the list); returns (how many linked, updates of
-        existing mentions by id).  ``s`` holds the batch's write transaction.  ``surface_keys``:
-        linking keys of new surfaces computed already (by the detection workers)."""
-        if self.idx is None:
-            self.idx = index_for(s, self.url, persist=True)
-        idx = self.idx
-        if len(self.memo) > MEMO_MAX:
-            self.memo.clear()
-        # the keys of the new surfaces that linking looks up: pure functions of the text, so
-        # those computed by the workers, here, or by an earlier run (stored) are the same; the
-        # new ones are stored, and a later run over the same articles only reads them
-        base = idx.keys_of
-        batch = _Keys(base)   # this batch's surfaces; the index (shared, cached) is left alone
+    def keys_for(self, conn, articles: list[tuple[int, list[tuple], list[tuple]]],
+                 surface_keys: Optional[dict] = None) -> tuple[dict, dict[str, tuple]]:
+        """The linking keys of the new surfaces of ``articles`` (as :meth:`link_batch` takes
+        them): ``(keys to look up, keys computed here and not stored yet)``.  Keys are pure
+        functions of the text, so those computed by a worker, here, or by an earlier run (read
+        from ``conn``) are the same; the index (shared, cached) is left alone."""
+        base = self.idx.keys_of
+        batch = _Keys(base)
         fresh = {t: k for t, k in (surface_keys or {}).items() if t not in base}
         todo = {r[3] for _, _, new in articles for r in new
                 if r[-1] is None and r[4] not in UNLINKED_TYPES and r[3] not in base and r[3] not in fresh}
         if todo:
-            batch.update(read_link_keys(s.connection(), sorted(todo)))
+            batch.update(read_link_keys(conn, sorted(todo)))
             todo = sorted(t for t in todo if t not in batch)
         if todo:
             keys.prime(todo)
@@ -305,18 +296,27 @@ class BatchLinker:
                     fresh[t] = k
         if fresh:
             batch.update(fresh)
-            save_link_keys(s, fresh)
-        known = batch if batch else base
-        self.keys = known  # the batch's surface keys, read again by desktop.linking.proposals
-        n, updates = 0, []
+        return (batch if batch else base), fresh
+
+    def link_rows(self, articles: list[tuple[int, list[tuple], list[tuple]]],
+                  known: dict) -> list[tuple[int, int, list[dict]]]:
+        """Link the new rows of ``articles`` (replacing each tuple in its list) and the
+        existing suggestions they make clear, with the keys ``known``: for each article that has
+        new unlinked rows, ``(article id, how many linked, updates of existing mentions by
+        id)``.  Pure given the index: a worker process can run it (the parent writes)."""
+        idx = self.idx
+        if len(self.memo) > MEMO_MAX:
+            self.memo.clear()
+        self.keys = known  # read again by desktop.linking.proposals.mark
+        out = []
         for aid, existing, new in articles:
             if not any(r[-1] is None for r in new):
                 continue
-            self.articles.add(aid)
             mentions = [_Row((mid, aid, st, en, text, typ, status, eid))
                         for mid, st, en, text, typ, status, eid in sorted(existing, key=lambda e: (e[1], e[2], e[0]))]
             mentions += [_Row((-1 - i, aid, r[1], r[2], r[3], r[4], "suggested", r[-1])) for i, r in enumerate(new)]
             mentions.sort(key=lambda m: (m.start, m.end))  # stable: existing before new at one span
+            n, updates = 0, []
             for u in _link_one_article(idx, mentions, self.threshold, self.memo, known):
                 if u["id"] < 0:
                     j = -1 - u["id"]
@@ -324,6 +324,32 @@ class BatchLinker:
                 else:
                     updates.append(u)
                 n += 1
+            out.append((aid, n, updates))
+        return out
+
+    def link_batch(self, s, articles: list[tuple[int, list[tuple], list[tuple]]],
+                   surface_keys: Optional[dict] = None) -> tuple[int, list[dict]]:
+        """``articles``: (article id, existing mentions as (id, start, end, text, type, status,
+        entity_id), new rows as tuples (article_id, start, end, text, type, ..., entity_id
+        last)).  Sets the entity of new rows (replacing the tuple in the list); returns (how many
+        linked, updates of existing mentions by id).  ``s`` holds the batch's write transaction;
+        the keys of new surfaces computed here are stored, so a later run over the same articles
+        only reads them.  ``surface_keys``: keys computed already elsewhere."""
+        if self.idx is None:
+            self.idx = index_for(s, self.url, persist=True)
+        known, fresh = self.keys_for(s.connection(), articles, surface_keys)
+        if fresh:
+            save_link_keys(s, fresh)
+        return self.record(self.link_rows(articles, known))
+
+    def record(self, linked: list[tuple[int, int, list[dict]]]) -> tuple[int, list[dict]]:
+        """Note the articles :meth:`link_rows` linked (here or in a worker); returns (how many
+        linked, the updates of existing mentions)."""
+        n, updates = 0, []
+        for aid, k, ups in linked:
+            self.articles.add(aid)
+            n += k
+            updates += ups
         return n, updates
 
 

@@ -89,14 +89,50 @@ def _signature(s) -> tuple:
     return kb_signature(s) + (s.exec(select(func.max(History.id))).one(),)
 
 
+#: the in-memory layout of :class:`Index` (a change here makes the pickles of the old one unused)
+FORMAT = "1"
+
+
+def _digest(entities, aliases) -> str:
+    """The name of the index built from these rows under the current keys and code."""
+    import hashlib
+    import sys
+
+    from pathlib import Path
+
+    h = hashlib.sha1(f"{FORMAT}|{sys.version}|{key_version()}".encode())
+    h.update(Path(__file__).read_bytes())  # how the index is made from the keys
+    h.update(repr(entities).encode())
+    h.update(repr(aliases).encode())
+    return h.hexdigest()[:24]
+
+
+def _stale_keys(conn) -> bool:
+    """Stored keys of another version are left (their texts are recomputed on a build that may
+    write, so the table is whole again)."""
+    from desktop.models import LinkKey
+
+    return conn.execute(select(LinkKey.text).where(LinkKey.version != key_version()).limit(1)).first() is not None
+
+
 def _build(conn, signature: tuple, persist: bool) -> Index:
-    idx = Index(signature=signature)
+    """The index of the knowledge base: loaded from the per-user cache when one was built from
+    the same entities and aliases (:mod:`desktop.pickles`, named by their digest; loading is a
+    third of building from the stored keys), else built from the stored keys and cached."""
+    from desktop import pickles
+
     was = gc.isenabled()
     gc.disable()  # ~10 small objects an alias and no cycles: the collector's passes are pure cost
     try:
-        entities = conn.execute(select(Entity.id, Entity.name, Entity.type, Entity.external_id)
-                                .order_by(Entity.id)).all()
-        aliases = conn.execute(select(Alias.entity_id, Alias.text).order_by(Alias.id)).all()
+        entities = [tuple(e) for e in conn.execute(select(Entity.id, Entity.name, Entity.type, Entity.external_id)
+                                                   .order_by(Entity.id))]
+        aliases = [tuple(a) for a in conn.execute(select(Alias.entity_id, Alias.text).order_by(Alias.id))]
+        key = _digest(entities, aliases)
+        idx = pickles.load("linking", key)
+        if isinstance(idx, Index) and not (persist and _stale_keys(conn)):
+            idx.signature = signature
+            return idx
+        idx = Index(signature=signature)
         known = load_link_keys(conn, [e[1] for e in entities] + [a[1] for a in aliases], persist=persist)
         for eid, name, type_, qid in entities:
             idx.entities[eid] = (name, type_, qid)
@@ -106,6 +142,7 @@ def _build(conn, signature: tuple, persist: bool) -> Index:
             ent = idx.entities.get(eid)
             if ent is not None and text in known:
                 idx.add(eid, ent[1], text, known[text])
+        pickles.store("linking", key, idx)
     finally:
         if was:
             gc.enable()

@@ -196,40 +196,66 @@ def _existing_keys(s) -> list[str]:
 # -- detection: the keys of new suggestions ----------------------------------------------------------
 
 
+def _raw_keys(linker):
+    """A function (text, type, entity id) -> raw proposal key or None, with the rankings and
+    surface keys ``linker`` holds from the rows it linked last."""
+    known = getattr(linker, "keys", None) or {}
+    memo, idx = linker.memo, linker.idx
+    done: dict[tuple[str, str], Optional[str]] = {}
+
+    def raw(text: str, typ: str, entity_id) -> Optional[str]:
+        if entity_id is not None or typ in UNPROPOSED_TYPES:
+            return None
+        tk = (text, typ)
+        if tk in done:
+            return done[tk]
+        cands = memo.get(tk)
+        if cands is None and idx is not None:
+            from desktop.linking.candidates import rank_in_index
+
+            cands = rank_in_index(idx, text, typ, limit=3, fuzzy=False, keys=known.get(text))
+        key = proposal_key(text, typ, known.get(text)) if not cands or cands[0].score < PROPOSE_BELOW else None
+        done[tk] = key
+        return key
+
+    return raw
+
+
+def mark(linker, articles: list[tuple[int, list[tuple], list[tuple]]]) -> None:
+    """Append the raw proposal key (or None) to each new row of ``articles`` (as
+    ``linker.link_rows`` takes them, right after it linked them: the process that linked them
+    holds the rankings and keys the proposal needs, so a detection worker marks its rows and
+    the parent does not rank again).  :func:`attach` makes them final."""
+    raw = _raw_keys(linker)
+    for _aid, _existing, new in articles:
+        for j, r in enumerate(new):
+            new[j] = r + (raw(r[3], r[4], r[-1]),)
+
+
 def attach(s, linker, columns: list[str], rows: list[tuple]) -> tuple[list[str], list[tuple]]:
-    """``columns`` + ``proposal`` and the ``rows`` (new suggestions in ``columns`` order, type
-    at index 4, entity last, as detection writes them after ``linker.link_batch``) with the
-    proposal key of each unlinked one whose name the knowledge base lacks (None for the
-    others).  ``s`` holds the batch's write transaction; the keys already given are read once
-    per linker (one detection run)."""
+    """``columns`` + ``proposal`` and the ``rows`` (new suggestions in ``columns`` order, text
+    and type at 3 and 4, entity last, as detection writes them after linking) with the proposal
+    key of each unlinked one whose name the knowledge base lacks (None for the others).  A row
+    one longer than ``columns`` carries its raw key already (:func:`mark`, in a worker); the
+    others were linked here, by ``linker`` just before.  Raw keys become final in row order
+    (:class:`Keys`): the same in one process as with workers.  ``s`` holds the batch's write
+    transaction; the keys already given are read once per linker (one detection run)."""
     if not rows:
         return columns, rows
     state = getattr(linker, "_proposal_keys", None)
     if state is None:
         state = linker._proposal_keys = Keys(_existing_keys(s))
-    known = getattr(linker, "keys", None) or {}
-    memo = linker.memo
-    idx = linker.idx
-    memo_keys: dict[tuple[str, str], Optional[str]] = {}
+    n = len(columns)
+    raw = None
     out = []
     for r in rows:
-        text, typ = r[3], r[4]
-        key = None
-        if r[-1] is None and typ not in UNPROPOSED_TYPES:
-            tk = (text, typ)
-            if tk in memo_keys:
-                key = memo_keys[tk]
-            else:
-                cands = memo.get(tk)
-                if cands is None and idx is not None:
-                    from desktop.linking.candidates import rank_in_index
-
-                    cands = rank_in_index(idx, text, typ, limit=3, fuzzy=False, keys=known.get(text))
-                if not cands or cands[0].score < PROPOSE_BELOW:
-                    raw = proposal_key(text, typ, known.get(text))
-                    key = state.canonical(raw) if raw is not None else None
-                memo_keys[tk] = key
-        out.append(r + (key,))
+        if len(r) > n:
+            key, r = r[n], r[:n]
+        else:
+            if raw is None:
+                raw = _raw_keys(linker)
+            key = raw(r[3], r[4], r[-1])
+        out.append(r + ((state.canonical(key) if key is not None else None),))
     return [*columns, "proposal"], out
 
 
@@ -308,7 +334,7 @@ def proposal(s, key: str) -> Optional[Proposal]:
     return _group(_rows(s, [Mention.proposal == key])).get(key)
 
 
-__all__ = ["PROPOSE_BELOW", "Keys", "Proposal", "attach", "proposal", "proposal_key", "proposals", "read",
+__all__ = ["PROPOSE_BELOW", "Keys", "Proposal", "attach", "mark", "proposal", "proposal_key", "proposals", "read",
            "proposed_name", "split_key", "word_keys"]
 
 
