@@ -452,7 +452,7 @@ def _detect_loop(db, det, ids, report, linker, pool, progress, should_cancel, fr
             if linker is not None:  # unlinked ones whose name the KB lacks: a proposed new entity
                 from desktop.linking.proposals import attach
 
-                columns, rows_out = attach(s, linker, columns, rows_out)
+                columns = attach(s, linker, columns, rows_out)
             now = utcnow()
             added = db.insert_rows(s, Mention.__table__, columns, rows_out, skip_conflicts=True,
                                    constants={"status": "suggested", "created_at": now, "updated_at": now})

@@ -89,24 +89,34 @@ def word_keys(text: str, linking_keys: Optional[tuple] = None) -> tuple[str, ...
         return ()
     skeletons = k[6]
     words = _WORD.findall(match_key(text))
-    gl = _glosses()
-    skip = lexicon().connectors
     out = []
     if len(words) == len(skeletons):
         for w, sk in zip(words, skeletons):
-            f = fold(w)
-            if f not in skip:
-                out.append(gl.get(f) or _loose(sk))
+            g = _word(w)
+            if g is not _SKIP:
+                out.append(g or _loose(sk))
     else:  # a title (or a word without letters) was left out of the name-word keys: word by word
         for w in words:
-            f = fold(w)
-            if f in skip:
+            g = _word(w)
+            if g is _SKIP:
                 continue
-            if g := gl.get(f):
+            if g:
                 out.append(g)
             elif nt := name_tokens(w):
                 out.append(_loose(nt[0]))
     return tuple(sorted(out))
+
+
+_SKIP = "skip"
+
+
+@lru_cache(maxsize=65536)
+def _word(word: str) -> str:
+    """A word's gloss concept, :data:`_SKIP` for a connector, else ''."""
+    f = fold(word)
+    if f in lexicon().connectors:
+        return _SKIP
+    return _glosses().get(f, "")
 
 
 def proposal_key(text: str, type: str, linking_keys: Optional[tuple] = None) -> Optional[str]:
@@ -148,42 +158,29 @@ class Keys:
     in the same order, give the same result."""
 
     def __init__(self, existing: Iterable[str] = ()):
-        self.known: set[str] = set()
-        self._by_sig: dict[tuple, str] = {}
-        self._memo: dict[str, str] = {}
+        self._memo: dict[str, str] = {}   # every key seen -> the key to store
+        self._by_sig: dict[tuple, tuple[str, str]] = {}  # key less one word -> (a key, that word)
         for k in existing:
-            self._add(k)
+            self.canonical(k, tolerant=False)
 
-    def _sigs(self, key: str):
-        typ, words = split_key(key)
-        if len(words) < 2:
-            return
-        for i in range(len(words)):
-            yield (typ, len(words), i, words[:i] + words[i + 1:]), i, words[i]
-
-    def _add(self, key: str) -> None:
-        if key in self.known:
-            return
-        self.known.add(key)
-        for sig, _i, _w in self._sigs(key):
-            self._by_sig.setdefault(sig, key)
-
-    def canonical(self, key: str) -> str:
+    def canonical(self, key: str, tolerant: bool = True) -> str:
         """The key to store for ``key``: itself, or a known key one letter off in one word."""
         hit = self._memo.get(key)
         if hit is not None:
             return hit
-        out = key
-        if key not in self.known:
-            for sig, i, w in self._sigs(key):
+        typ, _, rest = key.partition(":")
+        words = rest.split(" ")
+        sigs = [(typ, len(words), i, *words[:i], *words[i + 1:]) for i in range(len(words))] if len(words) > 1 else []
+        if tolerant:
+            for i, sig in enumerate(sigs):
                 other = self._by_sig.get(sig)
-                if other is not None and _one_off(w, split_key(other)[1][i]):
-                    out = other
-                    break
-            else:
-                self._add(key)
-        self._memo[key] = out
-        return out
+                if other is not None and _one_off(words[i], other[1]):
+                    self._memo[key] = other[0]
+                    return other[0]
+        self._memo[key] = key
+        for i, sig in enumerate(sigs):
+            self._by_sig.setdefault(sig, (key, words[i]))
+        return key
 
 
 def _existing_keys(s) -> list[str]:
@@ -232,31 +229,38 @@ def mark(linker, articles: list[tuple[int, list[tuple], list[tuple]]]) -> None:
             new[j] = r + (raw(r[3], r[4], r[-1]),)
 
 
-def attach(s, linker, columns: list[str], rows: list[tuple]) -> tuple[list[str], list[tuple]]:
-    """``columns`` + ``proposal`` and the ``rows`` (new suggestions in ``columns`` order, text
-    and type at 3 and 4, entity last, as detection writes them after linking) with the proposal
-    key of each unlinked one whose name the knowledge base lacks (None for the others).  A row
-    one longer than ``columns`` carries its raw key already (:func:`mark`, in a worker); the
-    others were linked here, by ``linker`` just before.  Raw keys become final in row order
-    (:class:`Keys`): the same in one process as with workers.  ``s`` holds the batch's write
-    transaction; the keys already given are read once per linker (one detection run)."""
+def attach(s, linker, columns: list[str], rows: list[tuple]) -> list[str]:
+    """``columns`` + ``proposal``, having given each of ``rows`` (new suggestions in ``columns``
+    order, text and type at 3 and 4, entity last, as detection writes them after linking; the
+    list is changed in place) the proposal key of an unlinked suggestion whose name the
+    knowledge base lacks, None for the others.  A row one longer than ``columns`` carries its raw
+    key already (:func:`mark`, in a worker); the others were linked here, by ``linker`` just
+    before.  Raw keys become final in row order (:class:`Keys`): the same in one process as with
+    workers.  ``s`` holds the batch's write transaction; the keys already given are read once per
+    linker (one detection run)."""
+    out = [*columns, "proposal"]
     if not rows:
-        return columns, rows
+        return out
     state = getattr(linker, "_proposal_keys", None)
     if state is None:
         state = linker._proposal_keys = Keys(_existing_keys(s))
     n = len(columns)
     raw = None
-    out = []
-    for r in rows:
-        if len(r) > n:
-            key, r = r[n], r[:n]
-        else:
+    canonical = state.canonical
+    for i, r in enumerate(rows):
+        if len(r) > n:  # marked by a worker: most carry None, and stay as they are
+            key = r[n]
+            if key is not None:
+                rows[i] = r[:n] + (canonical(key),)
+            continue
+        if r[-1] is None:
             if raw is None:
                 raw = _raw_keys(linker)
-            key = raw(r[3], r[4], r[-1])
-        out.append(r + ((state.canonical(key) if key is not None else None),))
-    return [*columns, "proposal"], out
+            key = raw(r[3], r[4], None)
+            rows[i] = r + ((canonical(key) if key is not None else None),)
+        else:
+            rows[i] = r + (None,)
+    return out
 
 
 # -- reading proposals -------------------------------------------------------------------------------
