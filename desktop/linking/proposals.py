@@ -95,9 +95,11 @@ def word_keys(text: str, linking_keys: Optional[tuple] = None) -> tuple[str, ...
             g = _word(w)
             if g is not _SKIP:
                 out.append(g or _loose(sk))
-    else:  # a title (or a word without letters) was left out of the name-word keys: word by word
-        for w in words:
-            g = _word(w)
+    else:  # a title (or a word without letters) was left out of the name-word keys
+        classes = [_word(w) for w in words]
+        if not any(classes):  # no generic word: the name-word keys are the words' keys
+            return tuple(sorted(_loose(sk) for sk in skeletons))
+        for w, g in zip(words, classes):  # word by word (this romanises each word again)
             if g is _SKIP:
                 continue
             if g:
@@ -112,8 +114,9 @@ _SKIP = "skip"
 
 @lru_cache(maxsize=65536)
 def _word(word: str) -> str:
-    """A word's gloss concept, :data:`_SKIP` for a connector, else ''."""
-    f = fold(word)
+    """A word's gloss concept, :data:`_SKIP` for a connector, else '' (``word`` as
+    :func:`~desktop.language.fold.match_key` gives it: an ASCII word is folded already)."""
+    f = word if word.isascii() else fold(word)
     if f in lexicon().connectors:
         return _SKIP
     return _glosses().get(f, "")
@@ -198,7 +201,9 @@ def _raw_keys(linker):
     surface keys ``linker`` holds from the rows it linked last."""
     known = getattr(linker, "keys", None) or {}
     memo, idx = linker.memo, linker.idx
-    done: dict[tuple[str, str], Optional[str]] = {}
+    # kept on the linker for the whole run (a worker's copy: its pieces): a raw key is a pure
+    # function of the text, the type and the index, and names repeat across articles
+    done: dict[tuple[str, str], Optional[str]] = linker.__dict__.setdefault("_proposal_raw", {})
 
     def raw(text: str, typ: str, entity_id) -> Optional[str]:
         if entity_id is not None or typ in UNPROPOSED_TYPES:
@@ -226,7 +231,7 @@ def mark(linker, articles: list[tuple[int, list[tuple], list[tuple]]]) -> None:
     raw = _raw_keys(linker)
     for _aid, _existing, new in articles:
         for j, r in enumerate(new):
-            new[j] = r + (raw(r[3], r[4], r[-1]),)
+            new[j] = r + ((None if r[-1] is not None else raw(r[3], r[4], None)),)
 
 
 def attach(s, linker, columns: list[str], rows: list[tuple]) -> list[str]:
