@@ -43,6 +43,7 @@ from typing import Iterable, Optional
 
 from sqlalchemy import func, select
 
+from desktop.language import keys as lkeys
 from desktop.language.fold import fold, match_key
 from desktop.language.lexicon import lexicon
 from desktop.language.linkkeys import alias_keys, name_tokens
@@ -61,18 +62,31 @@ UNPROPOSED_TYPES = frozenset({"DATE"})
 # -- the key of one surface --------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def _glosses() -> dict[str, str]:
-    """Folded generic word -> "=concept" (``glosses.tsv`` of every language pack)."""
-    out: dict[str, str] = {}
-    for row in pack_rows("glosses.tsv"):
-        if len(row) >= 2 and row[0] and row[1]:
-            out.setdefault(fold(row[1]), "=" + row[0])
-    return out
-
-
 def _loose(skeleton: str) -> str:
     return skeleton.replace("ng", "n")
+
+
+_GENERIC: Optional[dict[str, tuple[str, str]]] = None
+_CONNECTOR = ""  # the concept of a connector: left out of the key
+
+
+def _generic_words() -> dict[str, tuple[str, str]]:
+    """Written generic word (as :func:`~desktop.language.fold.match_key` and
+    :func:`~desktop.language.fold.fold` give it) -> ("=concept" or "" for a connector, its
+    loosened skeleton): the words of ``glosses.tsv`` and the connectors of the language packs.
+    Romanised with one library call per script, once a process."""
+    global _GENERIC
+    if _GENERIC is None:
+        rows = [("=" + r[0], r[1]) for r in pack_rows("glosses.tsv") if len(r) >= 2 and r[0] and r[1]]
+        rows += [(_CONNECTOR, w) for w in sorted(lexicon().connectors)]
+        lkeys.prime([w for _c, w in rows])
+        out: dict[str, tuple[str, str]] = {}
+        for concept, word in rows:
+            sk = _loose(lkeys.phonetic_key(word))
+            for form in (match_key(word), fold(word)):
+                out.setdefault(form, (concept, sk))
+        _GENERIC = out
+    return _GENERIC
 
 
 _WORD = re.compile(r"[^\s\-‐-―_/]+")  # the words of desktop.language.keys.tokens
@@ -80,46 +94,25 @@ _WORD = re.compile(r"[^\s\-‐-―_/]+")  # the words of desktop.language.keys.t
 
 def word_keys(text: str, linking_keys: Optional[tuple] = None) -> tuple[str, ...]:
     """The keys of the words of ``text``, sorted (Bengali and Hindi put the head of a name
-    last: দুর্যোগ ব্যবস্থাপনা ও ত্রাণ মন্ত্রণালয়), titles and connectors (and, ও, और) left
-    out: a word's gloss concept, else its loosened phonetic skeleton.  ``linking_keys``:
-    ``alias_keys(text)`` if known (its name-word keys are the skeletons, so no transliteration
-    runs again)."""
+    last: দুর্যোগ ব্যবস্থাপনা ও ত্রাণ মন্ত্রণালয়): the loosened phonetic skeleton of each word
+    but titles (the linking keys' name-word keys), a generic word by its gloss concept instead,
+    connectors (and, ও, और) left out.  ``linking_keys``: ``alias_keys(text)`` if known (nothing
+    is romanised again)."""
     k = linking_keys if linking_keys is not None else alias_keys(text)
     if k is None:
         return ()
-    skeletons = k[6]
-    words = _WORD.findall(match_key(text))
+    rest = [_loose(sk) for sk in k[6]]
+    generic = _generic_words()
+    hits = [hit for w in _WORD.findall(match_key(text)) if (hit := generic.get(w)) is not None]
+    if not hits:
+        return tuple(sorted(rest))
     out = []
-    if len(words) == len(skeletons):
-        for w, sk in zip(words, skeletons):
-            g = _word(w)
-            if g is not _SKIP:
-                out.append(g or _loose(sk))
-    else:  # a title (or a word without letters) was left out of the name-word keys
-        classes = [_word(w) for w in words]
-        if not any(classes):  # no generic word: the name-word keys are the words' keys
-            return tuple(sorted(_loose(sk) for sk in skeletons))
-        for w, g in zip(words, classes):  # word by word (this romanises each word again)
-            if g is _SKIP:
-                continue
-            if g:
-                out.append(g)
-            elif nt := name_tokens(w):
-                out.append(_loose(nt[0]))
-    return tuple(sorted(out))
-
-
-_SKIP = "skip"
-
-
-@lru_cache(maxsize=65536)
-def _word(word: str) -> str:
-    """A word's gloss concept, :data:`_SKIP` for a connector, else '' (``word`` as
-    :func:`~desktop.language.fold.match_key` gives it: an ASCII word is folded already)."""
-    f = word if word.isascii() else fold(word)
-    if f in lexicon().connectors:
-        return _SKIP
-    return _glosses().get(f, "")
+    for concept, sk in hits:
+        if sk in rest:  # its skeleton is among the name words (unless taken for a title)
+            rest.remove(sk)
+        if concept:
+            out.append(concept)
+    return tuple(sorted(out + rest))
 
 
 def proposal_key(text: str, type: str, linking_keys: Optional[tuple] = None) -> Optional[str]:
@@ -223,15 +216,23 @@ def _raw_keys(linker):
     return raw
 
 
+_UNSEEN = object()
+
+
 def mark(linker, articles: list[tuple[int, list[tuple], list[tuple]]]) -> None:
     """Append the raw proposal key (or None) to each new row of ``articles`` (as
     ``linker.link_rows`` takes them, right after it linked them: the process that linked them
     holds the rankings and keys the proposal needs, so a detection worker marks its rows and
     the parent does not rank again).  :func:`attach` makes them final."""
     raw = _raw_keys(linker)
+    done = linker._proposal_raw
     for _aid, _existing, new in articles:
         for j, r in enumerate(new):
-            new[j] = r + ((None if r[-1] is not None else raw(r[3], r[4], None)),)
+            if r[-1] is not None:
+                new[j] = r + (None,)
+            else:
+                key = done.get((r[3], r[4]), _UNSEEN)
+                new[j] = r + (raw(r[3], r[4], None) if key is _UNSEEN else key,)
 
 
 def attach(s, linker, columns: list[str], rows: list[tuple]) -> list[str]:
