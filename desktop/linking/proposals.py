@@ -66,25 +66,22 @@ def _loose(skeleton: str) -> str:
     return skeleton.replace("ng", "n")
 
 
-_GENERIC: Optional[dict[str, tuple[str, str]]] = None
+_GENERIC: Optional[dict[str, str]] = None
 _CONNECTOR = ""  # the concept of a connector: left out of the key
 
 
-def _generic_words() -> dict[str, tuple[str, str]]:
+def _generic_words() -> dict[str, str]:
     """Written generic word (as :func:`~desktop.language.fold.match_key` and
-    :func:`~desktop.language.fold.fold` give it) -> ("=concept" or "" for a connector, its
-    loosened skeleton): the words of ``glosses.tsv`` and the connectors of the language packs.
-    Romanised with one library call per script, once a process."""
+    :func:`~desktop.language.fold.fold` give it) -> "=concept" (``glosses.tsv`` of the language
+    packs), or "" for a connector (and, ও, और)."""
     global _GENERIC
     if _GENERIC is None:
         rows = [("=" + r[0], r[1]) for r in pack_rows("glosses.tsv") if len(r) >= 2 and r[0] and r[1]]
         rows += [(_CONNECTOR, w) for w in sorted(lexicon().connectors)]
-        lkeys.prime([w for _c, w in rows])
-        out: dict[str, tuple[str, str]] = {}
+        out: dict[str, str] = {}
         for concept, word in rows:
-            sk = _loose(lkeys.phonetic_key(word))
             for form in (match_key(word), fold(word)):
-                out.setdefault(form, (concept, sk))
+                out.setdefault(form, concept)
         _GENERIC = out
     return _GENERIC
 
@@ -96,23 +93,30 @@ def word_keys(text: str, linking_keys: Optional[tuple] = None) -> tuple[str, ...
     """The keys of the words of ``text``, sorted (Bengali and Hindi put the head of a name
     last: দুর্যোগ ব্যবস্থাপনা ও ত্রাণ মন্ত্রণালয়): the loosened phonetic skeleton of each word
     but titles (the linking keys' name-word keys), a generic word by its gloss concept instead,
-    connectors (and, ও, और) left out.  ``linking_keys``: ``alias_keys(text)`` if known (nothing
-    is romanised again)."""
+    connectors left out.  ``linking_keys``: ``alias_keys(text)`` if known: then only a name with
+    both a title and a generic word romanises anything again (that generic word)."""
     k = linking_keys if linking_keys is not None else alias_keys(text)
     if k is None:
         return ()
-    rest = [_loose(sk) for sk in k[6]]
+    skeletons = k[6]
+    words = _WORD.findall(match_key(text))
     generic = _generic_words()
-    hits = [hit for w in _WORD.findall(match_key(text)) if (hit := generic.get(w)) is not None]
-    if not hits:
-        return tuple(sorted(rest))
-    out = []
-    for concept, sk in hits:
-        if sk in rest:  # its skeleton is among the name words (unless taken for a title)
-            rest.remove(sk)
-        if concept:
-            out.append(concept)
-    return tuple(sorted(out + rest))
+    hits = [generic.get(w) for w in words]
+    if all(h is None for h in hits):
+        return tuple(sorted(_loose(sk) for sk in skeletons))
+    if len(words) == len(skeletons):  # no title left out: word i has skeleton i
+        out = [_loose(sk) if h is None else h for h, sk in zip(hits, skeletons)]
+    else:  # a title was left out: a generic word's own skeleton says which one is its
+        rest = list(skeletons)
+        out = []
+        for w, h in zip(words, hits):
+            if h is not None:
+                own = lkeys.phonetic_key(w)
+                if own in rest:
+                    rest.remove(own)
+                out.append(h)
+        out += [_loose(sk) for sk in rest]
+    return tuple(sorted(w for w in out if w))
 
 
 def proposal_key(text: str, type: str, linking_keys: Optional[tuple] = None) -> Optional[str]:
