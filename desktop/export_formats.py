@@ -249,11 +249,11 @@ def docbin_bytes(recs: list[dict]) -> tuple[bytes, int, int]:
 #: articles per DocBin file: a DocBin holds its documents in memory until it is written, so a
 #: larger export is split into several files, which spaCy reads as one corpus from their folder
 #: (``spacy train … --paths.train <folder>``, spacy.training.Corpus walks it for ``.spacy`` files)
-SPACY_SHARD = 2000
+SPACY_SHARD = 500
 
 
 def export_spacy(db, files: AtomicFiles, status, progress, should_cancel) -> None:
-    """``annotations.spacy``; past :data:`SPACY_SHARD` articles ``annotations-0001.spacy``,
+    """``annotations.spacy``; past :data:`SPACY_SHARD` articles (a DocBin of 500 holds ~230 MB) ``annotations-0001.spacy``,
     ``annotations-0002.spacy``… of that many articles each, streamed (memory flat in the number
     of articles)."""
     n = count_articles(db)
