@@ -253,9 +253,9 @@ SPACY_SHARD = 500
 
 
 def export_spacy(db, files: AtomicFiles, status, progress, should_cancel) -> None:
-    """``annotations.spacy``; past :data:`SPACY_SHARD` articles (a DocBin of 500 holds ~230 MB) ``annotations-0001.spacy``,
-    ``annotations-0002.spacy``… of that many articles each, streamed (memory flat in the number
-    of articles)."""
+    """``annotations.spacy``; past :data:`SPACY_SHARD` articles ``annotations-0001.spacy``,
+    ``annotations-0002.spacy``… of that many articles each, streamed: memory is flat in the
+    number of articles (a file of 500 news articles takes ~230 MB to make)."""
     n = count_articles(db)
     split = n > SPACY_SHARD
     batch: list[dict] = []
