@@ -246,10 +246,36 @@ def docbin_bytes(recs: list[dict]) -> tuple[bytes, int, int]:
     return db_.to_bytes(), aligned, total
 
 
+#: articles per DocBin file: a DocBin holds its documents in memory until it is written, so a
+#: larger export is split into several files, which spaCy reads as one corpus from their folder
+#: (``spacy train … --paths.train <folder>``, spacy.training.Corpus walks it for ``.spacy`` files)
+SPACY_SHARD = 500
+
+
 def export_spacy(db, files: AtomicFiles, status, progress, should_cancel) -> None:
-    data, _, _ = docbin_bytes(records(db, status))
-    with files.open("annotations.spacy", binary=True) as fh:
-        fh.write(data)
+    """``annotations.spacy``; past :data:`SPACY_SHARD` articles ``annotations-0001.spacy``,
+    ``annotations-0002.spacy``… of that many articles each, streamed: memory is flat in the
+    number of articles (a file of 500 news articles takes ~230 MB to make)."""
+    n = count_articles(db)
+    split = n > SPACY_SHARD
+    batch: list[dict] = []
+    written = 0
+
+    def flush() -> None:
+        nonlocal written
+        written += 1
+        data, _, _ = docbin_bytes(batch)
+        with files.open(f"annotations-{written:04d}.spacy" if split else "annotations.spacy", binary=True) as fh:
+            fh.write(data)
+        batch.clear()
+
+    for i, rec in enumerate(iter_records(db, status)):
+        batch.append(rec)
+        if len(batch) >= SPACY_SHARD:
+            flush()
+        _progress(progress, should_cancel, i, n)
+    if batch or not written:
+        flush()
 
 
 WRITERS: dict[str, Callable] = {

@@ -183,6 +183,29 @@ def test_spacy_docbin_aligns_every_seed_mention(seeded, tmp_path):
     assert (tmp_path / "sp" / "annotations.spacy").stat().st_size > 1000
 
 
+def test_a_large_spacy_export_is_split_into_files_spacy_reads_as_one_corpus(seeded, tmp_path, monkeypatch):
+    spacy = pytest.importorskip("spacy")
+    from spacy.training import Corpus
+
+    from desktop import export_formats
+
+    monkeypatch.setattr(export_formats, "SPACY_SHARD", 2)  # five seeds: files of 2, 2 and 1 articles
+    export(seeded, tmp_path / "sp", fmt="spacy", status="all")
+    names = sorted(p.name for p in (tmp_path / "sp").iterdir())
+    assert names == ["annotations-0001.spacy", "annotations-0002.spacy", "annotations-0003.spacy"]
+    nlp = spacy.blank("xx")
+    docs = [ex.reference for ex in Corpus(tmp_path / "sp")(nlp)]
+    with seeded.session() as s:
+        texts = sorted(a.text for a in s.exec(select(Article)))
+    assert sorted(d.text for d in docs) == texts
+    whole, _, _ = export_formats.docbin_bytes(export_formats.records(seeded, "all"))
+    from spacy.tokens import DocBin
+
+    ents = sorted((d.text[:20], [(e.start_char, e.end_char, e.label_) for e in d.ents])
+                  for d in DocBin().from_bytes(whole).get_docs(nlp.vocab))
+    assert sorted((d.text[:20], [(e.start_char, e.end_char, e.label_) for e in d.ents]) for d in docs) == ents
+
+
 def test_conll_export_reads_in_spacy_and_seqeval(seeded, tmp_path):
     pytest.importorskip("spacy")
     seqeval = pytest.importorskip("seqeval.scheme")

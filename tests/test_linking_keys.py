@@ -63,7 +63,7 @@ def test_prime_romanises_like_one_word_at_a_time():
     alone = {}
     for t in texts:
         for run in keys._INDIC_RUN.findall(keys.match_key(t)):
-            alone[run] = keys._post(keys.sanscript.transliterate(run, keys._scheme(run), keys.sanscript.IAST))
+            alone[run] = keys._post(keys._sanscript().transliterate(run, keys._scheme(run), keys._sanscript().IAST))
     saved = dict(keys._RUNS)
     keys._RUNS.clear()
     try:

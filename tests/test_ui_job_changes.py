@@ -133,3 +133,37 @@ def test_changed_since_on_both_backends(any_seeded):
     ent = curation.create_entity(db, "Talks Committee", "ORG").id
     rows = queries.changed_since(db, before)
     assert rows.articles == {new} and ent in rows.entities and rows.aliases, rows
+
+
+def test_a_job_that_fails_half_way_still_shows_what_it_wrote(qtbot, seeded, tmp_path, monkeypatch):
+    """Detection commits a batch at a time: when a later batch fails with an unexpected error,
+    the articles already written are refreshed (their new suggestions counted in the list), and
+    the error is shown once."""
+    from desktop.detection import service
+
+    a, b, gone = _shared_link(seeded)
+    curation.delete_mention(seeded, gone.id)  # the first batch brings it back
+    monkeypatch.setattr(service, "BATCH", 1)  # one article a batch
+    real = service._new_suggestions
+    seen = []
+
+    def fail_on_the_second(article_id, cands, existing):
+        seen.append(article_id)
+        if len(seen) > 1:
+            raise RuntimeError("disk on fire")
+        return real(article_id, cands, existing)
+
+    monkeypatch.setattr(service, "_new_suggestions", fail_on_the_second)
+    w = make_window(qtbot, seeded, tmp_path / "s.ini")
+    monkeypatch.setattr("desktop.ui.jobs.show_error", lambda *a, **k: shown.append(a))
+    shown = []
+    published, _rebuilt = _spy(w)
+    w.jobs.detect([b, a])
+    qtbot.waitUntil(lambda: not w.runner.busy and bool(shown), timeout=60000)
+    assert published, "nothing published after the failure"
+    ch = published[-1]
+    again = next(m for m in queries.mentions(seeded, b) if (m.start, m.end, m.type) == (gone.start, gone.end, gone.type))
+    assert again.id in ch.mentions and b in ch.articles, ch
+    row = w.article_model.row_data(w.article_model.row_of(b))
+    assert row.suggested == sum(m.status == "suggested" for m in queries.mentions(seeded, b))
+    assert len(shown) == 1 and "disk on fire" in shown[0][2]

@@ -10,7 +10,10 @@ by a digest of everything the detector is made of:
   and pyahocorasick versions (the pickle format).
 
 So any change to the knowledge base, to what the curator confirmed or rejected, or to the code
-gives another name, and a stale detector is never loaded.  Files live in the per-user cache
+gives another name, and a stale detector is never loaded.  Naming it means reading every
+alias, which costs as much as loading it; so a second, tiny file remembers which detector a
+database (its path or URL) built in the state its signature describes, the same signature the
+in-memory cache trusts (entity, alias and curated-mention counts, highest ids, latest edits).  Files live in the per-user cache
 folder (``<cache>/detector/``, :mod:`desktop.pickles`).
 """
 
@@ -67,6 +70,28 @@ def digest(entries, suppressed) -> str:
     h.update(repr([tuple(e) for e in entries]).encode())
     h.update(repr(sorted(suppressed)).encode())
     return h.hexdigest()[:24]
+
+
+def load(key: str):
+    """The detector cached under ``key``, or None."""
+    return pickles.load("detector", key)
+
+
+def _state_key(db_key: str, signature: tuple) -> str:
+    return hashlib.sha1(f"{_code_digest()}|{db_key}|{signature!r}".encode()).hexdigest()[:24]
+
+
+def named_for(db_key: str, signature: tuple) -> Optional[str]:
+    """The key of the detector last built for this database (path or URL) in the state
+    ``signature`` describes (the knowledge base's and the curated mentions' counts, highest ids
+    and latest edits, the model version: what the in-memory cache is checked against), or None."""
+    key = pickles.load("detector-state", _state_key(db_key, signature))
+    return key if isinstance(key, str) else None
+
+
+def name_for(db_key: str, signature: tuple, key: str) -> None:
+    """Remember that the database in this state builds the detector ``key``."""
+    pickles.store("detector-state", _state_key(db_key, signature), key)
 
 
 def load_or_build(key: str, build: Callable[[], object]):

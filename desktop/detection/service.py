@@ -203,12 +203,20 @@ def build_detector(db: Database) -> Detector:
             hit = _CACHE.get(db.path)
             if hit and hit[0] == sig:
                 return hit[1]
-        with _no_gc():
-            entries, suppressed = _entries(s)
+        # a new process: the detector on disk named for this database in this state, if any
+        # (reading every alias to name it by content costs as much as loading it)
+        known = cache.named_for(db.path, sig)
+        det = None
+        if known is not None:
+            with _no_gc():
+                det = cache.load(known)
+        if det is None:
+            with _no_gc():
+                entries, suppressed = _entries(s)
+                key = cache.digest(entries, suppressed)
+                det = cache.load_or_build(key, lambda: Detector(entries, suppressed_keys=suppressed))
+            cache.name_for(db.path, sig, key)
     learned = learning.suggester(db)
-    with _no_gc():
-        det = cache.load_or_build(cache.digest(entries, suppressed),
-                                  lambda: Detector(entries, suppressed_keys=suppressed))
     # the learned suggester belongs to this database and holds the model: it joins after the disk
     # cache (which keeps the detector of the lists and the learned surfaces only)
     from desktop.detection.suggest import REGISTERED

@@ -26,8 +26,6 @@ import unicodedata
 from functools import lru_cache
 from typing import Iterable
 
-from indic_transliteration import sanscript
-
 from desktop.language import packs, scripts
 from desktop.language.fold import match_key
 
@@ -97,9 +95,23 @@ def _schemes() -> dict[str, str]:
     return out
 
 
+_SANSCRIPT = None
+
+
+def _sanscript():
+    """indic-transliteration, imported when a key is first computed: loading its scheme files
+    costs ~0.1 s, which a run that finds every key stored (a re-detection) never pays."""
+    global _SANSCRIPT
+    if _SANSCRIPT is None:
+        from indic_transliteration import sanscript
+
+        _SANSCRIPT = sanscript
+    return _SANSCRIPT
+
+
 def _scheme(run: str) -> str:
     return _schemes().get(scripts.script_name(run[0])) or (
-        sanscript.DEVANAGARI if scripts.is_devanagari(run[0]) else sanscript.BENGALI)
+        "devanagari" if scripts.is_devanagari(run[0]) else "bengali")
 
 
 def _post(out: str) -> str:
@@ -111,6 +123,7 @@ def _translit_run(m: re.Match) -> str:
     run = m.group(0)
     out = _RUNS.get(run)
     if out is None:
+        sanscript = _sanscript()
         out = _post(sanscript.transliterate(run, _scheme(run), sanscript.IAST))
         if len(_RUNS) < _RUNS_MAX:
             _RUNS[run] = out
@@ -131,6 +144,7 @@ def prime(texts: Iterable[str]) -> None:
         if not runs or len(_RUNS) + len(runs) > _RUNS_MAX:
             continue
         words = sorted(runs)
+        sanscript = _sanscript()
         out = sanscript.transliterate("\n".join(words), scheme, sanscript.IAST).split("\n")
         if len(out) == len(words):
             _RUNS.update(zip(words, map(_post, out)))

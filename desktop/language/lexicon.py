@@ -9,7 +9,7 @@ English one are both titles), so the lists of all packs are merged; what differs
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from desktop.language import scripts
@@ -56,12 +56,17 @@ class Lexicon:
     case_endings: frozenset[str] = frozenset()          # every pack's case endings (folded)
     ending_scripts: frozenset[str] = frozenset()        # scripts whose words carry case endings
     packs: tuple[LanguagePack, ...] = ()
+    #: char -> :meth:`inflects`, filled on first use (the alias scan asks for every hit)
+    _inflecting: dict = field(default_factory=dict, repr=False, compare=False)
 
     def inflects(self, ch: str) -> bool:
         """True when a word starting (or ending) with ``ch`` may carry a glued case ending:
         its script is that of a pack with ``suffixes.tsv`` (Bengali কাজাখস্তান|ের; Hindi writes
         postpositions as separate words)."""
-        return bool(self.ending_scripts) and scripts.script_name(ch) in self.ending_scripts
+        known = self._inflecting.get(ch)
+        if known is None:
+            known = self._inflecting[ch] = bool(self.ending_scripts) and scripts.script_name(ch) in self.ending_scripts
+        return known
 
 
 @lru_cache(maxsize=1)

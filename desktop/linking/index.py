@@ -96,15 +96,37 @@ FORMAT = "1"
 def _digest(entities, aliases) -> str:
     """The name of the index built from these rows under the current keys and code."""
     import hashlib
-    import sys
 
-    from pathlib import Path
-
-    h = hashlib.sha1(f"{FORMAT}|{sys.version}|{key_version()}".encode())
-    h.update(Path(__file__).read_bytes())  # how the index is made from the keys
+    h = hashlib.sha1(_code().encode())
     h.update(repr(entities).encode())
     h.update(repr(aliases).encode())
     return h.hexdigest()[:24]
+
+
+def _state_key(db_key: str, signature: tuple) -> str:
+    """The name under which the digest of the index a database (path or URL) built in the
+    state ``signature`` describes is remembered: the signature the in-memory cache trusts."""
+    import hashlib
+
+    return hashlib.sha1(f"{_code()}|{db_key}|{signature!r}".encode()).hexdigest()[:24]
+
+
+_CODE: Optional[str] = None
+
+
+def _code() -> str:
+    """What the index is made with besides its rows: the key version, this module's code (how
+    the index is made from the keys), the Python version (the pickle format)."""
+    global _CODE
+    if _CODE is None:
+        import hashlib
+        import sys
+        from pathlib import Path
+
+        h = hashlib.sha1(f"{FORMAT}|{sys.version}|{key_version()}".encode())
+        h.update(Path(__file__).read_bytes())
+        _CODE = h.hexdigest()
+    return _CODE
 
 
 def _stale_keys(conn) -> bool:
@@ -115,7 +137,7 @@ def _stale_keys(conn) -> bool:
     return conn.execute(select(LinkKey.text).where(LinkKey.version != key_version()).limit(1)).first() is not None
 
 
-def _build(conn, signature: tuple, persist: bool) -> Index:
+def _build(conn, signature: tuple, persist: bool, db_key: str) -> Index:
     """The index of the knowledge base: loaded from the per-user cache when one was built from
     the same entities and aliases (:mod:`desktop.pickles`, named by their digest; loading is a
     third of building from the stored keys), else built from the stored keys and cached."""
@@ -124,6 +146,15 @@ def _build(conn, signature: tuple, persist: bool) -> Index:
     was = gc.isenabled()
     gc.disable()  # ~10 small objects an alias and no cycles: the collector's passes are pure cost
     try:
+        # a new process: the index this database built in this state, if any (naming it by
+        # content means reading every alias, a third of the cost of loading it)
+        state = _state_key(db_key, signature)
+        known_key = pickles.load("linking-state", state)
+        if isinstance(known_key, str):
+            idx = pickles.load("linking", known_key)
+            if isinstance(idx, Index) and not (persist and _stale_keys(conn)):
+                idx.signature = signature
+                return idx
         entities = [tuple(e) for e in conn.execute(select(Entity.id, Entity.name, Entity.type, Entity.external_id)
                                                    .order_by(Entity.id))]
         aliases = [tuple(a) for a in conn.execute(select(Alias.entity_id, Alias.text).order_by(Alias.id))]
@@ -131,6 +162,7 @@ def _build(conn, signature: tuple, persist: bool) -> Index:
         idx = pickles.load("linking", key)
         if isinstance(idx, Index) and not (persist and _stale_keys(conn)):
             idx.signature = signature
+            pickles.store("linking-state", state, key)
             return idx
         idx = Index(signature=signature)
         known = load_link_keys(conn, [e[1] for e in entities] + [a[1] for a in aliases], persist=persist)
@@ -143,6 +175,7 @@ def _build(conn, signature: tuple, persist: bool) -> Index:
             if ent is not None and text in known:
                 idx.add(eid, ent[1], text, known[text])
         pickles.store("linking", key, idx)
+        pickles.store("linking-state", state, key)
     finally:
         if was:
             gc.enable()
@@ -158,7 +191,7 @@ def index_for(s, db_key: str, *, persist: bool = False) -> Index:
         idx = _CACHE.get(db_key)
         if idx is not None and idx.signature == sig:
             return idx
-    idx = _build(conn, sig, persist)
+    idx = _build(conn, sig, persist, db_key)
     with _LOCK:
         _CACHE.pop(db_key, None)
         _CACHE[db_key] = idx

@@ -59,14 +59,18 @@ class Jobs(QObject):
             actions.bind(name, handler)
         actions["cancel_job"].setEnabled(False)
 
-    def start(self, name: str, fn, on_done: Optional[Callable[[Any], None]] = None) -> Optional[Job]:
+    def start(self, name: str, fn, on_done: Optional[Callable[[Any], None]] = None, *,
+              left: Optional[Callable[[], Any]] = None) -> Optional[Job]:
+        """Run ``fn`` as a job; ``on_done`` gets its result.  ``left`` publishes what a job
+        that fails half-way committed before it failed (the batches of an import or a detection
+        run that were written), so the panels show it rather than what was there before."""
         if self.runner.busy:
             self.message("Another job is running; wait for it or cancel it", error=True)
             return None
         job = Job(name, self.ops.db.path, fn)
         job.signals.progress.connect(self._progress)
         job.signals.finished.connect(lambda result: on_done(result) if on_done is not None else None)
-        job.signals.failed.connect(lambda exc, tb, j=job: self._failed(j, exc, tb))
+        job.signals.failed.connect(lambda exc, tb, j=job: self._failed(j, exc, tb, left))
         self.last_job = job
         return self.runner.start(job)
 
@@ -93,7 +97,12 @@ class Jobs(QObject):
     def _ended(self, _job: Job) -> None:
         self._enable(False)
 
-    def _failed(self, job: Job, exc: BaseException, tb: str) -> None:
+    def _failed(self, job: Job, exc: BaseException, tb: str, left: Optional[Callable[[], Any]] = None) -> None:
+        if left is not None:
+            try:
+                left()
+            except Exception:  # noqa: BLE001 - the job's own error is the one to show
+                log.exception("after the failed %s job, reading what it wrote failed", job.name)
         if isinstance(exc, CurateError):
             self.message(f"{job.name.capitalize()}: {exc}", error=True)
         else:
@@ -154,7 +163,7 @@ class Jobs(QObject):
             if report.article_ids and not report.cancelled:
                 self.open_article(report.article_ids[0])
 
-        return self.start("import", work, done)
+        return self.start("import", work, done, left=lambda: self._data_changed(before, (), history=True))
 
     def ask_import_files(self) -> None:
         from desktop.ui.import_options import ask_annotation_mode, dialog_filter
@@ -189,7 +198,8 @@ class Jobs(QObject):
                          + f"{queries.plural(report.added, 'new suggestion')} in {queries.plural(report.articles, 'article')}"
                          + (f", {report.linked} linked" if report.linked else ""))
 
-        return self.start("detection", work, done)
+        return self.start("detection", work, done, left=lambda: self._data_changed(
+            before, queries.article_ids(self.ops.db) if article_ids is None else article_ids))
 
     def detect_article(self) -> None:
         aid = self.current_article()
