@@ -19,14 +19,15 @@ keys group 30 of 36 and 10 of 15 gold entities exactly, and merge none; with the
 Federation Cup 2025), a translation (ভারত / India) or a letter the skeleton keeps apart
 (কুড়িগ্রাম ``kdgrm`` / Kurigram ``krgrm``, one-word names have no tolerance).
 
-The key is a pure function of the text and type, computed from the linking keys the detection
-workers computed already, so a run in worker processes gives the same keys as one in a single
-process.  One tolerance is added where the keys are written, in article order, so it is as
-deterministic as the rest: a key of two words or more that is one letter off in one word (no
-number in it) from a key already proposed (in the database or earlier in the run) takes that
-key, as the learned surfaces do (:mod:`desktop.detection.learning.surfaces`).  Such keys are
-rarely one name spelt two ways in one script, mostly the same name in two scripts
-(ফেডারেশন ``pdrsn`` / Federation ``pdrtn``).
+The key is a pure function of the text and type, made from the linking keys of the surface
+(nothing is romanised again), in the process that linked the suggestion: a detection worker
+marks the rows it linked (:func:`mark`), the parent gives them their final key as it writes them
+(:func:`attach`), so a run in worker processes gives the same keys as one in a single process.
+One tolerance is added there, in row order, so it is as deterministic as the rest: a key of two
+words or more that is one letter off in one word (no number in it) from a key already proposed
+(in the database or earlier in the run) takes that key, as the learned surfaces allow
+(:mod:`desktop.detection.learning.surfaces`); on the gold sets it joins ফেডারেশন ``pdrsn`` /
+Federation ``pdrtn`` and তাবিথ আউয়াল / Tabith Awal.
 
 Mentions carry a proposal only while they are suggested and unlinked (DATE never): linking,
 rejecting, retyping or re-spanning one clears it (:mod:`desktop.curation`, auto-linking).
@@ -38,7 +39,6 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Iterable, Optional
 
 from sqlalchemy import func, select
@@ -46,7 +46,7 @@ from sqlalchemy import func, select
 from desktop.language import keys as lkeys
 from desktop.language.fold import fold, match_key
 from desktop.language.lexicon import lexicon
-from desktop.language.linkkeys import alias_keys, name_tokens
+from desktop.language.linkkeys import alias_keys
 from desktop.language.packs import pack_rows
 from desktop.models import Mention
 from desktop.text import script_of
