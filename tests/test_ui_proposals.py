@@ -96,3 +96,16 @@ def test_a_colleagues_change_since_refuses_and_nothing_is_created(panel, found, 
         from desktop.models import Entity
 
         assert s.exec(select(Entity).where(Entity.name == "Saidul Arif")).first() is None
+
+
+def test_no_offer_once_the_knowledge_base_has_the_name(panel, found, qtbot):
+    """An entity made by hand for one mention (New entity): the others' offer gives way to the
+    candidate, so the entity is not made twice."""
+    p = _proposed(found)
+    first, second = p.mentions[0][0], p.mentions[1][0]
+    panel.set_mention(first)
+    with qtbot.waitSignal(panel.ops.changed):
+        qtbot.mouseClick(panel.new_entity_button, Qt.MouseButton.LeftButton)
+    panel.set_mention(second)
+    assert not panel.proposal_box.isVisible()
+    assert panel.model.candidate_at(0).name == "Saidul Arif"

@@ -12,7 +12,9 @@ An unlinked mention whose name the knowledge base lacks may carry a proposed new
 (:mod:`desktop.linking.proposals`): the panel says "New entity proposed: <name> — N mentions in
 M articles" and offers to create it, under a name the curator may edit, for all of them at once
 (:func:`desktop.curation.accept_proposal`; they stay suggestions to confirm).  Confirming such a
-mention leaves the offer standing: nothing is created unasked.
+mention leaves the offer standing: nothing is created unasked.  Once the knowledge base has a
+match for the mention (an entity made by hand for another of its mentions), the candidate is
+offered instead.
 
 After a link, the panel offers to link the same surface in other articles
 (:class:`ApplyLinkDialog`: all, or the ones ticked) through
@@ -355,12 +357,15 @@ class LinkPanel(QWidget):
             w.setEnabled(ent is not None)
         for w in (self.search_edit, self.candidates, self.link_button, self.new_entity_button):
             w.setEnabled(m is not None)
-        self._load_proposal(m)
         self._load_candidates()
+        self._load_proposal(m)
         self.editor.set_entity(ent.id if ent else None)
 
     def _load_proposal(self, m) -> None:
         key = getattr(m, "proposal", None) if m is not None and m.entity_id is None else None
+        if key and not self.search_edit.text().strip() and any(
+                c.type == m.type and c.score >= proposals.PROPOSE_BELOW for c in self.model.candidates()):
+            key = None  # the knowledge base has a match since (an entity made by hand): link that
         p = proposals.read(self.db, key) if key else None
         same = p is not None and self.proposal is not None and self.proposal.key == p.key
         self.proposal = p
