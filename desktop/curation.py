@@ -57,6 +57,12 @@ def _learn_alias(t: Tracker, m: Mention) -> None:
         t.insert(Alias(entity_id=m.entity_id, text=m.text, key=key, language=textmod.script_of(m.text), source="learned"))
 
 
+def _no_proposal(when: bool) -> dict:
+    """The fields that drop a mention's proposed new entity (desktop.linking.proposals) when it
+    is linked, rejected, retyped or re-spanned: the proposal was for an unlinked name as found."""
+    return {"proposal": None} if when else {}
+
+
 def _validate_span(article: Article, start: int, end: int) -> tuple[int, int]:
     if not (0 <= start < end <= len(article.text)):
         raise CurateError(f"span {start}-{end} is outside the article (length {len(article.text)})")
@@ -108,7 +114,8 @@ def add_mention(
             )
         ).first()
         if same is not None:
-            m = t.update(same, status=status, entity_id=entity_id if entity_id is not None else same.entity_id)
+            eid = entity_id if entity_id is not None else same.entity_id
+            m = t.update(same, status=status, entity_id=eid, **_no_proposal(eid is not None or status == "rejected"))
         else:
             m = t.insert(
                 Mention(article_id=article_id, start=start, end=end, text=art.text[start:end], type=type,
@@ -139,7 +146,7 @@ def set_status(db: Database, mention_id: int, status: str, *, seen_version: Opti
         m = require(s, Mention, mention_id)
         t = Tracker(s)
         t.expect(m, seen_version)  # team mode: refused when a colleague changed it since it was read
-        t.update(m, status=status)
+        t.update(m, status=status, **_no_proposal(status == "rejected"))
         _learn_alias(t, m)
         _touch_article(t, require(s, Article, m.article_id))
         entry = t.record(verb.lower(), f"{verb} ‘{_short(m.text)}’", m.article_id)
@@ -172,7 +179,7 @@ def set_type(db: Database, mention_id: int, type: str, *, seen_version: Optional
                 entity_id = None
                 notes.append(f"its link to the {ent.type} entity ‘{_short(ent.name)}’ was dropped "
                              f"(a {type} mention links only to a {type} entity)")
-        t.update(m, type=type, status="confirmed", entity_id=entity_id)
+        t.update(m, type=type, status="confirmed", entity_id=entity_id, **_no_proposal(type != m.type))
         _touch_article(t, require(s, Article, m.article_id))
         entry = t.record("type", f"Type of ‘{_short(m.text)}’ → {type}", m.article_id)
         return Changes.from_tracker(t, value=m, entry=entry, notes=notes)
@@ -190,7 +197,8 @@ def set_span(db: Database, mention_id: int, start: int, end: int, *,
         t.expect(m, seen_version)
         if (start, end) != (m.start, m.end):
             _refuse_collision(s, m, start, end, m.type)
-        fields = dict(start=start, end=end, text=art.text[start:end], status="confirmed")
+        fields = dict(start=start, end=end, text=art.text[start:end], status="confirmed",
+                      **_no_proposal(art.text[start:end] != m.text))
         if m.origin_start is None and m.source not in ("manual",):
             fields.update(origin_start=m.start, origin_end=m.end)
         t.update(m, **fields)
@@ -220,7 +228,7 @@ def link(db: Database, mention_id: int, entity_id: Optional[int], *,
             ent = require(s, Entity, entity_id)
             if ent.type != m.type:
                 raise CurateError(f"cannot link a {m.type} mention to the {ent.type} entity ‘{ent.name}’")
-            t.update(m, entity_id=entity_id, status="confirmed")
+            t.update(m, entity_id=entity_id, status="confirmed", proposal=None)
             _learn_alias(t, m)
             summary = f"Link ‘{_short(m.text)}’ → {ent.name}"
         else:
@@ -322,7 +330,7 @@ def create_entity(
             m = require(s, Mention, link_mention_id)
             if m.type != type:
                 raise CurateError(f"cannot link a {m.type} mention to a {type} entity")
-            t.update(m, entity_id=ent.id, status="confirmed")
+            t.update(m, entity_id=ent.id, status="confirmed", proposal=None)
             _learn_alias(t, m)
             art_id = m.article_id
         entry = t.record("create_entity", f"Create entity ‘{_short(name)}’", art_id)
@@ -341,3 +349,53 @@ def add_entity_type(db: Database, name: str, colour: str = "#888888", shortcut: 
         et = t.insert(EntityType(name=name, colour=colour, shortcut=shortcut, position=pos))
         entry = t.record("add_type", f"Add type {name}")
         return Changes.from_tracker(t, value=et, entry=entry)
+
+
+# -- proposed new entities ------------------------------------------------------------------------------
+
+
+def accept_proposal(db: Database, key: str, name: Optional[str] = None, *,
+                    seen_versions: Optional[Mapping[int, Optional[int]]] = None) -> Changes[Entity]:
+    """Create the entity proposed for the unlinked mentions carrying ``key``
+    (:mod:`desktop.linking.proposals`) and link every one of them to it.  Its name is ``name``
+    or the proposal's (its most frequent surface, an uninflected one first); its type is the
+    key's; every distinct surface becomes an alias.  The mentions keep their status: a
+    suggestion stays a suggestion for the curator to confirm.  ``count`` is the number linked.
+
+    ``seen_versions`` (mention id -> version, the mentions the curator was shown): a change to
+    any of them since refuses the whole action; mentions that got the key since are left as
+    they are and the notes say how many.  None: every mention carrying it (the command line)."""
+    from desktop.linking import proposals as props
+
+    with db.transaction() as s:
+        p = props.proposal(s, key)
+        if p is None:
+            raise CurateError(f"no open proposal {key!r}: its mentions were linked, rejected or changed since")
+        t = Tracker(s)
+        expect_all(t, Mention, seen_versions, "the proposal")
+        check_type(s, p.type)
+        name = textmod.clean_text(name if name is not None else p.name)
+        if not name:
+            raise CurateError("an entity needs a name")
+        ent = t.insert(Entity(name=name, type=p.type))
+        seen = set()
+        for a in [name, *sorted(p.surfaces, key=lambda x: (-p.surfaces[x], x))]:
+            a = textmod.clean_text(a)
+            k = textmod.match_key(a)
+            if a and k not in seen:
+                seen.add(k)
+                t.insert(Alias(entity_id=ent.id, text=a, key=k, language=textmod.script_of(a)))
+        n, unseen, articles = 0, 0, set()
+        for mid, aid, _version in p.mentions:
+            if seen_versions is not None and mid not in seen_versions:
+                unseen += 1
+                continue
+            t.update(require(s, Mention, mid), entity_id=ent.id, proposal=None)
+            n += 1
+            articles.add(aid)
+        where = f" in {len(articles)} articles" if len(articles) != 1 else ""
+        entry = t.record("accept_proposal", f"Create entity ‘{_short(name)}’ for {n} mention{'s' if n != 1 else ''}"
+                         + where, next(iter(articles)) if len(articles) == 1 else None)
+        notes = [f"{unseen} mention{'s' if unseen != 1 else ''} proposed since you looked "
+                 f"{'were' if unseen != 1 else 'was'} left unlinked"] if unseen else []
+        return Changes.from_tracker(t, value=ent, count=n, entry=entry, notes=notes)

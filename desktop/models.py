@@ -13,6 +13,7 @@ import datetime as _dt
 from typing import Optional
 
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, LargeBinary, UniqueConstraint
+from sqlalchemy import text as sql_text
 from sqlmodel import Field, SQLModel
 
 from desktop.language.packs import article_languages
@@ -170,6 +171,9 @@ class Mention(SQLModel, table=True):
     created_at: _dt.datetime = Field(default_factory=utcnow)
     updated_at: _dt.datetime = Field(default_factory=utcnow)
     version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    # The new entity proposed for a suggestion no knowledge-base entity matches: a key shared by
+    # every mention of the same name (desktop.linking.proposals); None once linked or rejected.
+    proposal: Optional[str] = Field(default=None)
 
     __table_args__ = (
         CheckConstraint("start >= 0 AND start < \"end\"", name="ck_mention_span"),
@@ -177,6 +181,10 @@ class Mention(SQLModel, table=True):
         # two detection runs never duplicate a suggestion (schema 8; writers skip conflicts); also
         # the index of reads by article and by span (its leading columns)
         Index("uq_mention_article_span_type", "article_id", "start", "end", "type", unique=True),
+        # partial: only the few unlinked suggestions carry a proposal, and the bulk writes of
+        # detection pay nothing for the others
+        Index("ix_mention_proposal", "proposal", sqlite_where=sql_text("proposal IS NOT NULL"),
+              postgresql_where=sql_text("proposal IS NOT NULL")),
         {"sqlite_autoincrement": True},
     )
 

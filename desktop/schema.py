@@ -3,4 +3,4 @@
 
 #: Current schema version, stored in ``PRAGMA user_version`` (SQLite) or the ``curate_schema``
 #: table (PostgreSQL).
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10

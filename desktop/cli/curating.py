@@ -35,6 +35,8 @@ def cmd_mention(args) -> int:
         for mid in args.ids:
             m = fn(db, mid).value
             print(f"{verb}ed mention {m.id} ‘{m.text}’" if verb == "confirm" else f"rejected mention {m.id} ‘{m.text}’")
+            if verb == "confirm" and m.entity_id is None and m.proposal:  # offered, not forced
+                print(f"  no entity yet; a new one is proposed for it: curate proposals --accept '{m.proposal}'")
     elif verb == "type":
         m = curation.set_type(db, args.id, args.type.upper()).value
         print(f"mention {m.id} ‘{m.text}’ is {m.type}")

@@ -33,3 +33,52 @@ def cmd_kb(args) -> int:
     n = kb.export_json(db, path) if is_json else kb.export_csv(db, path)
     print(f"{path}: {n} entities" if isinstance(n, int) else str(path))
     return EXIT_OK
+
+
+def cmd_proposals(args) -> int:
+    """`curate proposals`: the new entities proposed for names the knowledge base lacks
+    (desktop.linking.proposals); ``--accept KEY`` / ``--accept-all`` creates them."""
+    from desktop import curation
+    from desktop.cli.common import _print_json
+    from desktop.linking import proposals as props
+
+    type_ = args.type.upper() if args.type else None
+    writes = bool(args.accept or args.accept_all)
+    db = _open(args, read_only=not writes)
+    if args.name and not args.accept:
+        raise CurateError("--name goes with --accept KEY (one proposal)")
+    if writes:
+        db.refuse_if_read_only()
+        if args.accept:
+            keys = [args.accept]
+        else:
+            with db.session() as s:
+                keys = [p.key for p in props.proposals(s, min_mentions=args.min_mentions, type=type_)]
+        made = []
+        for key in keys:
+            ch = curation.accept_proposal(db, key, args.name)
+            made.append({"key": key, "entity_id": ch.value.id, "name": ch.value.name, "type": ch.value.type,
+                         "linked": ch.count})
+        if args.json:
+            _print_json(made)
+        else:
+            for m in made:
+                print(f"created entity {m['entity_id']} ‘{m['name']}’ ({m['type']}), {m['linked']} mention"
+                      f"{'s' if m['linked'] != 1 else ''} linked (still suggested: confirm them)")
+            if not made:
+                print("no proposals to accept")
+        return EXIT_OK
+    with db.session() as s:
+        found = props.proposals(s, min_mentions=args.min_mentions, type=type_)
+    if args.json:
+        _print_json([{"key": p.key, "type": p.type, "name": p.name, "mentions": len(p.mentions),
+                      "articles": p.articles, "surfaces": dict(p.surfaces.most_common())} for p in found])
+        return EXIT_OK
+    if not found:
+        print("no proposed entities")
+        return EXIT_OK
+    print("key\ttype\tproposed name\tmentions\tarticles\tsurfaces")
+    for p in found:
+        surfaces = ", ".join(f"{t} ×{n}" if n > 1 else t for t, n in p.surfaces.most_common())
+        print(f"{p.key}\t{p.type}\t{p.name}\t{len(p.mentions)}\t{p.articles}\t{surfaces}")
+    return EXIT_OK

@@ -10,7 +10,7 @@ from desktop.cli.app import cmd_selftest
 from desktop.cli.articles import cmd_detect, cmd_export, cmd_import, cmd_learn
 from desktop.cli.curating import cmd_article, cmd_assign, cmd_history, cmd_mention, cmd_undo
 from desktop.cli.database import cmd_backup, cmd_backups, cmd_check, cmd_recover, cmd_restore
-from desktop.cli.knowledge import cmd_kb
+from desktop.cli.knowledge import cmd_kb, cmd_proposals
 from desktop.cli.reading import cmd_list, cmd_search, cmd_stats
 from desktop.language.packs import article_languages as _article_languages
 from desktop.vocabulary import ARTICLE_STATUSES, EXPORT_STATUSES
@@ -120,6 +120,19 @@ def build_parser() -> argparse.ArgumentParser:
             k.add_argument("--type", metavar="TYPE",
                            help="entity type of a Wikidata file's rows that have no type column")
         k.set_defaults(func=cmd_kb)
+
+    s = sub.add_parser("proposals", help="new entities proposed for names the knowledge base lacks: list or create them")
+    s.add_argument("--min-mentions", type=_limit, default=1, metavar="N",
+                   help="only proposals with at least N mentions (default 1)")
+    s.add_argument("--type", metavar="TYPE", help="only proposals of this entity type")
+    g = s.add_mutually_exclusive_group()
+    g.add_argument("--accept", metavar="KEY", help="create the entity of this proposal and link its mentions "
+                   "(they stay suggested)")
+    g.add_argument("--accept-all", action="store_true",
+                   help="create every listed proposal's entity (with --min-mentions and --type)")
+    s.add_argument("--name", metavar="NAME", help="with --accept: the entity's name (default: the proposed one)")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_proposals)
 
     s = sub.add_parser("search", help="full-text search over titles and texts")
     s.add_argument("query", help="words to find (a query starting with '-' is fine: curate search -- -word)")

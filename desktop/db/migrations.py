@@ -158,7 +158,18 @@ def _to_v9(c) -> None:
     c.exec_driver_sql("DROP INDEX IF EXISTS ix_mention_article_span")
 
 
-MIGRATIONS = {2: _to_v2, 3: _to_v3, 4: _to_v4, 5: _to_v5, 6: _to_v6, 7: _to_v7, 8: _to_v8, 9: _to_v9}
+def _to_v10(c) -> None:
+    """Proposed new entities: the proposal key of an unlinked suggestion (NULL for every other
+    mention, so the index is partial and existing rows need no rewrite)."""
+    if "proposal" not in columns(c, "mention"):
+        c.exec_driver_sql("ALTER TABLE mention ADD COLUMN proposal VARCHAR")
+    for ix in models.Mention.__table__.indexes:
+        if ix.name == "ix_mention_proposal":
+            ix.create(c, checkfirst=True)
+
+
+MIGRATIONS = {2: _to_v2, 3: _to_v3, 4: _to_v4, 5: _to_v5, 6: _to_v6, 7: _to_v7, 8: _to_v8, 9: _to_v9,
+              10: _to_v10}
 
 
 def _seed_defaults(c) -> None:

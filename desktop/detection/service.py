@@ -363,7 +363,11 @@ class PieceJob:
             return done, [], {}
         with self.db.session() as s:
             known, fresh = self.linker.keys_for(s.connection(), done)
-        return done, self.linker.link_rows(done, known), fresh
+        linked = self.linker.link_rows(done, known)
+        from desktop.linking.proposals import mark
+
+        mark(self.linker, done)  # proposed new entities, ranked with what this process linked with
+        return done, linked, fresh
 
 
 def _next_chunk(db: Database, ids: list[int], start: int) -> tuple[list[int], dict[int, str]]:
@@ -452,8 +456,13 @@ def _detect_loop(db, det, ids, report, linker, pool, progress, should_cancel, fr
                 report.linked, updates = _add_links(report.linked, linker.record(linked),
                                                     linker.link_batch(s, redo) if redo else (0, []))
             rows_out = [r for _, _, new in done for r in new]
+            columns = _COLUMNS
+            if linker is not None:  # unlinked ones whose name the KB lacks: a proposed new entity
+                from desktop.linking.proposals import attach
+
+                columns = attach(s, linker, columns, rows_out)
             now = utcnow()
-            added = db.insert_rows(s, Mention.__table__, _COLUMNS, rows_out, skip_conflicts=True,
+            added = db.insert_rows(s, Mention.__table__, columns, rows_out, skip_conflicts=True,
                                    constants={"status": "suggested", "created_at": now, "updated_at": now})
             if updates:
                 s.execute(update(Mention), updates)  # bulk UPDATE by primary key

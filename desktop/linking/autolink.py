@@ -204,7 +204,7 @@ def _link_one_article(idx, mentions: list, threshold: float, memo: dict, known: 
     for m in open_:
         eid = link.get(m.id)
         if eid is not None and idx.entities.get(eid, ("", m.type))[1] == m.type:
-            out.append({"id": m.id, "entity_id": eid})
+            out.append({"id": m.id, "entity_id": eid, "proposal": None})  # linked: no new entity
     return out
 
 
@@ -266,6 +266,7 @@ class BatchLinker:
         self.memo: dict = {}
         self.idx = None
         self.articles: set[int] = set()  # the articles linked so far
+        self.keys: Optional[dict] = None  # the surface keys of the last rows linked
 
     def prepare(self, db: Database) -> None:
         """Build (or load) the linking index now, e.g. while worker processes detect."""
@@ -306,6 +307,7 @@ class BatchLinker:
         idx = self.idx
         if len(self.memo) > MEMO_MAX:
             self.memo.clear()
+        self.keys = known  # read again by desktop.linking.proposals.mark
         out = []
         for aid, existing, new in articles:
             if not any(r[-1] is None for r in new):

@@ -8,6 +8,12 @@ from the mention, U unlinks, / searches the knowledge base.  "Unlink" and "New e
 (:func:`desktop.curation.create_entity`, linked at once).  Below, the linked entity's form
 (:class:`desktop.ui.entity_editor.EntityEditor`).
 
+An unlinked mention whose name the knowledge base lacks may carry a proposed new entity
+(:mod:`desktop.linking.proposals`): the panel says "New entity proposed: <name> — N mentions in
+M articles" and offers to create it, under a name the curator may edit, for all of them at once
+(:func:`desktop.curation.accept_proposal`; they stay suggestions to confirm).  Confirming such a
+mention leaves the offer standing: nothing is created unasked.
+
 After a link, the panel offers to link the same surface in other articles
 (:class:`ApplyLinkDialog`: all, or the ones ticked) through
 :func:`desktop.kb.apply_link_to_surface`.  Every change is one undoable core action run through
@@ -30,6 +36,7 @@ from desktop.ui.rowmodel import RowTableModel
 from desktop import curation, kb, queries
 from desktop.changes import Changes
 from desktop.errors import CurateError
+from desktop.linking import proposals
 from desktop.linking.candidates import LinkCandidate, rank
 from desktop.ui.actions import panel_keys
 from desktop.ui.entity_editor import EntityEditor
@@ -226,6 +233,22 @@ class LinkPanel(QWidget):
         self.new_entity_button.setToolTip("Create an entity named after the mention and link it (N in the candidate list)")
         self.message = message_label()
         self.editor = EntityEditor(db, ops=self.ops)
+        self.proposal: Optional[proposals.Proposal] = None  # the shown mention's, if it has one
+        self.proposal_label = QLabel()
+        self.proposal_label.setWordWrap(True)
+        self.proposal_name = QLineEdit()
+        self.proposal_name.setToolTip("The new entity's name (the most frequent spelling of its mentions)")
+        self.proposal_button = QPushButton("Create entity")
+        self.proposal_button.setToolTip("Create the proposed entity, with every spelling as an alias, and link all "
+                                        "its mentions (they stay suggestions to confirm)")
+        self.proposal_box = QWidget()
+        prow = QVBoxLayout(self.proposal_box)
+        prow.setContentsMargins(0, 0, 0, 0)
+        prow.addWidget(self.proposal_label)
+        pedit = QHBoxLayout()
+        pedit.addWidget(self.proposal_name, 1)
+        pedit.addWidget(self.proposal_button)
+        prow.addLayout(pedit)
 
         link_row = QHBoxLayout()
         link_row.addWidget(self.link_label, 1)
@@ -239,6 +262,7 @@ class LinkPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.mention_label)
         layout.addLayout(link_row)
+        layout.addWidget(self.proposal_box)
         hint = QLabel("Candidates (keys 1–9, Enter or double-click to link)")
         hint.setWordWrap(True)
         layout.addWidget(hint)
@@ -271,6 +295,9 @@ class LinkPanel(QWidget):
         self.link_button.clicked.connect(self.link_selected)
         self.unlink_button.clicked.connect(self.unlink)
         self.new_entity_button.clicked.connect(self.new_entity_from_mention)
+        self.proposal_button.clicked.connect(self.accept_proposal)
+        self.proposal_name.returnPressed.connect(self.accept_proposal)
+        ClaimKeys(self.proposal_name)
         self.search_edit.textChanged.connect(lambda _t: self._load_candidates())
         self.search_edit.returnPressed.connect(self._search_to_candidates)
         ClaimKeys(self.search_edit)
@@ -328,8 +355,44 @@ class LinkPanel(QWidget):
             w.setEnabled(ent is not None)
         for w in (self.search_edit, self.candidates, self.link_button, self.new_entity_button):
             w.setEnabled(m is not None)
+        self._load_proposal(m)
         self._load_candidates()
         self.editor.set_entity(ent.id if ent else None)
+
+    def _load_proposal(self, m) -> None:
+        key = getattr(m, "proposal", None) if m is not None and m.entity_id is None else None
+        p = proposals.read(self.db, key) if key else None
+        same = p is not None and self.proposal is not None and self.proposal.key == p.key
+        self.proposal = p
+        self.proposal_box.setVisible(p is not None)
+        if p is None:
+            return
+        n, arts = len(p.mentions), p.articles
+        self.proposal_label.setText(
+            f"New entity proposed: <b>{_html(p.name)}</b> · {p.type} — {n} mention{'s' if n != 1 else ''} "
+            f"in {arts} article{'s' if arts != 1 else ''}")
+        if not same or not self.proposal_name.text().strip():  # keep what the curator typed
+            self.proposal_name.setText(p.name)
+
+    def accept_proposal(self) -> Optional[int]:
+        """Create the proposed entity for every mention of the proposal shown (the name as
+        edited); returns the entity's id, None when nothing was created."""
+        p = self.proposal
+        if p is None:
+            return None
+        name = self.proposal_name.text().strip() or p.name
+        seen = {mid: version for mid, _aid, version in p.mentions}  # what the count above was made of
+        stale = Changes(articles=frozenset(a for _m, a, _v in p.mentions), mentions=frozenset(seen))
+        done = self.ops.run(lambda db: curation.accept_proposal(db, p.key, name, seen_versions=seen),
+                            initiator=self, stale=stale)
+        if done is None:
+            return None
+        n = done.count or 0
+        self.refresh()
+        show_message(self.message, f"Created ‘{done.value.name}’ and linked {n} mention{'s' if n != 1 else ''}; "
+                     f"confirm them as you go.", error=False)
+        self.candidates.setFocus()
+        return done.value.id
 
     def _load_candidates(self) -> None:
         m = self._mention
@@ -462,7 +525,8 @@ class LinkPanel(QWidget):
         ent = self.current_entity_id()
         shown = {c.entity_id for c in self.model.candidates()}
         if (changes.everything or self.mention_id in changes.mentions or (ent is not None and ent in changes.entities)
-                or shown & changes.entities or (changes.entities and self.search_edit.text().strip())):
+                or shown & changes.entities or (changes.entities and self.search_edit.text().strip())
+                or (self.proposal is not None and changes.mentions & {mid for mid, _a, _v in self.proposal.mentions})):
             self.refresh()
 
 
