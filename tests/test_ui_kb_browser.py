@@ -380,7 +380,11 @@ def test_editor_save_and_alias_removal_check_what_they_showed(browser, seeded, t
     assert not ed.save()
     assert len(errors) == 1 and "entity" in errors[0] and "changed by bob" in errors[0]
     assert queries.entity(seeded, twins["e1"]).description == "a chemist"
-    assert ed.description_edit.text() == "a chemist"                   # re-read
+    # re-read (bob's version), and what the curator typed is kept over it, not lost
+    assert ed.entity_version == queries.entity(seeded, twins["e1"]).version
+    assert ed.description_edit.text() == "a physicist" and ed.pending_changes() == {"description": "a physicist"}
+    assert ed.save() and queries.entity(seeded, twins["e1"]).description == "a physicist"  # on what it shows now
+    assert len(errors) == 1
 
     def respell():
         with seeded.transaction() as s:
@@ -396,3 +400,21 @@ def test_editor_save_and_alias_removal_check_what_they_showed(browser, seeded, t
     ed.select_aliases([alias_id])                                      # on what it shows now: removed
     assert ed.remove_selected_aliases() == 1
     assert alias_id not in [i for items in ed.alias_items().values() for i, _ in items]
+
+
+def test_a_colleagues_change_keeps_what_the_curator_typed(browser, seeded, twins):
+    """bob's edit arrives (the live view publishes it) while the curator is typing a new name:
+    the editor shows bob's description and keeps the typed name, says so, and Revert drops it."""
+    from desktop.changes import Changes
+
+    browser.select_entity(twins["e1"])
+    ed = browser.editor
+    ed.name_edit.setText("Velmira O.")
+    with history.acting_as("bob"):
+        kb.edit_entity(seeded, twins["e1"], description="a chemist")
+    browser.ops.publish(Changes(entities={twins["e1"]}))
+    assert ed.description_edit.text() == "a chemist" and ed.name_edit.text() == "Velmira O."
+    assert ed.entity_version == queries.entity(seeded, twins["e1"]).version
+    assert "changed meanwhile" in ed.message.text()
+    ed.revert_button.click()
+    assert ed.name_edit.text() == "Velmira Ostrakova" and ed.pending_changes() == {}

@@ -144,7 +144,11 @@ class EntityEditor(QWidget):
         self.entity_id = entity_id
         self.reload()
 
-    def reload(self) -> None:
+    def reload(self, keep_typed: bool = False) -> None:
+        """Show the entity as stored.  ``keep_typed``: a re-read after a change elsewhere (a
+        colleague's, or the one a refused save reports): the fields the curator edited and has
+        not saved keep what they typed, over the values read now (Revert drops them)."""
+        typed = self.pending_changes() if keep_typed else {}
         ent = queries.entity(self.db, self.entity_id) if self.entity_id is not None else None
         if ent is None:
             self.entity_id = None
@@ -162,6 +166,12 @@ class EntityEditor(QWidget):
                   self.revert_button, self.alias_view, self.new_alias_edit, self.add_alias_button,
                   self.remove_alias_button):
             w.setEnabled(enabled)
+        kept = {k: v for k, v in typed.items() if v != self._loaded.get(k)} if ent is not None else {}
+        if kept:
+            self._apply_typed(kept)
+            if not self.message.text():  # a refused save has said why already
+                show_message(self.message, "This entity was changed meanwhile; the fields you edited keep what "
+                                           "you typed. Save to apply them, Revert to drop them.")
 
     def _load_aliases(self) -> None:
         self.alias_model.removeRows(0, self.alias_model.rowCount())
@@ -300,4 +310,17 @@ class EntityEditor(QWidget):
     def _on_changes(self, changes: Changes, _initiator) -> None:
         if self.entity_id is not None and (changes.everything or self.entity_id in changes.entities
                                            or changes.entity_types):
-            self.reload()
+            self.reload(keep_typed=True)
+
+    def _apply_typed(self, typed: dict) -> None:
+        if "name" in typed:
+            self.name_edit.setText(typed["name"])
+        if "type" in typed:
+            i = self.type_combo.findText(typed["type"])
+            if i >= 0:
+                self.type_combo.setCurrentIndex(i)
+        if "description" in typed:
+            self.description_edit.setText(typed["description"])
+        if "external_id" in typed:
+            self.qid_edit.setText(typed["external_id"])
+            self._check_qid()

@@ -239,7 +239,7 @@ class KbBrowser(QDockWidget):
         if eid != self.editor.entity_id or eid is None:
             self.editor.set_entity(eid)
         else:
-            self.editor.reload()
+            self.editor.reload(keep_typed=True)
         ms = kb.entity_mentions(self.db, eid) if eid is not None else []
         self.mention_model.set_rows(ms)
         self.tabs.setTabText(1, f"Mentions ({len(ms)})")
