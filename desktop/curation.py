@@ -377,6 +377,11 @@ def accept_proposal(db: Database, key: str, name: Optional[str] = None, *,
         name = textmod.clean_text(name if name is not None else p.name)
         if not name:
             raise CurateError("an entity needs a name")
+        from desktop.linking.candidates import rank
+
+        # an entity made since for one of the mentions (by hand): created all the same, as asked,
+        # and said, so that the two can be merged if they are one
+        known = [c for c in rank(s, name, p.type, limit=3) if c.score >= props.PROPOSE_BELOW]
         ent = t.insert(Entity(name=name, type=p.type))
         seen = set()
         for a in [name, *sorted(p.surfaces, key=lambda x: (-p.surfaces[x], x))]:
@@ -398,4 +403,6 @@ def accept_proposal(db: Database, key: str, name: Optional[str] = None, *,
                          + where, next(iter(articles)) if len(articles) == 1 else None)
         notes = [f"{unseen} mention{'s' if unseen != 1 else ''} proposed since you looked "
                  f"{'were' if unseen != 1 else 'was'} left unlinked"] if unseen else []
+        notes += [f"the knowledge base already had the {c.type} entity ‘{_short(c.name)}’ (entity {c.entity_id}, "
+                  f"{c.reason}); merge the two if they are one" for c in known]
         return Changes.from_tracker(t, value=ent, count=n, entry=entry, notes=notes)

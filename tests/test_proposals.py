@@ -243,3 +243,10 @@ def test_cli_confirm_offers_the_proposal(found, capsys):
     assert code == 0 and f"curate proposals --accept '{KEY}'" in out
     with found.session() as s:
         assert s.get(Mention, mid).entity_id is None  # offered, not done
+
+
+def test_accepting_says_when_the_knowledge_base_has_the_name_already(found, capsys):
+    made = curation.create_entity(found, "Saidul Arif", "PERSON").value  # by hand, meanwhile
+    code, out, _ = _run(capsys, "--db", found.path, "proposals", "--accept", KEY)
+    assert code == 0 and "created entity" in out
+    assert f"note: the knowledge base already had the PERSON entity ‘Saidul Arif’ (entity {made.id}" in out

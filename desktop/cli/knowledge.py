@@ -58,13 +58,15 @@ def cmd_proposals(args) -> int:
         for key in keys:
             ch = curation.accept_proposal(db, key, args.name)
             made.append({"key": key, "entity_id": ch.value.id, "name": ch.value.name, "type": ch.value.type,
-                         "linked": ch.count})
+                         "linked": ch.count, "notes": list(ch.notes)})
         if args.json:
             _print_json(made)
         else:
             for m in made:
                 print(f"created entity {m['entity_id']} ‘{m['name']}’ ({m['type']}), {m['linked']} mention"
                       f"{'s' if m['linked'] != 1 else ''} linked (still suggested: confirm them)")
+                for note in m["notes"]:
+                    print(f"  note: {note}")
             if not made:
                 print("no proposals to accept")
         return EXIT_OK

@@ -394,8 +394,8 @@ class LinkPanel(QWidget):
             return None
         n = done.count or 0
         self.refresh()
-        show_message(self.message, f"Created ‘{done.value.name}’ and linked {n} mention{'s' if n != 1 else ''}; "
-                     f"confirm them as you go.", error=False)
+        show_message(self.message, "; ".join([f"Created ‘{done.value.name}’ and linked {n} mention{'s' if n != 1 else ''}"
+                                              f" (confirm them as you go)", *done.notes]), error=False)
         self.candidates.setFocus()
         return done.value.id
 
