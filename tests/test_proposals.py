@@ -98,6 +98,27 @@ def test_serial_and_parallel_detection_give_the_same_proposals(kb, tmp_path):
     par.close()
 
 
+def test_keys_kept_between_runs_give_what_reading_them_whole_gives(kb, tmp_path):
+    """A process keeps the keys given between runs (the window re-detects one article at a
+    time) and reads only the rows written since; a new process reads them whole: the same
+    proposals either way, including the near spellings that take an earlier key."""
+    kb.backup(tmp_path / "kept.db")
+    kept = Database(tmp_path / "kept.db")
+    kb.backup(tmp_path / "fresh.db")
+    fresh = Database(tmp_path / "fresh.db")
+    more = ["The Federation Cup final: Federation Cup 2025 opens on Friday.",
+            "ফেডারেশন কাপ ফাইনাল শুক্রবার। সাইদুল আরিফ উপস্থিত ছিলেন।"]
+    for db, forget in ((kept, False), (fresh, True)):
+        _detect(db, TEXTS[:2])
+        if forget:
+            props._KNOWN.clear()   # a new process
+        _detect(db, TEXTS[2:] + more)
+    assert any(r[8] for r in _rows(kept))
+    assert [r[1:] for r in _rows(kept)] == [r[1:] for r in _rows(fresh)]
+    kept.close()
+    fresh.close()
+
+
 def test_accept_creates_the_entity_links_every_mention_and_undo_restores_them(found):
     before = _rows(found)
     ch = curation.accept_proposal(found, KEY)
