@@ -63,6 +63,23 @@ def _no_proposal(when: bool) -> dict:
     return {"proposal": None} if when else {}
 
 
+def _follow_proposal(t: Tracker, s: Session, m: Mention, entity_id: int) -> int:
+    """The curator linked ``m``, which carried a proposed new entity: the other mentions of that
+    proposal (the same name elsewhere, in any script; still suggested and unlinked, of the same
+    type) are linked to the same entity too, in the same undoable action, and stay suggestions
+    to confirm.  Returns how many."""
+    key = m.proposal
+    if not key:
+        return 0
+    others = s.exec(select(Mention).where(Mention.proposal == key, Mention.id != m.id, Mention.type == m.type,
+                                          Mention.status == "suggested", Mention.entity_id.is_(None))  # type: ignore[union-attr]
+                    .order_by(Mention.id)).all()
+    for o in others:
+        t.update(o, entity_id=entity_id, proposal=None)
+        _touch_article(t, require(s, Article, o.article_id))
+    return len(others)
+
+
 def _validate_span(article: Article, start: int, end: int) -> tuple[int, int]:
     if not (0 <= start < end <= len(article.text)):
         raise CurateError(f"span {start}-{end} is outside the article (length {len(article.text)})")
@@ -228,9 +245,11 @@ def link(db: Database, mention_id: int, entity_id: Optional[int], *,
             ent = require(s, Entity, entity_id)
             if ent.type != m.type:
                 raise CurateError(f"cannot link a {m.type} mention to the {ent.type} entity ‘{ent.name}’")
+            more = _follow_proposal(t, s, m, entity_id)
             t.update(m, entity_id=entity_id, status="confirmed", proposal=None)
             _learn_alias(t, m)
-            summary = f"Link ‘{_short(m.text)}’ → {ent.name}"
+            summary = f"Link ‘{_short(m.text)}’ → {ent.name}" + (
+                f" (and {more} other mention{'s' if more != 1 else ''} of the name)" if more else "")
         else:
             t.update(m, entity_id=None)
             summary = f"Unlink ‘{_short(m.text)}’"
@@ -330,10 +349,14 @@ def create_entity(
             m = require(s, Mention, link_mention_id)
             if m.type != type:
                 raise CurateError(f"cannot link a {m.type} mention to a {type} entity")
+            more = _follow_proposal(t, s, m, ent.id)
             t.update(m, entity_id=ent.id, status="confirmed", proposal=None)
             _learn_alias(t, m)
             art_id = m.article_id
-        entry = t.record("create_entity", f"Create entity ‘{_short(name)}’", art_id)
+        else:
+            more = 0
+        entry = t.record("create_entity", f"Create entity ‘{_short(name)}’" + (
+            f" (and link {more} other mention{'s' if more != 1 else ''} of the name)" if more else ""), art_id)
         return Changes.from_tracker(t, value=ent, entry=entry)
 
 

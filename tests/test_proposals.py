@@ -141,6 +141,29 @@ def test_accept_creates_the_entity_links_every_mention_and_undo_restores_them(fo
     assert sum(r[7] == ent.id for r in _rows(found)) == 6
 
 
+def test_linking_one_mention_of_a_proposal_links_the_others_and_undo_restores_them(found):
+    """The curator links one mention of the proposed name to an entity (a new one made for it,
+    or one already in the KB): the proposal's other mentions follow, still suggested, in the
+    same undoable action; a confirmed or rejected mention of the name is left alone."""
+    before = _rows(found)
+    saidul = [r for r in before if r[8] == KEY]
+    first, *rest = saidul
+    curation.reject(found, rest[-1][0])                       # one the curator rejected stays so
+    rejected = _rows(found)
+    ch = curation.create_entity(found, "Saidul Arif", "PERSON", link_mention_id=first[0])
+    eid = ch.value.id
+    after = {r[0]: r for r in _rows(found)}
+    assert after[first[0]][6:9] == ("confirmed", eid, None)
+    assert all(after[r[0]][6:9] == ("suggested", eid, None) for r in rest[:-1])
+    assert after[rest[-1][0]][6:8] == ("rejected", None)
+    assert {r[0] for r in saidul[:-1]} <= ch.mentions and "4 other mentions" in ch.summary
+    history.undo(found)
+    assert _rows(found) == rejected
+    # an entity already in the knowledge base: curation.link
+    curation.link(found, first[0], eid_existing := curation.create_entity(found, "S. Arif", "PERSON").id)
+    assert all(r[7] == eid_existing for r in _rows(found) if r[0] in {x[0] for x in saidul[:-1]})
+
+
 def test_accept_under_another_name_and_refused_when_a_mention_changed_since(found):
     with found.session() as s:
         p = props.proposal(s, KEY)
@@ -160,13 +183,14 @@ def test_linking_rejecting_or_retyping_a_mention_drops_its_proposal(found):
         dhaka = s.exec(select(Entity).where(Entity.name == "Dhaka", Entity.type == "LOC")).first()
     curation.reject(found, ids[0])
     curation.set_type(found, ids[1], "ORG")
-    other = curation.create_entity(found, "Someone Else", "PERSON").value
-    curation.link(found, ids[2], other.id)
     curation.confirm(found, ids[3])  # confirmed without an entity: the offer stays
+    other = curation.create_entity(found, "Someone Else", "PERSON").value
+    curation.link(found, ids[2], other.id)  # the suggested others of the name follow it
     with found.session() as s:
-        got = {m.id: m.proposal for m in s.exec(select(Mention).where(Mention.id.in_(ids)))}
-        assert [m for m, _a, _v in props.proposal(s, KEY).mentions] == ids[3:]
-    assert got[ids[0]] is got[ids[1]] is got[ids[2]] is None and got[ids[3]] == KEY
+        got = {m.id: (m.proposal, m.entity_id) for m in s.exec(select(Mention).where(Mention.id.in_(ids)))}
+        assert [m for m, _a, _v in props.proposal(s, KEY).mentions] == [ids[3]]
+    assert got[ids[0]][0] is got[ids[1]][0] is got[ids[2]][0] is None and got[ids[3]] == (KEY, None)
+    assert all(got[i] == (None, other.id) for i in ids[4:])
     assert dhaka is not None
     with pytest.raises(Exception, match="no open proposal"):
         curation.accept_proposal(found, "PERSON:nobody")
