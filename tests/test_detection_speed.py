@@ -321,3 +321,24 @@ def test_parallel_detection_on_each_backend_equals_one_process(anydb, seeds_dir)
     (a, serial), (b, par) = run(0), run(2)  # the second reads the keys the first stored
     assert a.articles == b.articles == 10 and a.added == b.added > 50 and a.linked == b.linked
     assert serial == par
+
+
+def test_a_cached_index_loads_without_the_transliteration_library(kb, tmp_path):
+    """The key version and the index from its cache need no transliteration: a new process
+    that finds every key stored never loads indic-transliteration's 89 scheme files."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, CURATE_CACHE_DIR=str(tmp_path / "cache"))
+    script = ("import sys; from desktop.db import Database; from desktop.linking import index; "
+              "db = Database(sys.argv[1]); s = db.session().__enter__(); "
+              "idx = index.index_for(s, str(db.engine.url)); "
+              "print(len(idx.keys_of), 'indic_transliteration' in sys.modules)")
+    first = subprocess.run([sys.executable, "-c", script, kb.path], env=env, capture_output=True, text=True,
+                           timeout=300)
+    again = subprocess.run([sys.executable, "-c", script, kb.path], env=env, capture_output=True, text=True,
+                           timeout=300)
+    assert first.returncode == again.returncode == 0, (first.stderr, again.stderr)
+    n, loaded = again.stdout.split()
+    assert int(n) > 1000 and loaded == "False", again.stdout

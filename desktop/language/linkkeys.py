@@ -110,7 +110,9 @@ def key_version() -> str:
                 from desktop import __version__
 
                 h.update(__version__.encode())
-        h.update(repr(sorted(_titles()[0]) + sorted(_titles()[1]) + sorted(_SMALL_WORDS)).encode())
+        # the title rows themselves, not their keys: the keys follow from them and the code
+        # above, and computing them would load the transliteration library for nothing
+        h.update(repr(sorted(tuple(r) for r in pack_rows("titles.tsv")) + sorted(_SMALL_WORDS)).encode())
         try:
             from importlib.metadata import version
 
