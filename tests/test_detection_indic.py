@@ -182,3 +182,24 @@ def test_initials_before_a_known_surname_join_it_and_keep_its_entity():
 def test_a_time_word_after_a_name_ends_it(det):
     assert spans(det.detect("प्रधानमंत्री सुरेश पटेल अगले हफ्ते रूस जाएंगे"), "PERSON") == \
         [("सुरेश पटेल", "PERSON")]
+
+
+# -- roles after an organisation ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text,name", [
+    ("যৌথ নদী কমিশনের সদস্য মাহিদুল কবির বলেন, পানি কমছে।", "মাহিদুল কবির"),
+    ("পানি উন্নয়ন বোর্ডের কর্মকর্তা নাজনীন সুলতানা জানান, বাঁধ মেরামত চলছে।", "নাজনীন সুলতানা"),
+    ("केंद्रीय जल आयोग के अधिकारी सुरेश चंद्र वर्मा भी बैठक में मौजूद थे।", "सुरेश चंद्र वर्मा"),
+    ("आयोग के सदस्य अमित नारायण ने कहा कि पानी घट रहा है।", "अमित नारायण"),
+])
+def test_a_person_is_found_after_a_role_in_an_organisation(det, text, name):
+    assert (name, "PERSON") in spans(det.detect(text), "PERSON")
+
+
+def test_a_role_word_that_ends_a_known_name_is_the_name_not_a_title():
+    """अधिकारी is a role (officer) and a surname (शुभेंदु अधिकारी): after the known name it
+    ends, the next word is not taken for a person."""
+    det = Detector([GazetteerEntry("शुभेंदु अधिकारी", "PERSON", 7)])
+    found = spans(det.detect("राज्य में शुभेंदु अधिकारी बैठक में नहीं आए।"), "PERSON")
+    assert found == [("शुभेंदु अधिकारी", "PERSON")]

@@ -26,7 +26,7 @@ _MAX_NAME_WORDS = {"latin": 4, "indic": 3}
 def suggest(ctx: Context, lex: Lexicon) -> list[Raw]:
     norm = ctx.norm
     persons = _persons(lex, norm, ctx.text, ctx.view, ctx.words, sorted(set(ctx.titles)), ctx.title_spans,
-                       ctx.alias_starts)
+                       ctx.alias_starts, ctx.alias_ends)
     for p in persons:
         toks = norm[p.start:p.end].split()
         if len(toks) >= 2:
@@ -46,13 +46,17 @@ def initials(ctx: Context, lex: Lexicon) -> list[Raw]:
     return _initials_before_known(lex, ctx.norm, ctx.text, ctx.view, ctx.words, ctx.raws)
 
 
-def _persons(lex: Lexicon, norm, text, view, words: Words, titles, title_spans, alias_starts) -> list[Raw]:
+def _persons(lex: Lexicon, norm, text, view, words: Words, titles, title_spans, alias_starts,
+             alias_ends=None) -> list[Raw]:
     out: list[Raw] = []
     surnames: set[str] = set()
     done_starts: set[int] = set()
     for ts, te in titles:
         if title_spans.get(ts, te) != te:
             continue  # a longer title starts here
+        known = alias_ends.get(te) if alias_ends else None
+        if known is not None and known.type == "PERSON" and known.start < ts:
+            continue  # the word ends a known person's name (शुभेंदु अधिकारी: Adhikari is a surname too)
         if te < len(norm) and is_word_char(norm[te]):
             continue  # the title carries a case ending (মন্ত্রীর, মন্ত্রীকে): no name follows
         pos = _after_titles(norm, te, title_spans)
