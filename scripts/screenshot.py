@@ -1,7 +1,8 @@
 """Make docs/screenshot.png: the main window at 1280x720 (a common laptop) on a Bengali seed article.
 
 Builds a temporary database, imports the bundled seeds with detection, opens the Bengali seed
-article with the most suggestions, confirms a couple of them and grabs the window.  Runs
+article with the most suggestions, confirms a couple of them, selects a person the knowledge
+base lacks (the link panel offers its proposed new entity) and grabs the window.  Runs
 offscreen when there is no display:
 
     .venv/bin/python scripts/screenshot.py [OUT.png] [WIDTHxHEIGHT]
@@ -57,8 +58,10 @@ def main(out: Path, size: tuple[int, int] = (1280, 720)) -> int:
         window.open_article(aid)
         window.text_pane.setFocus()
         rest = [m for m in queries.mentions(db, aid) if m.status == "suggested"]
-        if rest:
-            window.select_mention(rest[0].id)
+        # a name the knowledge base lacks, so the link panel shows its proposed new entity
+        proposed = [m for m in rest if m.proposal and m.entity_id is None and m.type == "PERSON"]
+        if proposed or rest:
+            window.select_mention((proposed or rest)[0].id)
         for _ in range(5):
             app.processEvents()
         pix = window.grab()
