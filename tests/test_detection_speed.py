@@ -342,3 +342,15 @@ def test_a_cached_index_loads_without_the_transliteration_library(kb, tmp_path):
     assert first.returncode == again.returncode == 0, (first.stderr, again.stderr)
     n, loaded = again.stdout.split()
     assert int(n) > 1000 and loaded == "False", again.stdout
+
+
+def test_the_index_cache_is_named_in_a_bundle_without_sources(kb, monkeypatch, tmp_path):
+    """A frozen installer ships no .py sources: the index's code digest falls back to the version
+    (the installer's smoke test found this), and the index still builds and caches."""
+    monkeypatch.setenv("CURATE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(link_index, "__file__", str(tmp_path / "gone" / "index.pyc"))
+    monkeypatch.setattr(link_index, "_CODE", None)
+    link_index.invalidate()
+    with kb.session() as s:
+        idx = link_index.index_for(s, "bundle")
+    assert idx.alias_count > 1000 and list((tmp_path / "cache" / "linking").glob("*.pickle"))

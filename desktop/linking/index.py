@@ -124,7 +124,12 @@ def _code() -> str:
         from pathlib import Path
 
         h = hashlib.sha1(f"{FORMAT}|{sys.version}|{key_version()}".encode())
-        h.update(Path(__file__).read_bytes())
+        try:
+            h.update(Path(__file__).read_bytes())
+        except OSError:  # a frozen bundle without sources: its version stands for them
+            from desktop import __version__
+
+            h.update(__version__.encode())
         _CODE = h.hexdigest()
     return _CODE
 
