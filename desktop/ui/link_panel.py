@@ -17,7 +17,7 @@ match for the mention (an entity made by hand for another of its mentions), the 
 offered instead.
 
 After a link, the panel offers to link the same surface in other articles
-(:class:`ApplyLinkDialog`: all, or the ones ticked) through
+(:class:`desktop.ui.apply_link_dialog.ApplyLinkDialog`: all, or the ones ticked) through
 :func:`desktop.kb.apply_link_to_surface`.  Every change is one undoable core action run through
 :class:`desktop.ui.operations.Ops` (its ``changed`` signal tells the other panels).
 """
@@ -27,9 +27,9 @@ from __future__ import annotations
 from typing import Optional
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QAbstractSpinBox, QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView,
+    QAbstractItemView, QAbstractSpinBox, QComboBox, QHBoxLayout, QHeaderView,
     QFrame, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QTableView, QTextEdit, QVBoxLayout, QWidget,
 )
 
@@ -41,6 +41,7 @@ from desktop.errors import CurateError
 from desktop.linking import proposals
 from desktop.linking.candidates import LinkCandidate, rank
 from desktop.ui.actions import panel_keys
+from desktop.ui.apply_link_dialog import ApplyLinkDialog
 from desktop.ui.entity_editor import EntityEditor
 from desktop.ui.key_filters import ClaimKeys, KeyCatcher
 from desktop.ui.operations import Ops
@@ -49,7 +50,6 @@ from desktop.ui.widgets import message_label, show_message
 CANDIDATE_LIMIT = 9
 CANDIDATE_ROWS = 4  # rows of the candidate table that always show
 SEARCH_LIMIT = 50
-CONTEXT_CHARS = 30
 _DIGITS = {getattr(Qt.Key, f"Key_{i}"): i for i in range(1, 10)}
 
 
@@ -108,88 +108,6 @@ class CandidateModel(RowTableModel):
 def _is_text_input(w: Optional[QWidget]) -> bool:
     return isinstance(w, (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox)) or (
         isinstance(w, QComboBox) and w.isEditable())
-
-
-class ApplyLinkDialog(QDialog):
-    """Offer to link the same surface in other articles: all of them, or the ones ticked."""
-
-    def __init__(self, db, mention_id: int, pairs: list[tuple[int, int]], parent=None):
-        super().__init__(parent)
-        self.db = db
-        self.mention_id = mention_id
-        m = queries.mention(db, mention_id)
-        ent = queries.entity(db, m.entity_id) if m and m.entity_id else None
-        surface, name = (m.text if m else "?"), (ent.name if ent else "?")
-        n_articles = len({a for _m, a in pairs})
-        self.setWindowTitle("Link the same surface elsewhere")
-        self.label = QLabel(f"‘{_html(surface)}’ is linked to <b>{_html(name)}</b>. {len(pairs)} unlinked mention(s) "
-                            f"with the same surface in {n_articles} other article(s):")
-        self.label.setWordWrap(True)
-        self.model = QStandardItemModel(0, 2, self)
-        self.model.setHorizontalHeaderLabels(["Article", "Context"])
-        texts: dict[int, str] = {}
-        for mid, aid in pairs:
-            if aid not in texts:
-                art = queries.article(db, aid)
-                texts[aid] = (art.title or f"article {aid}", art.text) if art else (f"article {aid}", "")
-            title, text = texts[aid]
-            om = queries.mention(db, mid)
-            ctx = ""
-            if om is not None and text:
-                ctx = (text[max(0, om.start - CONTEXT_CHARS):om.start] + "[" + text[om.start:om.end] + "]"
-                       + text[om.end:om.end + CONTEXT_CHARS]).replace("\n", " ")
-            item = QStandardItem(title)
-            item.setCheckable(True)
-            item.setCheckState(Qt.CheckState.Checked)
-            item.setEditable(False)
-            item.setData(mid, Qt.ItemDataRole.UserRole)
-            citem = QStandardItem(ctx)
-            citem.setEditable(False)
-            self.model.appendRow([item, citem])
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.verticalHeader().hide()
-        self.view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.buttons = QDialogButtonBox()
-        self.all_button = self.buttons.addButton(f"Link all {len(pairs)}", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.checked_button = self.buttons.addButton("Link ticked", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.skip_button = self.buttons.addButton("Not now", QDialogButtonBox.ButtonRole.RejectRole)
-        self.all_button.setDefault(True)
-        self._choice: Optional[list[int]] = None
-        self.all_button.clicked.connect(lambda: self._accept(self.all_ids()))
-        self.checked_button.clicked.connect(lambda: self._accept(self.checked_ids()))
-        self.skip_button.clicked.connect(self.reject)
-        self.model.itemChanged.connect(lambda _i: self.checked_button.setText(
-            f"Link ticked ({len(self.checked_ids())})"))
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.label)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(self.buttons)
-        self.checked_button.setText(f"Link ticked ({len(pairs)})")
-        self.resize(640, 360)
-
-    def all_ids(self) -> list[int]:
-        return [self.model.item(r, 0).data(Qt.ItemDataRole.UserRole) for r in range(self.model.rowCount())]
-
-    def checked_ids(self) -> list[int]:
-        return [self.model.item(r, 0).data(Qt.ItemDataRole.UserRole) for r in range(self.model.rowCount())
-                if self.model.item(r, 0).checkState() == Qt.CheckState.Checked]
-
-    def set_checked(self, mention_ids) -> None:
-        wanted = set(mention_ids)
-        for r in range(self.model.rowCount()):
-            it = self.model.item(r, 0)
-            it.setCheckState(Qt.CheckState.Checked if it.data(Qt.ItemDataRole.UserRole) in wanted
-                             else Qt.CheckState.Unchecked)
-
-    def _accept(self, ids: list[int]) -> None:
-        self._choice = ids
-        self.accept()
-
-    def chosen_ids(self) -> list[int]:
-        """The mentions to link (after accept)."""
-        return list(self._choice or [])
 
 
 class LinkPanel(QWidget):
