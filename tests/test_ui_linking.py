@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 from desktop import curation, history, queries
 from desktop.linking.candidates import rank
 from desktop.ui.link_panel import LinkPanel
+from ui_support import make_link_panel
 from test_linking_support import make_article, suggest
 
 # the offscreen platform warns when a top-level window sets size hints; harmless
@@ -18,13 +19,7 @@ pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("This plugin does not s
 
 @pytest.fixture
 def panel(qtbot, seeded):
-    p = LinkPanel(seeded)
-    p.offer_apply = False
-    qtbot.addWidget(p)
-    p.resize(700, 800)
-    p.show()
-    qtbot.waitExposed(p)
-    return p
+    return make_link_panel(qtbot, seeded)
 
 
 def _mentions(db):

@@ -8,7 +8,7 @@ from desktop.changes import Changes
 from desktop.detection import service
 from desktop.importing import Draft, import_drafts
 from desktop.linking import proposals as props
-from desktop.ui.link_panel import LinkPanel
+from ui_support import make_link_panel
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")]
 
@@ -29,13 +29,7 @@ def found(kb):
 
 @pytest.fixture
 def panel(qtbot, found):
-    p = LinkPanel(found)
-    p.offer_apply = False
-    qtbot.addWidget(p)
-    p.resize(700, 800)
-    p.show()
-    qtbot.waitExposed(p)
-    return p
+    return make_link_panel(qtbot, found)
 
 
 def _proposed(db):

@@ -25,6 +25,19 @@ def make_window(qtbot, db, settings_path):
     return w
 
 
+def make_link_panel(qtbot, db):
+    """A link panel on ``db``, shown, without the apply-to-other-articles dialog."""
+    from desktop.ui.link_panel import LinkPanel
+
+    p = LinkPanel(db)
+    p.offer_apply = False
+    qtbot.addWidget(p)
+    p.resize(700, 800)
+    p.show()
+    qtbot.waitExposed(p)
+    return p
+
+
 def add_articles(db, *texts):
     rep = import_drafts(db, [Draft(text=t, title=t.split("\n")[0][:40], source=f"t{i}") for i, t in enumerate(texts)])
     return rep.article_ids
