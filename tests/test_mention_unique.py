@@ -64,10 +64,7 @@ def test_migration_to_v9_drops_the_span_index_the_unique_one_repeats(any_target)
     curation.add_mention(db, aid, 0, 5, "LOC")
     with db.engine.begin() as c:  # back to schema 8: its index, its version
         c.exec_driver_sql('CREATE INDEX ix_mention_article_span ON mention (article_id, start, "end")')
-        if db.server:
-            c.exec_driver_sql("UPDATE curate_schema SET version = 8")
-        else:
-            c.exec_driver_sql("PRAGMA user_version = 8")
+        db._set_version(c, 8)
     db.close()
 
     db = Database(any_target)

@@ -218,10 +218,7 @@ def test_migration_from_9_adds_the_column_and_its_partial_index(any_target):
     with db.engine.begin() as c:  # back to schema 9: no column, no index
         c.exec_driver_sql("DROP INDEX IF EXISTS ix_mention_proposal")
         c.exec_driver_sql("ALTER TABLE mention DROP COLUMN proposal")
-        if db.server:
-            c.exec_driver_sql("UPDATE curate_schema SET version = 9")
-        else:
-            c.exec_driver_sql("PRAGMA user_version = 9")
+        db._set_version(c, 9)
     db.close()
     db = Database(any_target)
     try:
