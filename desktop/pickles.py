@@ -17,7 +17,7 @@ import os
 import pickle
 import tempfile
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Callable, Optional, TypeVar
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +76,28 @@ def store(kind: str, key: str, obj) -> None:
                 p.unlink()
     except OSError as exc:  # a full disk or a read-only cache: the work goes on without it
         log.warning("%s cache not written (%s)", kind, exc)
+
+
+def _state(code: str, db_key: str, signature: tuple) -> str:
+    import hashlib
+
+    return hashlib.sha1(f"{code}|{db_key}|{signature!r}".encode()).hexdigest()[:24]
+
+
+def named(kind: str, code: str, db_key: str, signature: tuple) -> Optional[str]:
+    """The key of the ``kind`` last cached for a database (its path or URL) in the state
+    ``signature`` describes, made by ``code`` (a digest of the code that builds it), or None.
+    Naming an object by its content means reading all of it (every alias, for the detector and
+    the linking index), which costs about as much as loading it; this tiny second file, under
+    ``<kind>-state``, spares that when the database has not changed since.  The signature is the
+    one the in-memory caches trust (counts, highest ids, latest edits)."""
+    key = load(f"{kind}-state", _state(code, db_key, signature))
+    return key if isinstance(key, str) else None
+
+
+def name(kind: str, code: str, db_key: str, signature: tuple, key: str) -> None:
+    """Remember that the database in this state has its ``kind`` cached under ``key``."""
+    store(f"{kind}-state", _state(code, db_key, signature), key)
 
 
 def load_or_build(kind: str, key: str, build: Callable[[], T]) -> T:

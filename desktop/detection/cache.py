@@ -77,21 +77,15 @@ def load(key: str):
     return pickles.load("detector", key)
 
 
-def _state_key(db_key: str, signature: tuple) -> str:
-    return hashlib.sha1(f"{_code_digest()}|{db_key}|{signature!r}".encode()).hexdigest()[:24]
-
-
 def named_for(db_key: str, signature: tuple) -> Optional[str]:
-    """The key of the detector last built for this database (path or URL) in the state
-    ``signature`` describes (the knowledge base's and the curated mentions' counts, highest ids
-    and latest edits, the model version: what the in-memory cache is checked against), or None."""
-    key = pickles.load("detector-state", _state_key(db_key, signature))
-    return key if isinstance(key, str) else None
+    """The key of the detector last built for this database in the state ``signature``
+    describes (:func:`desktop.pickles.named`), or None."""
+    return pickles.named("detector", _code_digest(), db_key, signature)
 
 
 def name_for(db_key: str, signature: tuple, key: str) -> None:
     """Remember that the database in this state builds the detector ``key``."""
-    pickles.store("detector-state", _state_key(db_key, signature), key)
+    pickles.name("detector", _code_digest(), db_key, signature, key)
 
 
 def load_or_build(key: str, build: Callable[[], object]):

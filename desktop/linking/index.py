@@ -103,14 +103,6 @@ def _digest(entities, aliases) -> str:
     return h.hexdigest()[:24]
 
 
-def _state_key(db_key: str, signature: tuple) -> str:
-    """The name under which the digest of the index a database (path or URL) built in the
-    state ``signature`` describes is remembered: the signature the in-memory cache trusts."""
-    import hashlib
-
-    return hashlib.sha1(f"{_code()}|{db_key}|{signature!r}".encode()).hexdigest()[:24]
-
-
 _CODE: Optional[str] = None
 
 
@@ -153,9 +145,8 @@ def _build(conn, signature: tuple, persist: bool, db_key: str) -> Index:
     try:
         # a new process: the index this database built in this state, if any (naming it by
         # content means reading every alias, a third of the cost of loading it)
-        state = _state_key(db_key, signature)
-        known_key = pickles.load("linking-state", state)
-        if isinstance(known_key, str):
+        known_key = pickles.named("linking", _code(), db_key, signature)
+        if known_key is not None:
             idx = pickles.load("linking", known_key)
             if isinstance(idx, Index) and not (persist and _stale_keys(conn)):
                 idx.signature = signature
@@ -167,7 +158,7 @@ def _build(conn, signature: tuple, persist: bool, db_key: str) -> Index:
         idx = pickles.load("linking", key)
         if isinstance(idx, Index) and not (persist and _stale_keys(conn)):
             idx.signature = signature
-            pickles.store("linking-state", state, key)
+            pickles.name("linking", _code(), db_key, signature, key)
             return idx
         idx = Index(signature=signature)
         known = load_link_keys(conn, [e[1] for e in entities] + [a[1] for a in aliases], persist=persist)
@@ -180,7 +171,7 @@ def _build(conn, signature: tuple, persist: bool, db_key: str) -> Index:
             if ent is not None and text in known:
                 idx.add(eid, ent[1], text, known[text])
         pickles.store("linking", key, idx)
-        pickles.store("linking-state", state, key)
+        pickles.name("linking", _code(), db_key, signature, key)
     finally:
         if was:
             gc.enable()
