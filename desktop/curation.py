@@ -74,9 +74,8 @@ def _follow_proposal(t: Tracker, s: Session, m: Mention, entity_id: int) -> int:
     others = s.exec(select(Mention).where(Mention.proposal == key, Mention.id != m.id, Mention.type == m.type,
                                           Mention.status == "suggested", Mention.entity_id.is_(None))  # type: ignore[union-attr]
                     .order_by(Mention.id)).all()
-    for o in others:
+    for o in others:  # suggestions linked, as accept_proposal does: their articles stay as they were
         t.update(o, entity_id=entity_id, proposal=None)
-        _touch_article(t, require(s, Article, o.article_id))
     return len(others)
 
 
