@@ -211,15 +211,16 @@ def _keys_for_run(s, db_key: str) -> Keys:
     process plus the rows written since (above the highest id read), else read whole.  A key
     whose rows were since rejected or linked stays known: it is still a key a near spelling may
     take, and reading whole each time would cost every re-detection of one article ~40 ms.  A
-    database whose first proposal row is another, or whose rows above that id are gone
+    database whose smallest key is another, or whose rows above that id are gone
     (replaced, restored, made anew at the same path), is read whole again."""
     conn = s.connection()
     has = Mention.proposal.is_not(None)  # type: ignore[union-attr]
-    first = tuple(conn.execute(select(Mention.id, Mention.proposal).where(has).order_by(Mention.id).limit(1)).first()
-                  or ())
+    # the smallest key, read from the partial index alone (the first row by id would scan the
+    # mention table when few rows carry a proposal)
+    first = conn.execute(select(Mention.proposal).where(has).order_by(Mention.proposal).limit(1)).scalar()
     with _KNOWN_LOCK:
         known = _KNOWN.get(db_key)
-    if known is not None and known.first == first:  # the same database (a file made anew differs)
+    if known is not None and known.first == first:  # the same database (one made anew differs)
         top = conn.execute(select(func.max(Mention.id)).select_from(Mention)).scalar() or 0
         if top >= known.last_id:
             new = conn.execute(select(Mention.id, Mention.proposal).where(has, Mention.id > known.last_id)
