@@ -336,3 +336,30 @@ def test_a_setup_transaction_waits_for_another_writer_where_an_ordinary_one_give
 def _write(db, title):
     with db.transaction() as s:
         s.add(Article(title=title, text=title, content_hash=title, language="en"))
+
+
+def test_opening_a_new_database_waits_out_a_lock_an_old_one_reports_it(tmp_path, monkeypatch):
+    """While another process is still creating a database (its file still about empty), a lock
+    met on opening it is waited out; on a database in use the one-line error comes at once."""
+    from desktop import seeds
+    from desktop.db import DatabaseError
+
+    real = seeds.Database
+    tries = []
+
+    def locked_twice(p, *a, **k):
+        tries.append(p)
+        if len(tries) <= 2:
+            raise DatabaseError(f"{p}: the database is locked by another program (try again when it is done)")
+        return real(p, *a, **k)
+
+    monkeypatch.setattr(seeds, "Database", locked_twice)
+    db, created = seeds.open_or_create(tmp_path / "new.db", with_seeds=False)
+    assert created and len(tries) == 3 and db.schema_version() == SCHEMA_VERSION
+    db.close()
+    old = tmp_path / "new.db"
+    monkeypatch.setattr(seeds, "YOUNG_BYTES", 1)  # as big as a database in use
+    tries.clear()
+    with pytest.raises(DatabaseError, match="locked by another program"):
+        seeds.open_or_create(old, with_seeds=False)
+    assert len(tries) == 1

@@ -37,6 +37,7 @@ from desktop.db.migrations import MIGRATIONS
 from desktop.db.search import fts_query_from_user, search_words
 from desktop.db.sqlite import (
     _connect_ro,
+    is_locked,
     probe_existing,
     sqlite_damaged_rows,
     sqlite_file_state,
@@ -46,7 +47,7 @@ from desktop.schema import SCHEMA_VERSION
 
 __all__ = [
     "MIGRATIONS", "SCHEMA_VERSION", "SETUP_WAIT_MS", "ChangeSignal", "Database", "DatabaseError", "_connect_ro",
-    "display_name", "fts_query_from_user", "is_server_url", "kb_texts", "load_link_keys", "probe_existing",
+    "display_name", "fts_query_from_user", "is_locked", "is_server_url", "kb_texts", "load_link_keys", "probe_existing",
     "read_link_keys", "save_link_keys", "search_words", "sqlite_damaged_rows", "sqlite_file_state",
     "sqlite_quick_check", "store_link_keys", "stored_link_texts",
 ]

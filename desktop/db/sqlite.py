@@ -33,11 +33,20 @@ BUSY_TIMEOUT_MS = 5000
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
+#: what a database locked by another connection is reported as (see :func:`is_locked`)
+LOCKED = "the database is locked by another program"
+
+
+def is_locked(exc: BaseException) -> bool:
+    """The error is a SQLite database locked by another connection past the busy timeout."""
+    return LOCKED in str(exc)
+
+
 def _explain(exc: BaseException, path: str) -> str:
     msg = str(getattr(exc, "orig", exc) or exc)
     low = msg.lower()
     if "locked" in low or "busy" in low:
-        return f"{path}: the database is locked by another program (try again when it is done)"
+        return f"{path}: {LOCKED} (try again when it is done)"
     if "not a database" in low or "malformed" in low or "corrupt" in low:
         return f"{path}: the database file is damaged ({msg}); it was left untouched"
     if "disk is full" in low or "disk i/o" in low:
